@@ -1,0 +1,77 @@
+# Technology Market: build the Kore module and drive the two commands.
+# conf/tm.sh does the work that is not compiling (packages, the private
+# PostgreSQL cluster, migrations, starting Kore, tests, benchmarks).
+
+CC		?= cc
+BUILD		:= var/build
+FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
+CFLAGS		+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC \
+		   -Wall -Wextra -Werror -Iapp $(FEATURES)
+LDLIBS		:= -lpq -lsodium -lyajl
+
+# Modules with no Kore runtime underneath: the unit tests link them
+# with Kore's own buf.c and mem.c.
+PURE		:= json.c validate.c cursor.c crypto.c
+SRC		:= $(filter-out app/tmctl.c,$(wildcard app/*.c))
+OBJ		:= $(SRC:app/%.c=$(BUILD)/%.o)
+MODULE		:= $(BUILD)/techmarket.so
+UNIT		:= $(BUILD)/unit
+TMCTL		:= $(BUILD)/tmctl
+KORESRC		:= /usr/share/kore/src
+
+.PHONY: all build deps run stop test unit bench admin clean
+
+all: build
+
+build: $(MODULE) $(TMCTL)
+
+deps:
+	@conf/tm.sh deps
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+$(BUILD)/%.o: app/%.c app/app.h | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(MODULE): $(OBJ)
+	$(CC) -shared -o $@ $(OBJ) $(LDLIBS)
+
+$(TMCTL): app/tmctl.c app/crypto.c app/app.h | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ app/tmctl.c app/crypto.c $(LDLIBS)
+
+$(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
+    | $(BUILD)
+	$(CC) $(CFLAGS) -Wno-unused-function -Itests/unit -I/usr/include/kore \
+	    -o $@ \
+	    tests/unit/*.c $(addprefix app/,$(PURE)) \
+	    $(KORESRC)/buf.c $(KORESRC)/mem.c $(LDLIBS)
+
+unit: $(UNIT)
+	./$(UNIT)
+
+run:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh run
+
+stop:
+	@conf/tm.sh stop
+
+test:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build $(UNIT)
+	@conf/tm.sh test
+
+bench:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh bench
+
+admin:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh admin "$(EMAIL)"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,226 @@
+/*
+ * app.c -- module start-up and the single Kore handler: every request
+ * goes route -> credentials -> body -> resource handler, and may sleep
+ * on the database or a task thread at any of those steps.
+ */
+
+#include <sys/queue.h>
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/seccomp.h>
+#include <kore/tasks.h>
+
+#include <sodium.h>
+#include <yajl/yajl_tree.h>
+
+#include "app.h"
+
+/* What libpq, glibc and the task threads need beyond Kore's own list. */
+KORE_SECCOMP_FILTER("techmarket",
+	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(getdents64),
+	KORE_SYSCALL_ALLOW(clone3),
+	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(setpriority),
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(socket),
+	KORE_SYSCALL_ALLOW(connect),
+	KORE_SYSCALL_ALLOW(getsockopt),
+	KORE_SYSCALL_ALLOW(getsockname),
+	KORE_SYSCALL_ALLOW(getpeername),
+	KORE_SYSCALL_ALLOW(uname),
+	KORE_SYSCALL_ALLOW(link),
+	KORE_SYSCALL_ALLOW(fsync),
+	KORE_SYSCALL_ALLOW(ftruncate),
+	KORE_SYSCALL_ALLOW(faccessat),
+	KORE_SYSCALL_ALLOW(faccessat2),
+	KORE_SYSCALL_ALLOW(statx),
+	KORE_SYSCALL_ALLOW(sched_yield),
+	KORE_SYSCALL_ALLOW(getrusage),
+	KORE_SYSCALL_ALLOW(shutdown),
+);
+
+static struct rq	*rq_begin(struct http_request *);
+static int		 rq_run(struct rq *);
+static int		 rq_prepare(struct rq *);
+static void		 rq_end(struct rq *);
+static void		 rq_free(struct http_request *);
+static void		 access_log(struct rq *, uint64_t);
+static uint64_t		 now_us(void);
+
+static struct rq	*current;
+
+int
+app_init(int state)
+{
+	const char	*url, *dir, *conns;
+	uint8_t		 key[32];
+
+	if (state != KORE_MODULE_LOAD)
+		return (KORE_RESULT_OK);
+	if (sodium_init() < 0)
+		fatalx("libsodium failed to initialise");
+	if ((url = getenv("DATABASE_URL")) == NULL)
+		fatalx("DATABASE_URL is not set");
+	if ((dir = getenv("TM_SECRETS_DIR")) == NULL)
+		dir = "var/secrets";
+	if (!secret_load(dir, "cursor.key", key, sizeof(key)))
+		fatalx("cannot read or create %s/cursor.key", dir);
+	cursor_set_key(key);
+	sodium_memzero(key, sizeof(key));
+	(void)password_dummy_hash();
+	metrics_init();
+	openapi_load(getenv("TM_OPENAPI"));
+	conns = getenv("TM_DB_CONNS");
+	if (!db_init(url, conns ? atoi(conns) : 4))
+		fatalx("database layer failed to start");
+	return (KORE_RESULT_OK);
+}
+
+struct rq *
+rq_current(void)
+{
+	return (current);
+}
+
+int
+app_dispatch(struct http_request *req)
+{
+	struct rq	*r;
+	int		 rc;
+
+	if ((r = http_state_get(req)) == NULL)
+		r = rq_begin(req);
+	current = r;
+	rc = rq_run(r);
+	current = NULL;
+	if (rc == RQ_WAIT)
+		return (KORE_RESULT_RETRY);
+	rq_end(r);
+	return (KORE_RESULT_OK);
+}
+
+static struct rq *
+rq_begin(struct http_request *req)
+{
+	struct rq	*r;
+	int		 wrong_method;
+
+	r = http_state_create(req, sizeof(*r), rq_free);
+	r->req = req;
+	r->t0_us = now_us();
+	r->lang = http_lang(req);
+	http_reqid(req, r->reqid, sizeof(r->reqid));
+	http_response_header(req, "x-request-id", r->reqid);
+	r->route = route_match(http_method_text(req->method), req->path,
+	    &r->pathid, &wrong_method);
+	r->step = wrong_method ? -2 : -1;
+	return (r);
+}
+
+/* Runs the handler chain until it answers or has to wait. */
+static int
+rq_run(struct rq *r)
+{
+	int		rc;
+
+	do {
+		if (r->route == NULL)
+			rc = r->step == -2 ?
+			    reply_problem(r, 405, "Phương thức không được hỗ "
+			    "trợ cho đường dẫn này",
+			    "Method not allowed on this path") :
+			    reply_problem(r, 404, "Không tìm thấy đường dẫn",
+			    "No such path");
+		else if (r->route->auth != AUTH_NONE && !r->who.authed)
+			rc = auth_step(r);
+		else if (r->step < 0)
+			rc = rq_prepare(r);
+		else
+			rc = r->route->fn(r);
+	} while (rc == RQ_AGAIN);
+	return (rc);
+}
+
+/* Parse and validate the body once the caller is known. */
+static int
+rq_prepare(struct rq *r)
+{
+	if (r->route->body != NULL && !body_parse(r, r->route->body))
+		return (RQ_DONE);
+	r->step = 0;
+	return (RQ_AGAIN);
+}
+
+static void
+rq_end(struct rq *r)
+{
+	uint64_t	us;
+
+	us = now_us() - r->t0_us;
+	metrics_observe(r->route ? (int)(r->route - routes) : -1,
+	    r->status, us);
+	access_log(r, us);
+}
+
+static void
+rq_free(struct http_request *req)
+{
+	struct rq	*r;
+
+	if ((r = http_state_get(req)) == NULL)
+		return;
+	/* Kore calls again once the task is over; it still uses the job. */
+	if (r->job != NULL && !pw_job_finished(r->job))
+		return;
+	pw_job_release(r->job);
+	db_op_release(r->op);
+	if (r->body != NULL)
+		yajl_tree_free(r->body);
+	if (r->ctx != NULL && r->ctx_free != NULL)
+		r->ctx_free(r->ctx);
+	kore_free(r->pathid);
+	if (r->tok != NULL) {
+		token_wipe(r->tok);
+		kore_free(r->tok);
+	}
+	query_free(r);
+	sodium_memzero(r, sizeof(*r));
+	http_state_cleanup(req);
+}
+
+static void
+access_log(struct rq *r, uint64_t us)
+{
+	char		line[512], ts[32];
+	struct tm	tm;
+	time_t		t;
+	int		n;
+
+	t = time(NULL);
+	(void)gmtime_r(&t, &tm);
+	(void)strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	n = snprintf(line, sizeof(line), "%s %s %s %s %d %.3fms\n", ts,
+	    r->reqid, http_method_text(r->req->method),
+	    r->route ? r->route->path : "-", r->status, us / 1000.0);
+	if (n > 0)
+		(void)write(STDOUT_FILENO, line,
+		    MIN((size_t)n, sizeof(line) - 1));
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec		ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}

@@ -1,0 +1,338 @@
+/*
+ * app.h -- private header of the Technology Market module: shared types
+ * and every prototype, grouped by the file that defines it.
+ */
+
+#ifndef APP_H
+#define APP_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yajl/yajl_tree.h>
+#include <yajl/yajl_gen.h>
+
+#define BODY_MAX		(1024 * 1024)
+#define LIST_LIMIT_DEFAULT	20
+#define LIST_LIMIT_MAX		100
+#define UUID_LEN		36
+#define PASSWORD_MIN		10
+#define PASSWORD_MAX		256
+#define SESSION_TTL_SECS	(12 * 3600)
+#define LOGIN_MAX_FAILURES	5
+#define LOGIN_WINDOW_SECS	(15 * 60)
+
+/* What a handler tells the dispatcher. */
+#define RQ_DONE			1	/* response written */
+#define RQ_WAIT			2	/* parked on the database or a task */
+#define RQ_AGAIN		3	/* run the handler again right away */
+
+#define LANG_VI			0
+#define LANG_EN			1
+
+/* Who may call a route. */
+#define AUTH_NONE		0x00
+#define AUTH_VENDOR		0x01
+#define AUTH_ENTERPRISE		0x02
+#define AUTH_AGENCY		0x04
+#define AUTH_ADMIN		0x08
+#define AUTH_ANY		0x0f
+
+/* JSON value types a validator field can ask for. */
+#define JT_STRING		1
+#define JT_INT			2
+#define JT_BOOL			3
+#define JT_OBJECT		4
+#define JT_STRARRAY		5
+
+/* String formats a validator field can ask for. */
+#define JF_NONE			0
+#define JF_EMAIL		1
+#define JF_TAXCODE		2
+#define JF_CODE			3
+#define JF_UUID			4
+#define JF_DATE			5
+#define JF_URL			6
+#define JF_PHONE		7
+
+#define FIELD_ERRORS_MAX	32
+#define QS_MAX			24
+
+struct http_request;
+struct kore_buf;
+struct db_op;
+struct pw_job;
+
+/* One field a request body may carry; lists end with a NULL name. */
+struct field {
+	const char		*name;
+	int			 type;
+	int			 required;
+	int64_t			 min;		/* chars for strings, value */
+	int64_t			 max;		/* for integers */
+	int			 format;
+	const char *const	*oneof;		/* allowed values, NULL ends */
+	const struct field	*sub;		/* members of JT_OBJECT */
+	int			 readonly;	/* present only to say so */
+};
+
+/* Message keys a field error can carry (text per language in json.c). */
+enum verr {
+	VERR_REQUIRED,
+	VERR_UNKNOWN,
+	VERR_READONLY,
+	VERR_TYPE_STRING,
+	VERR_TYPE_INT,
+	VERR_TYPE_BOOL,
+	VERR_TYPE_OBJECT,
+	VERR_TYPE_ARRAY,
+	VERR_TOO_SHORT,
+	VERR_TOO_LONG,
+	VERR_RANGE,
+	VERR_ONEOF,
+	VERR_FORMAT,
+	VERR_CONTROL,
+	VERR_DUPLICATE,
+	VERR_MAX
+};
+
+struct field_error {
+	char			 field[96];
+	enum verr		 code;
+	const char		*detail;	/* optional, overrides code */
+};
+
+struct verrors {
+	int			 n;
+	struct field_error	 e[FIELD_ERRORS_MAX];
+};
+
+/* The authenticated caller, filled by auth.c. */
+struct caller {
+	int			 authed;
+	int			 is_key;	/* an API key, not a session */
+	int			 role;		/* one AUTH_* bit */
+	char			 id[UUID_LEN + 1];
+	char			 cred_id[UUID_LEN + 1];
+	char			 org_id[UUID_LEN + 1];
+	char			 agency[8];
+};
+
+#define TOKEN_SELECTOR_LEN	16
+#define TOKEN_SECRET_LEN	32
+#define TOKEN_VERIFIER_LEN	32
+/* A session token or API key: "tms_"/"tmk_" + base64url(sel || secret). */
+struct token {
+	char		 text[128];	/* what the client holds */
+	uint8_t		 selector[TOKEN_SELECTOR_LEN];
+	uint8_t		 verifier[TOKEN_VERIFIER_LEN];
+};
+
+struct route;
+
+/* Per-request state, created by the dispatcher, freed once. */
+struct rq {
+	struct http_request	*req;
+	const struct route	*route;
+	int			 step;		/* handler's own progress */
+	int			 auth_step;
+	int			 lang;
+	int			 status;	/* for the access log */
+	int			 limit;		/* page size of a list */
+	uint64_t		 t0_us;
+	char			 reqid[40];
+	char			*pathid;	/* the {id} in the path */
+	yajl_val		 body;
+	struct caller		 who;
+	struct db_op		*op;		/* last database step */
+	struct pw_job		*job;		/* password hashing task */
+	void			*ctx;		/* handler-owned, freed by rq */
+	void			(*ctx_free)(void *);
+	struct token		*tok;		/* presented credential */
+	int			 qs_parsed;
+	int			 nqs;
+	char			*qs_key[QS_MAX];
+	char			*qs_val[QS_MAX];
+};
+
+struct route {
+	const char		*method;
+	const char		*path;		/* "{id}" matches a UUID */
+	int			(*fn)(struct rq *);
+	int			 auth;		/* AUTH_* mask allowed */
+	const struct field	*body;		/* NULL: no body expected */
+};
+
+/* One statement of a database step. */
+struct db_stmt {
+	int			 id;		/* Q_* */
+	int			 nparams;
+	const char		*params[16];
+	int			 lengths[16];	/* 0: text, >0: binary len */
+};
+
+/* Named statements (queries.c). */
+enum query_id {
+	Q_PING,
+	Q_AUTH_LOOKUP,
+	Q_ACCOUNT_GET,
+	Q_ACCOUNT_REGISTER,
+	Q_LOGIN_BEGIN,
+	Q_LOGIN_FINISH,
+	Q_SESSION_REVOKE,
+	Q_PASSWORD_HASH_GET,
+	Q_PASSWORD_SET,
+	Q_APIKEY_CREATE,
+	Q_APIKEY_LIST,
+	Q_APIKEY_REVOKE,
+	Q_ADMIN_CREATE,
+	Q_ADMIN_LIST,
+	Q_ADMIN_PATCH,
+	Q_CATEGORIES,
+	Q_SECTORS,
+	Q_DISTRICTS,
+	Q_FUNDING_PROGRAMS,
+	Q_MAX
+};
+
+struct query {
+	const char		*name;
+	const char		*sql;
+};
+
+/* app.c */
+int		 app_init(int);
+int		 app_dispatch(struct http_request *);
+struct rq	*rq_current(void);
+
+/* routes.c */
+extern const struct route	 routes[];
+extern const size_t		 routes_count;
+const struct route	*route_match(const char *, const char *, char **,
+			    int *);
+
+/* http_util.c */
+int		 http_lang(struct http_request *);
+void		 http_reqid(struct http_request *, char *, size_t);
+int		 reply_json(struct rq *, int, const char *, size_t);
+int		 reply_buf(struct rq *, int, struct kore_buf *);
+int		 reply_empty(struct rq *, int);
+int		 reply_problem(struct rq *, int, const char *, const char *);
+int		 reply_list(struct rq *, const char *, int);
+int		 reply_invalid(struct rq *, const struct verrors *);
+int		 reply_db_error(struct rq *);
+int		 body_parse(struct rq *, const struct field *);
+const char	*query_arg(struct rq *, const char *);
+int		 query_limit(struct rq *, int *);
+int		 query_check(struct rq *, const char *const *);
+int		 query_cursor(struct rq *, const char *, char *, size_t);
+void		 query_free(struct rq *);
+const char	*header_get(struct rq *, const char *);
+void		 header_etag(struct rq *, const char *);
+int		 if_match(struct rq *, char *, size_t, int);
+
+/* db.c */
+int		 db_init(const char *, int);
+int		 db_run(struct rq *, const struct db_stmt *, int);
+int		 db_one(struct rq *, int, int, ...);
+void		 db_op_release(struct db_op *);
+void		 db_op_orphan(struct db_op *);
+int		 db_ok(struct rq *);
+const char	*db_sqlstate(struct rq *);
+const char	*db_constraint(struct rq *);
+int		 db_rows(struct rq *);
+const char	*db_get(struct rq *, int, int);
+int		 db_getlen(struct rq *, int, int);
+int		 db_isnull(struct rq *, int, int);
+int		 db_ready(void);
+void		 db_stats(int *, int *, int *, uint64_t *);
+
+/* queries.c */
+extern const struct query	 queries[Q_MAX];
+
+/* json.c */
+yajl_val	 json_parse(const char *, size_t, char *, size_t);
+yajl_val	 json_at(yajl_val, const char *);
+const char	*json_str(yajl_val, const char *);
+int		 json_int(yajl_val, const char *, int64_t *);
+int		 json_bool(yajl_val, const char *, int *);
+int		 json_has(yajl_val, const char *);
+void		 json_gen_str(yajl_gen, const char *);
+void		 json_gen_kv(yajl_gen, const char *, const char *);
+void		 json_gen_kint(yajl_gen, const char *, long long);
+char		*json_gen_take(yajl_gen, size_t *);
+const char	*verr_text(enum verr, int);
+
+/* validate.c */
+int		 validate(yajl_val, const struct field *, struct verrors *);
+int		 utf8_valid(const char *, size_t, size_t *);
+int		 format_ok(int, const char *);
+void		 verr_add(struct verrors *, const char *, enum verr,
+		    const char *);
+
+/* cursor.c */
+void		 cursor_set_key(const uint8_t *);
+char		*cursor_encode(const char *, const char *);
+int		 cursor_decode(const char *, const char *, char *, size_t);
+
+/* crypto.c */
+int		 token_new(struct token *, const char *);
+int		 token_parse(const char *, struct token *);
+int		 token_verify(const struct token *, const uint8_t *, size_t);
+void		 token_wipe(struct token *);
+int		 password_hash(const char *, char *, size_t);
+int		 password_verify(const char *, const char *);
+const char	*password_dummy_hash(void);
+char		*hex_encode(const uint8_t *, size_t, char *);
+int		 secret_load(const char *, const char *, uint8_t *, size_t);
+
+/* auth.c */
+int		 auth_step(struct rq *);
+int		 pw_task_start(struct rq *, const char *, const char *);
+int		 pw_task_result(struct rq *, char *, size_t);
+void		 pw_job_release(struct pw_job *);
+int		 pw_job_finished(struct pw_job *);
+int		 role_bit(const char *);
+
+/* metrics.c */
+void		 metrics_init(void);
+void		 metrics_tick(void);
+void		 metrics_observe(int, int, uint64_t);
+int		 ops_healthz(struct rq *);
+int		 ops_readyz(struct rq *);
+int		 ops_metrics(struct rq *);
+int		 ops_openapi(struct rq *);
+void		 openapi_load(const char *);
+
+/* accounts.c */
+extern const struct field	 account_register_body[];
+extern const struct field	 admin_create_body[];
+extern const struct field	 admin_patch_body[];
+extern const struct field	 password_body[];
+int		 accounts_register(struct rq *);
+int		 accounts_me(struct rq *);
+int		 accounts_password(struct rq *);
+int		 admin_accounts_list(struct rq *);
+int		 admin_accounts_create(struct rq *);
+int		 admin_accounts_patch(struct rq *);
+
+/* sessions.c */
+extern const struct field	 session_body[];
+int		 sessions_create(struct rq *);
+int		 sessions_delete(struct rq *);
+
+/* apikeys.c */
+extern const struct field	 apikey_body[];
+int		 apikeys_create(struct rq *);
+int		 apikeys_list(struct rq *);
+int		 apikeys_delete(struct rq *);
+
+/* refdata.c */
+int		 ref_categories(struct rq *);
+int		 ref_sectors(struct rq *);
+int		 ref_districts(struct rq *);
+int		 ref_funding_programs(struct rq *);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * auth.c -- who is calling: bearer tokens and API keys looked up by
+ * selector and checked in constant time; and the password work that
+ * runs in Kore task threads so Argon2id never stalls the event loop.
+ */
+
+#include <sys/queue.h>
+#include <sys/resource.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/tasks.h>
+
+#include <sodium.h>
+
+#include "app.h"
+
+struct pw_job {
+	struct kore_task	 task;		/* first: the entry casts */
+	int			 verify;
+	int			 result;
+	char			 password[PASSWORD_MAX * 4 + 1];
+	char			 hash[crypto_pwhash_STRBYTES];
+};
+
+static int	auth_fail(struct rq *);
+static int	auth_check(struct rq *);
+static int	pw_entry(struct kore_task *);
+
+static const struct {
+	const char	*name;
+	int		 bit;
+} roles[] = {
+	{ "vendor", AUTH_VENDOR },
+	{ "enterprise", AUTH_ENTERPRISE },
+	{ "agency", AUTH_AGENCY },
+	{ "admin", AUTH_ADMIN },
+};
+
+int
+role_bit(const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (!strcmp(roles[i].name, name))
+			return (roles[i].bit);
+	}
+	return (0);
+}
+
+static int
+auth_fail(struct rq *r)
+{
+	return (reply_problem(r, 401, "Thiếu hoặc sai thông tin xác thực",
+	    "Missing or invalid credentials"));
+}
+
+/* Two steps: look the selector up, then compare the secret's hash. */
+int
+auth_step(struct rq *r)
+{
+	const char	*h;
+	struct db_stmt	 st;
+
+	if (r->auth_step == 1)
+		return (auth_check(r));
+	if ((h = header_get(r, "authorization")) == NULL ||
+	    strncasecmp(h, "bearer ", 7) != 0)
+		return (auth_fail(r));
+	r->tok = kore_calloc(1, sizeof(*r->tok));
+	if (!token_parse(h + 7, r->tok))
+		return (auth_fail(r));
+	memset(&st, 0, sizeof(st));
+	st.id = Q_AUTH_LOOKUP;
+	st.nparams = 1;
+	st.params[0] = (const char *)r->tok->selector;
+	st.lengths[0] = TOKEN_SELECTOR_LEN;
+	r->auth_step = 1;
+	return (db_run(r, &st, 1));
+}
+
+static int
+auth_check(struct rq *r)
+{
+	uint8_t		 stored[TOKEN_VERIFIER_LEN];
+	const char	*hex;
+	size_t		 len;
+	int		 ok;
+
+	r->auth_step = 0;
+	if (!db_ok(r))
+		return (reply_db_error(r));
+	ok = db_rows(r) == 1 && (hex = db_get(r, 0, 0)) != NULL &&
+	    sodium_hex2bin(stored, sizeof(stored), hex, strlen(hex), NULL,
+	    &len, NULL) == 0 && token_verify(r->tok, stored, len);
+	r->who.is_key = !strncmp(r->tok->text, "tmk_", 4);
+	token_wipe(r->tok);
+	if (!ok)
+		return (auth_fail(r));
+	kore_strlcpy(r->who.cred_id, db_get(r, 0, 1), sizeof(r->who.cred_id));
+	kore_strlcpy(r->who.id, db_get(r, 0, 2), sizeof(r->who.id));
+	r->who.role = role_bit(db_get(r, 0, 3));
+	kore_strlcpy(r->who.agency, db_get(r, 0, 4), sizeof(r->who.agency));
+	kore_strlcpy(r->who.org_id, db_get(r, 0, 5), sizeof(r->who.org_id));
+	if (!(r->route->auth & r->who.role))
+		return (reply_problem(r, 403, "Vai trò của bạn không được "
+		    "phép thực hiện thao tác này",
+		    "Your role may not do this"));
+	r->who.authed = 1;
+	return (RQ_AGAIN);
+}
+
+/*
+ * Hash (hash == NULL) or verify a password in a task thread. The job
+ * outlives the request if the client leaves mid-hash: Kore keeps the
+ * request until the task ends and rq_free waits for it.
+ */
+int
+pw_task_start(struct rq *r, const char *password, const char *hash)
+{
+	struct pw_job	*job;
+
+	job = kore_calloc(1, sizeof(*job));
+	kore_strlcpy(job->password, password, sizeof(job->password));
+	if (hash != NULL) {
+		job->verify = 1;
+		kore_strlcpy(job->hash, hash, sizeof(job->hash));
+	}
+	r->job = job;
+	kore_task_create(&job->task, pw_entry);
+	kore_task_bind_request(&job->task, r->req);
+	kore_task_run(&job->task);
+	return (RQ_WAIT);
+}
+
+static int
+pw_entry(struct kore_task *t)
+{
+	static __thread int	 niced;
+	struct pw_job		*job = (struct pw_job *)t;
+
+	/* Hashing yields the cores to the event loops and PostgreSQL. */
+	if (!niced) {
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+		niced = 1;
+	}
+	if (job->verify)
+		job->result = password_verify(job->hash, job->password);
+	else
+		job->result = password_hash(job->password, job->hash,
+		    sizeof(job->hash));
+	sodium_memzero(job->password, sizeof(job->password));
+	return (KORE_RESULT_OK);
+}
+
+/* The task's verdict; a new hash is copied to out. Frees the job. */
+int
+pw_task_result(struct rq *r, char *out, size_t len)
+{
+	int		result;
+
+	result = r->job->result;
+	if (out != NULL && !r->job->verify)
+		kore_strlcpy(out, r->job->hash, len);
+	pw_job_release(r->job);
+	r->job = NULL;
+	return (result);
+}
+
+int
+pw_job_finished(struct pw_job *job)
+{
+	return (kore_task_finished(&job->task));
+}
+
+void
+pw_job_release(struct pw_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->task.fds[0] != -1)
+		kore_task_destroy(&job->task);
+	sodium_memzero(job, sizeof(*job));
+	kore_free(job);
+}

@@ -1,0 +1,506 @@
+/*
+ * db.c -- the one asynchronous database step every handler shares.
+ *
+ * Each worker keeps a few libpq connections in pipeline mode. A step is
+ * one or more prepared statements followed by a Sync, so PostgreSQL runs
+ * them as one implicit transaction; many requests' steps travel on one
+ * connection back to back, which is what lets a worker outrun a client
+ * that waits for each round trip. The request sleeps until the step's
+ * Sync comes back. A lost connection fails its steps (503) and is
+ * re-established in the background without restarting the server.
+ */
+
+#include <sys/queue.h>
+#include <sys/epoll.h>
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <libpq-fe.h>
+
+#include "app.h"
+
+#define DB_DOWN			0
+#define DB_CONNECTING		1
+#define DB_READY		2
+
+#define DB_CONNS_MAX		16
+#define DB_PIPELINE_MAX		512
+#define DB_BACKOFF_MIN		100
+#define DB_BACKOFF_MAX		2000
+#define DB_TICK_MS		100
+
+/* SQLSTATE class 08: connection exception. */
+#define SQLSTATE_CONN_LOST	"08006"
+
+struct db_conn {
+	struct kore_event	 evt;		/* first: epoll hands it back */
+	PGconn			*pg;
+	int			 fd;
+	int			 state;
+	int			 writing;
+	u_int32_t		 nops;
+	u_int64_t		 retry_at;
+	int			 backoff;
+	TAILQ_HEAD(, db_op)	 ops;		/* sent, oldest first */
+};
+
+struct db_op {
+	struct http_request	*req;		/* NULL: nobody waits */
+	int			 internal;
+	int			 done;
+	int			 failed;
+	char			 sqlstate[6];
+	char			 constraint[64];
+	PGresult		*res;		/* last statement's rows */
+	TAILQ_ENTRY(db_op)	 list;
+};
+
+static void		 conn_start(struct db_conn *);
+static void		 conn_handle(void *, int);
+static void		 conn_poll_connect(struct db_conn *);
+static void		 conn_ready(struct db_conn *);
+static void		 conn_fail(struct db_conn *, const char *);
+static void		 conn_read(struct db_conn *);
+static void		 conn_interest(struct db_conn *);
+static void		 conn_flush(struct db_conn *);
+static void		 op_finish(struct db_conn *, struct db_op *);
+static void		 op_result(struct db_op *, PGresult *);
+static void		 db_tick(void *, u_int64_t);
+static struct db_conn	*conn_pick(void);
+
+static struct db_conn	 conns[DB_CONNS_MAX];
+static int		 nconns;
+static char		*conninfo;
+static uint64_t		 db_failures;
+
+int
+db_init(const char *info, int n)
+{
+	int		i;
+
+	if (n < 1 || n > DB_CONNS_MAX)
+		n = 4;
+	conninfo = kore_strdup(info);
+	nconns = n;
+	for (i = 0; i < nconns; i++) {
+		TAILQ_INIT(&conns[i].ops);
+		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
+		conns[i].evt.handle = conn_handle;
+		conns[i].fd = -1;
+		conn_start(&conns[i]);
+	}
+	kore_timer_add(db_tick, DB_TICK_MS, NULL, 0);
+	return (1);
+}
+
+static void
+db_tick(void *arg, u_int64_t now)
+{
+	int		i;
+
+	(void)arg;
+	metrics_tick();
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].state == DB_DOWN && conns[i].retry_at <= now)
+			conn_start(&conns[i]);
+	}
+}
+
+static void
+conn_start(struct db_conn *c)
+{
+	c->pg = PQconnectStart(conninfo);
+	if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
+		conn_fail(c, "connect");
+		return;
+	}
+	c->state = DB_CONNECTING;
+	c->fd = PQsocket(c->pg);
+	kore_platform_event_schedule(c->fd, EPOLLOUT | EPOLLRDHUP, 0, c);
+}
+
+static void
+conn_poll_connect(struct db_conn *c)
+{
+	int		fd;
+
+	switch (PQconnectPoll(c->pg)) {
+	case PGRES_POLLING_OK:
+		conn_ready(c);
+		return;
+	case PGRES_POLLING_FAILED:
+		conn_fail(c, "connect");
+		return;
+	case PGRES_POLLING_READING:
+		c->writing = 0;
+		break;
+	default:
+		c->writing = 1;
+		break;
+	}
+	/* libpq may move to another socket while it tries addresses. */
+	if ((fd = PQsocket(c->pg)) != c->fd)
+		c->fd = fd;
+	kore_platform_event_schedule(c->fd,
+	    (c->writing ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP, 0, c);
+}
+
+/* Connected: prepare every named statement ahead of any request. */
+static void
+conn_ready(struct db_conn *c)
+{
+	struct db_op	*op;
+	int		 i;
+
+	if (PQsetnonblocking(c->pg, 1) != 0 ||
+	    PQenterPipelineMode(c->pg) != 1) {
+		conn_fail(c, "pipeline mode");
+		return;
+	}
+	op = kore_calloc(1, sizeof(*op));
+	op->internal = 1;
+	for (i = 0; i < Q_MAX; i++)
+		(void)PQsendPrepare(c->pg, queries[i].name, queries[i].sql,
+		    0, NULL);
+	if (PQpipelineSync(c->pg) != 1) {
+		kore_free(op);
+		conn_fail(c, "prepare");
+		return;
+	}
+	TAILQ_INSERT_TAIL(&c->ops, op, list);
+	c->nops++;
+	c->state = DB_READY;
+	c->backoff = 0;
+	kore_log(LOG_NOTICE, "database connection %d up",
+	    (int)(c - conns));
+	conn_flush(c);
+}
+
+static void
+conn_fail(struct db_conn *c, const char *what)
+{
+	struct db_op	*op;
+
+	if (c->state != DB_DOWN || c->pg != NULL) {
+		kore_log(LOG_WARNING, "database connection %d lost (%s)",
+		    (int)(c - conns), what);
+	}
+	db_failures++;
+	while ((op = TAILQ_FIRST(&c->ops)) != NULL) {
+		if (!op->failed) {
+			op->failed = 1;
+			kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
+			    sizeof(op->sqlstate));
+		}
+		op_finish(c, op);
+	}
+	if (c->pg != NULL) {
+		/* Closing the socket also takes it out of epoll. */
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
+	c->fd = -1;
+	c->state = DB_DOWN;
+	c->writing = 0;
+	c->backoff = c->backoff ? MIN(c->backoff * 2, DB_BACKOFF_MAX) :
+	    DB_BACKOFF_MIN;
+	c->retry_at = kore_time_ms() + c->backoff;
+}
+
+static void
+conn_handle(void *arg, int error)
+{
+	struct db_conn	*c = arg;
+	int		 flags;
+
+	flags = c->evt.flags;
+	c->evt.flags = 0;
+	if (c->state == DB_CONNECTING) {
+		conn_poll_connect(c);
+		return;
+	}
+	if (c->state != DB_READY)
+		return;
+	if (error && !(flags & KORE_EVENT_READ)) {
+		conn_fail(c, "socket error");
+		return;
+	}
+	if (flags & KORE_EVENT_WRITE)
+		conn_flush(c);
+	if (c->state == DB_READY && (flags & KORE_EVENT_READ || error)) {
+		if (!PQconsumeInput(c->pg)) {
+			conn_fail(c, "read");
+			return;
+		}
+		conn_read(c);
+		if (c->state == DB_READY && PQstatus(c->pg) == CONNECTION_BAD)
+			conn_fail(c, "closed");
+	}
+}
+
+static void
+conn_flush(struct db_conn *c)
+{
+	int		r;
+
+	if ((r = PQflush(c->pg)) == -1) {
+		conn_fail(c, "write");
+		return;
+	}
+	if (c->writing != (r == 1)) {
+		c->writing = (r == 1);
+		conn_interest(c);
+	}
+}
+
+static void
+conn_interest(struct db_conn *c)
+{
+	kore_platform_event_schedule(c->fd, EPOLLIN | EPOLLRDHUP |
+	    (c->writing ? EPOLLOUT : 0), 0, c);
+}
+
+/*
+ * Results arrive in the order the steps were sent: each statement gives
+ * its rows (or an error, after which the rest of the step is aborted),
+ * and the Sync ends the step.
+ */
+static void
+conn_read(struct db_conn *c)
+{
+	struct db_op	*op;
+	PGresult	*res;
+	int		 nulls;
+
+	nulls = 0;
+	while ((op = TAILQ_FIRST(&c->ops)) != NULL && !PQisBusy(c->pg)) {
+		if ((res = PQgetResult(c->pg)) == NULL) {
+			if (++nulls > 1)
+				break;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			op_finish(c, op);
+			continue;
+		}
+		op_result(op, res);
+	}
+}
+
+static void
+op_result(struct db_op *op, PGresult *res)
+{
+	const char	*state;
+
+	switch (PQresultStatus(res)) {
+	case PGRES_TUPLES_OK:
+	case PGRES_COMMAND_OK:
+		if (op->res != NULL)
+			PQclear(op->res);
+		op->res = res;
+		return;
+	case PGRES_PIPELINE_ABORTED:
+		break;
+	default:
+		if (!op->failed) {
+			op->failed = 1;
+			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			kore_strlcpy(op->sqlstate, state ? state : "XX000",
+			    sizeof(op->sqlstate));
+			state = PQresultErrorField(res,
+			    PG_DIAG_CONSTRAINT_NAME);
+			kore_strlcpy(op->constraint, state ? state : "",
+			    sizeof(op->constraint));
+			if (op->internal || op->sqlstate[0] != '2')
+				kore_log(LOG_ERR, "database: %s",
+				    PQresultErrorMessage(res));
+		}
+		break;
+	}
+	PQclear(res);
+}
+
+static void
+op_finish(struct db_conn *c, struct db_op *op)
+{
+	TAILQ_REMOVE(&c->ops, op, list);
+	c->nops--;
+	op->done = 1;
+	if (op->req != NULL)
+		http_request_wakeup(op->req);
+	else
+		db_op_release(op);
+}
+
+static struct db_conn *
+conn_pick(void)
+{
+	struct db_conn	*best;
+	int		 i;
+
+	best = NULL;
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].state != DB_READY ||
+		    conns[i].nops >= DB_PIPELINE_MAX)
+			continue;
+		if (best == NULL || conns[i].nops < best->nops)
+			best = &conns[i];
+	}
+	return (best);
+}
+
+/*
+ * Send a step of n statements for r. RQ_WAIT while it runs; RQ_AGAIN
+ * with a failed op when no connection can take it.
+ */
+int
+db_run(struct rq *r, const struct db_stmt *st, int n)
+{
+	struct db_conn	*c;
+	struct db_op	*op, *prev;
+	int		 i, k, fmt[16];
+
+	prev = r->op;
+	op = kore_calloc(1, sizeof(*op));
+	r->op = op;
+	if ((c = conn_pick()) == NULL) {
+		op->done = op->failed = 1;
+		kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
+		    sizeof(op->sqlstate));
+		db_op_release(prev);
+		return (RQ_AGAIN);
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < st[i].nparams; k++)
+			fmt[k] = st[i].lengths[k] > 0;
+		(void)PQsendQueryPrepared(c->pg, queries[st[i].id].name,
+		    st[i].nparams, st[i].params, st[i].lengths, fmt, 0);
+	}
+	(void)PQpipelineSync(c->pg);
+	db_op_release(prev);
+	op->req = r->req;
+	TAILQ_INSERT_TAIL(&c->ops, op, list);
+	c->nops++;
+	http_request_sleep(r->req);
+	conn_flush(c);
+	return (RQ_WAIT);
+}
+
+/* One statement with text parameters. */
+int
+db_one(struct rq *r, int id, int nparams, ...)
+{
+	struct db_stmt	 st;
+	va_list		 ap;
+	int		 i;
+
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.nparams = nparams;
+	va_start(ap, nparams);
+	for (i = 0; i < nparams && i < 16; i++)
+		st.params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return (db_run(r, &st, 1));
+}
+
+void
+db_op_release(struct db_op *op)
+{
+	if (op == NULL)
+		return;
+	if (!op->done) {
+		op->req = NULL;
+		return;
+	}
+	if (op->res != NULL)
+		PQclear(op->res);
+	kore_free(op);
+}
+
+void
+db_op_orphan(struct db_op *op)
+{
+	db_op_release(op);
+}
+
+int
+db_ok(struct rq *r)
+{
+	return (r->op != NULL && r->op->done && !r->op->failed);
+}
+
+const char *
+db_sqlstate(struct rq *r)
+{
+	if (r->op == NULL || !r->op->failed)
+		return ("00000");
+	return (r->op->sqlstate);
+}
+
+const char *
+db_constraint(struct rq *r)
+{
+	if (r->op == NULL || !r->op->failed)
+		return ("");
+	return (r->op->constraint);
+}
+
+int
+db_rows(struct rq *r)
+{
+	if (!db_ok(r) || r->op->res == NULL)
+		return (0);
+	return (PQntuples(r->op->res));
+}
+
+const char *
+db_get(struct rq *r, int row, int col)
+{
+	if (row >= db_rows(r) || col >= PQnfields(r->op->res))
+		return (NULL);
+	if (PQgetisnull(r->op->res, row, col))
+		return (NULL);
+	return (PQgetvalue(r->op->res, row, col));
+}
+
+int
+db_getlen(struct rq *r, int row, int col)
+{
+	if (row >= db_rows(r) || col >= PQnfields(r->op->res))
+		return (0);
+	return (PQgetlength(r->op->res, row, col));
+}
+
+int
+db_isnull(struct rq *r, int row, int col)
+{
+	return (db_get(r, row, col) == NULL);
+}
+
+int
+db_ready(void)
+{
+	return (conn_pick() != NULL);
+}
+
+void
+db_stats(int *total, int *ready, int *inflight, uint64_t *failures)
+{
+	int		i;
+
+	*total = nconns;
+	*ready = *inflight = 0;
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].state == DB_READY)
+			(*ready)++;
+		*inflight += conns[i].nops;
+	}
+	*failures = db_failures;
+}

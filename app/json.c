@@ -1,0 +1,231 @@
+/*
+ * json.c -- parsing request bodies with yajl, small accessors, building
+ * output with yajl_gen. Pure: no Kore runtime underneath.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+#define JSON_DEPTH_MAX	32
+
+static int	prescan(const char *, size_t, char *, size_t);
+static yajl_val	member(yajl_val, const char *, size_t);
+
+static const char *const verr_texts[VERR_MAX][2] = {
+	[VERR_REQUIRED] =	{ "bắt buộc phải có", "is required" },
+	[VERR_UNKNOWN] =	{ "trường không được hỗ trợ",
+				    "is not a known field" },
+	[VERR_READONLY] =	{ "trường chỉ đọc, không được gửi",
+				    "is read-only and may not be sent" },
+	[VERR_TYPE_STRING] =	{ "phải là chuỗi", "must be a string" },
+	[VERR_TYPE_INT] =	{ "phải là số nguyên", "must be an integer" },
+	[VERR_TYPE_BOOL] =	{ "phải là true hoặc false",
+				    "must be true or false" },
+	[VERR_TYPE_OBJECT] =	{ "phải là đối tượng JSON",
+				    "must be a JSON object" },
+	[VERR_TYPE_ARRAY] =	{ "phải là mảng chuỗi",
+				    "must be an array of strings" },
+	[VERR_TOO_SHORT] =	{ "quá ngắn", "is too short" },
+	[VERR_TOO_LONG] =	{ "quá dài", "is too long" },
+	[VERR_RANGE] =		{ "nằm ngoài khoảng cho phép",
+				    "is out of range" },
+	[VERR_ONEOF] =		{ "không phải giá trị hợp lệ",
+				    "is not one of the allowed values" },
+	[VERR_FORMAT] =		{ "sai định dạng", "has an invalid format" },
+	[VERR_CONTROL] =	{ "chứa ký tự điều khiển",
+				    "contains control characters" },
+	[VERR_DUPLICATE] =	{ "xuất hiện hai lần", "appears twice" },
+};
+
+const char *
+verr_text(enum verr code, int lang)
+{
+	if (code >= VERR_MAX)
+		return ("");
+	return (verr_texts[code][lang == LANG_EN]);
+}
+
+/*
+ * Before yajl sees the text: refuse NUL bytes (yajl_tree stops at the
+ * first), escaped \u0000 (it would silently cut strings, and PostgreSQL
+ * text cannot hold it) and nesting deeper than any body of ours needs
+ * (yajl_tree_free recurses).
+ */
+static int
+prescan(const char *s, size_t len, char *err, size_t errlen)
+{
+	size_t		i;
+	int		depth, instr;
+
+	depth = 0;
+	instr = 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0') {
+			(void)snprintf(err, errlen, "NUL byte in body");
+			return (0);
+		}
+		if (instr) {
+			if (s[i] == '"')
+				instr = 0;
+			else if (s[i] == '\\' && i + 1 < len) {
+				i++;
+				if (s[i] == 'u' && i + 4 < len &&
+				    !strncmp(s + i + 1, "0000", 4)) {
+					(void)snprintf(err, errlen,
+					    "\\u0000 in a string");
+					return (0);
+				}
+			}
+			continue;
+		}
+		if (s[i] == '"')
+			instr = 1;
+		else if ((s[i] == '{' || s[i] == '[') &&
+		    ++depth > JSON_DEPTH_MAX) {
+			(void)snprintf(err, errlen, "nested too deeply");
+			return (0);
+		} else if (s[i] == '}' || s[i] == ']')
+			depth--;
+	}
+	return (1);
+}
+
+/* Parse len bytes of s (need not be terminated); NULL and err on failure. */
+yajl_val
+json_parse(const char *s, size_t len, char *err, size_t errlen)
+{
+	char		*copy;
+	yajl_val	 v;
+
+	err[0] = '\0';
+	if (!prescan(s, len, err, errlen))
+		return (NULL);
+	if ((copy = malloc(len + 1)) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	v = yajl_tree_parse(copy, err, errlen);
+	free(copy);
+	if (v == NULL && err[0] == '\0')
+		(void)snprintf(err, errlen, "malformed JSON");
+	return (v);
+}
+
+static yajl_val
+member(yajl_val obj, const char *name, size_t len)
+{
+	size_t		i;
+
+	if (!YAJL_IS_OBJECT(obj))
+		return (NULL);
+	for (i = 0; i < obj->u.object.len; i++) {
+		if (strlen(obj->u.object.keys[i]) == len &&
+		    !strncmp(obj->u.object.keys[i], name, len))
+			return (obj->u.object.values[i]);
+	}
+	return (NULL);
+}
+
+/* Walk a dotted path ("organization.tax_code"); NULL when absent. */
+yajl_val
+json_at(yajl_val v, const char *path)
+{
+	const char	*dot;
+
+	while (v != NULL && path != NULL) {
+		dot = strchr(path, '.');
+		v = member(v, path, dot ? (size_t)(dot - path) : strlen(path));
+		path = dot ? dot + 1 : NULL;
+	}
+	return (v);
+}
+
+const char *
+json_str(yajl_val v, const char *path)
+{
+	v = json_at(v, path);
+	return (YAJL_IS_STRING(v) ? v->u.string : NULL);
+}
+
+int
+json_int(yajl_val v, const char *path, int64_t *out)
+{
+	v = json_at(v, path);
+	if (!YAJL_IS_INTEGER(v))
+		return (0);
+	*out = YAJL_GET_INTEGER(v);
+	return (1);
+}
+
+int
+json_bool(yajl_val v, const char *path, int *out)
+{
+	v = json_at(v, path);
+	if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+		return (0);
+	*out = YAJL_IS_TRUE(v);
+	return (1);
+}
+
+/* Present, even as null. */
+int
+json_has(yajl_val v, const char *path)
+{
+	const char	*dot;
+
+	while (v != NULL && path != NULL) {
+		dot = strchr(path, '.');
+		v = member(v, path, dot ? (size_t)(dot - path) : strlen(path));
+		if (v == NULL)
+			return (0);
+		path = dot ? dot + 1 : NULL;
+	}
+	return (v != NULL);
+}
+
+void
+json_gen_str(yajl_gen g, const char *s)
+{
+	if (s == NULL)
+		yajl_gen_null(g);
+	else
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+void
+json_gen_kv(yajl_gen g, const char *k, const char *v)
+{
+	json_gen_str(g, k);
+	json_gen_str(g, v);
+}
+
+void
+json_gen_kint(yajl_gen g, const char *k, long long v)
+{
+	json_gen_str(g, k);
+	yajl_gen_integer(g, v);
+}
+
+/* Copy the generated text out (caller frees) and free the generator. */
+char *
+json_gen_take(yajl_gen g, size_t *len)
+{
+	const unsigned char	*buf;
+	char			*out;
+
+	if (yajl_gen_get_buf(g, &buf, len) != yajl_gen_status_ok ||
+	    (out = malloc(*len + 1)) == NULL) {
+		yajl_gen_free(g);
+		*len = 0;
+		return (NULL);
+	}
+	memcpy(out, buf, *len);
+	out[*len] = '\0';
+	yajl_gen_free(g);
+	return (out);
+}

@@ -1,0 +1,234 @@
+/*
+ * metrics.c -- /healthz, /readyz, /metrics and the OpenAPI document.
+ * Counters live in a shared mapping so /metrics tells the whole
+ * server's story whichever worker answers it.
+ */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include "app.h"
+
+#define ROUTES_MAX	128
+#define WORKERS_MAX	64
+#define NBUCKETS	12
+
+static const int	 statuses[] = { 200, 201, 204, 400, 401, 403, 404,
+			    405, 409, 412, 413, 415, 422, 428, 429, 500, 503 };
+#define NSTATUS		(sizeof(statuses) / sizeof(statuses[0]))
+
+/* Upper bounds in microseconds; the last bucket is +Inf. */
+static const uint64_t	 bounds_us[NBUCKETS - 1] = { 500, 1000, 2500,
+			    5000, 10000, 25000, 50000, 100000, 250000,
+			    500000, 1000000 };
+
+struct pool {
+	int32_t		 total;
+	int32_t		 ready;
+	int32_t		 inflight;
+	uint64_t	 failures;
+};
+
+struct shared {
+	uint64_t	 count[ROUTES_MAX + 1][NSTATUS + 1];
+	uint64_t	 bucket[ROUTES_MAX + 1][NBUCKETS];
+	uint64_t	 sum_us[ROUTES_MAX + 1];
+	struct pool	 pool[WORKERS_MAX];
+};
+
+static void	metrics_route(struct kore_buf *, int);
+static void	pool_update(void);
+
+static struct shared	*shm;
+static char		*openapi;
+static size_t		 openapi_len;
+
+/*
+ * One mapping per server: named after Kore's parent process, which all
+ * workers share, so a restart starts from zero.
+ */
+void
+metrics_init(void)
+{
+	char		name[64];
+	int		fd;
+
+	(void)snprintf(name, sizeof(name), "/dev/shm/techmarket-%d",
+	    (int)getppid());
+	if ((fd = open(name, O_RDWR | O_CREAT, 0600)) == -1 ||
+	    ftruncate(fd, sizeof(struct shared)) == -1)
+		fatalx("metrics: cannot create %s", name);
+	shm = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE,
+	    MAP_SHARED, fd, 0);
+	(void)close(fd);
+	if (shm == MAP_FAILED)
+		fatalx("metrics: cannot map %s", name);
+}
+
+void
+metrics_observe(int route, int status, uint64_t us)
+{
+	size_t		s, b;
+
+	if (route < 0 || route >= ROUTES_MAX)
+		route = ROUTES_MAX;
+	for (s = 0; s < NSTATUS && statuses[s] != status; s++)
+		;
+	for (b = 0; b < NBUCKETS - 1 && us > bounds_us[b]; b++)
+		;
+	__atomic_fetch_add(&shm->count[route][s], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&shm->bucket[route][b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&shm->sum_us[route], us, __ATOMIC_RELAXED);
+}
+
+static void
+pool_update(void)
+{
+	struct pool	*p;
+	int		 total, ready, inflight;
+	uint64_t	 failures;
+
+	if (worker == NULL || worker->id >= WORKERS_MAX)
+		return;
+	db_stats(&total, &ready, &inflight, &failures);
+	p = &shm->pool[worker->id];
+	p->total = total;
+	p->ready = ready;
+	p->inflight = inflight;
+	p->failures = failures;
+}
+
+int
+ops_healthz(struct rq *r)
+{
+	return (reply_json(r, 200, "{\"status\":\"ok\"}", 15));
+}
+
+/* Ready when this worker holds a live database connection and it answers. */
+int
+ops_readyz(struct rq *r)
+{
+	if (r->step == 0) {
+		r->step = 1;
+		return (db_one(r, Q_PING, 0));
+	}
+	if (!db_ok(r))
+		return (reply_problem(r, 503, "Cơ sở dữ liệu không truy cập "
+		    "được", "The database is unreachable"));
+	return (reply_json(r, 200, "{\"status\":\"ready\"}", 18));
+}
+
+static void
+metrics_route(struct kore_buf *b, int i)
+{
+	const char	*path, *method;
+	uint64_t	 cum;
+	size_t		 s, k;
+
+	path = i < (int)routes_count ? routes[i].path : "unmatched";
+	method = i < (int)routes_count ? routes[i].method : "ANY";
+	for (s = 0; s <= NSTATUS; s++) {
+		if (shm->count[i][s] == 0)
+			continue;
+		kore_buf_appendf(b, "techmarket_requests_total{method=\"%s\","
+		    "route=\"%s\",status=\"%s%d\"} %llu\n", method, path,
+		    s == NSTATUS ? "other" : "", s == NSTATUS ? 0 : statuses[s],
+		    (unsigned long long)shm->count[i][s]);
+	}
+	cum = 0;
+	for (k = 0; k < NBUCKETS; k++) {
+		cum += shm->bucket[i][k];
+		if (k < NBUCKETS - 1)
+			kore_buf_appendf(b, "techmarket_request_duration_"
+			    "seconds_bucket{method=\"%s\",route=\"%s\","
+			    "le=\"%g\"} %llu\n", method, path,
+			    bounds_us[k] / 1e6, (unsigned long long)cum);
+	}
+	kore_buf_appendf(b, "techmarket_request_duration_seconds_bucket{"
+	    "method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n"
+	    "techmarket_request_duration_seconds_sum{method=\"%s\","
+	    "route=\"%s\"} %.6f\n"
+	    "techmarket_request_duration_seconds_count{method=\"%s\","
+	    "route=\"%s\"} %llu\n", method, path, (unsigned long long)cum,
+	    method, path, shm->sum_us[i] / 1e6, method, path,
+	    (unsigned long long)cum);
+}
+
+int
+ops_metrics(struct rq *r)
+{
+	struct kore_buf	*b;
+	struct pool	*p;
+	int		 i;
+
+	pool_update();
+	b = kore_buf_alloc(16384);
+	kore_buf_appendf(b, "# TYPE techmarket_requests_total counter\n"
+	    "# TYPE techmarket_request_duration_seconds histogram\n");
+	for (i = 0; i <= ROUTES_MAX; i++) {
+		if ((i < (int)routes_count || i == ROUTES_MAX) &&
+		    shm->bucket[i][0] + shm->sum_us[i] > 0)
+			metrics_route(b, i);
+	}
+	kore_buf_appendf(b, "# TYPE techmarket_db_connections gauge\n"
+	    "# TYPE techmarket_db_inflight gauge\n"
+	    "# TYPE techmarket_db_connection_failures_total counter\n");
+	for (i = 0; i < WORKERS_MAX; i++) {
+		p = &shm->pool[i];
+		if (p->total == 0)
+			continue;
+		kore_buf_appendf(b, "techmarket_db_connections{worker=\"%d\","
+		    "state=\"ready\"} %d\n"
+		    "techmarket_db_connections{worker=\"%d\",state=\"all\"} %d\n"
+		    "techmarket_db_inflight{worker=\"%d\"} %d\n"
+		    "techmarket_db_connection_failures_total{worker=\"%d\"} "
+		    "%llu\n", i, p->ready, i, p->total, i, p->inflight, i,
+		    (unsigned long long)p->failures);
+	}
+	http_response_header(r->req, "content-type",
+	    "text/plain; version=0.0.4; charset=utf-8");
+	http_response(r->req, 200, b->data, b->offset);
+	kore_buf_free(b);
+	r->status = 200;
+	return (RQ_DONE);
+}
+
+void
+metrics_tick(void)
+{
+	pool_update();
+}
+
+/* Read once at start; path from TM_OPENAPI or assets/openapi.json. */
+void
+openapi_load(const char *path)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if (path == NULL)
+		path = "assets/openapi.json";
+	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &st) == -1 ||
+	    st.st_size <= 0)
+		fatalx("cannot read the OpenAPI document %s", path);
+	openapi = kore_malloc(st.st_size);
+	if (read(fd, openapi, st.st_size) != st.st_size)
+		fatalx("short read on %s", path);
+	openapi_len = st.st_size;
+	(void)close(fd);
+}
+
+int
+ops_openapi(struct rq *r)
+{
+	return (reply_json(r, 200, openapi, openapi_len));
+}

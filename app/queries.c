@@ -1,0 +1,113 @@
+/*
+ * queries.c -- every SQL statement the server runs, by name. db.c
+ * prepares them all on each new connection; handlers refer to them by
+ * their Q_* index. Writes that take several statements are functions
+ * in sql/, so each step here is one statement in one transaction.
+ */
+
+#include "app.h"
+
+const struct query queries[Q_MAX] = {
+	[Q_PING] = { "ping", "SELECT 1" },
+
+	/* $1 selector (bytea). Only live credentials of active accounts. */
+	[Q_AUTH_LOOKUP] = { "auth_lookup",
+	    "SELECT encode(c.verifier, 'hex'), c.id, a.id, a.role,"
+	    " coalesce(a.agency, ''), coalesce(a.org_id::text, '')"
+	    " FROM credentials c JOIN accounts a ON a.id = c.account_id"
+	    " WHERE c.selector = $1 AND c.revoked_at IS NULL"
+	    " AND (c.expires_at IS NULL OR c.expires_at > now())"
+	    " AND a.status = 'active'" },
+
+	[Q_ACCOUNT_GET] = { "account_get",
+	    "SELECT doc, version FROM account_docs WHERE id = $1" },
+
+	[Q_ACCOUNT_REGISTER] = { "account_register",
+	    "SELECT d, d::json->>'version' FROM account_register($1, $2, $3,"
+	    " $4, $5, $6, $7, $8, $9, $10, $11) AS d" },
+
+	/* $1 email, $2 max failures, $3 window in seconds. */
+	[Q_LOGIN_BEGIN] = { "login_begin",
+	    "SELECT retry_after, attempt_id, account_id, password_hash,"
+	    " status FROM login_begin($1, $2, $3)" },
+
+	[Q_LOGIN_FINISH] = { "login_finish",
+	    "SELECT expires_at, account FROM login_finish($1, $2, $3, $4)" },
+
+	[Q_SESSION_REVOKE] = { "session_revoke",
+	    "UPDATE credentials SET revoked_at = now()"
+	    " WHERE id = $1 AND kind = 'session' AND revoked_at IS NULL" },
+
+	[Q_PASSWORD_HASH_GET] = { "password_hash_get",
+	    "SELECT password_hash FROM accounts WHERE id = $1" },
+
+	[Q_PASSWORD_SET] = { "password_set",
+	    "SELECT password_set($1, $2, $3)" },
+
+	/* $1 account, $2 selector, $3 verifier, $4 name. */
+	[Q_APIKEY_CREATE] = { "apikey_create",
+	    "INSERT INTO credentials (account_id, kind, selector, verifier,"
+	    " name) SELECT $1, 'api_key', $2, $3, normalize($4, NFC)"
+	    " WHERE (SELECT count(*) FROM credentials WHERE account_id = $1"
+	    " AND kind = 'api_key' AND revoked_at IS NULL) < 50"
+	    " RETURNING id, name, rfc3339(created_at)" },
+
+	/* Lists: $1.. filters, then cursor time, cursor id, limit + 1. */
+	[Q_APIKEY_LIST] = { "apikey_list",
+	    "SELECT json_build_object('id', id, 'name', name,"
+	    " 'created_at', rfc3339(created_at))::text,"
+	    " cursor_ts(created_at) || '|' || id"
+	    " FROM credentials WHERE account_id = $1 AND kind = 'api_key'"
+	    " AND revoked_at IS NULL AND ($2::timestamptz IS NULL"
+	    " OR (created_at, id) < ($2::timestamptz, $3::uuid))"
+	    " ORDER BY created_at DESC, id DESC LIMIT $4" },
+
+	[Q_APIKEY_REVOKE] = { "apikey_revoke",
+	    "UPDATE credentials SET revoked_at = now() WHERE id = $1"
+	    " AND account_id = $2 AND kind = 'api_key'"
+	    " AND revoked_at IS NULL RETURNING id" },
+
+	[Q_ADMIN_CREATE] = { "admin_create",
+	    "SELECT d, d::json->>'version'"
+	    " FROM account_create_staff($1, $2, $3, $4, $5) AS d" },
+
+	/* $1 role or NULL, $2 status or NULL. */
+	[Q_ADMIN_LIST] = { "admin_list",
+	    "SELECT doc, cursor_ts(created_at) || '|' || id FROM account_docs"
+	    " WHERE ($1::text IS NULL OR role = $1)"
+	    " AND ($2::text IS NULL OR status = $2)"
+	    " AND ($3::timestamptz IS NULL"
+	    " OR (created_at, id) < ($3::timestamptz, $4::uuid))"
+	    " ORDER BY created_at DESC, id DESC LIMIT $5" },
+
+	[Q_ADMIN_PATCH] = { "admin_patch",
+	    "SELECT result, doc, doc::json->>'version'"
+	    " FROM account_patch($1, $2, $3, $4)" },
+
+	[Q_CATEGORIES] = { "categories",
+	    "SELECT json_build_object('items', coalesce(json_agg("
+	    "json_build_object('code', code, 'name_vi', name_vi,"
+	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
+	    " FROM categories" },
+
+	[Q_SECTORS] = { "sectors",
+	    "SELECT json_build_object('items', coalesce(json_agg("
+	    "json_build_object('code', code, 'name_vi', name_vi,"
+	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
+	    " FROM sectors" },
+
+	[Q_DISTRICTS] = { "districts",
+	    "SELECT json_build_object('items', coalesce(json_agg("
+	    "json_build_object('code', code, 'name_vi', name_vi,"
+	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
+	    " FROM districts" },
+
+	[Q_FUNDING_PROGRAMS] = { "funding_programs",
+	    "SELECT json_build_object('items', coalesce(json_agg("
+	    "json_build_object('code', code, 'name_vi', name_vi,"
+	    " 'name_en', name_en, 'agency', agency, 'year', year,"
+	    " 'budget_vnd', budget_vnd, 'committed_vnd', committed_vnd,"
+	    " 'max_support_pct', max_support_pct)"
+	    " ORDER BY year DESC, sort_order, code), '[]'))::text"
+	    " FROM funding_programs" },
+};

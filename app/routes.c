@@ -1,0 +1,113 @@
+/*
+ * routes.c -- every route the server answers, who may call it and which
+ * body it takes. tests/integration/test_openapi.py reads this table to
+ * keep assets/openapi.json honest.
+ */
+
+#include <string.h>
+
+#include <kore/kore.h>
+
+#include "app.h"
+
+static int	segment_match(const char *, const char *, size_t, int *);
+static int	path_match(const char *, const char *, const char **, size_t *);
+
+const struct route routes[] = {
+	{ "GET", "/healthz", ops_healthz, AUTH_NONE, NULL },
+	{ "GET", "/readyz", ops_readyz, AUTH_NONE, NULL },
+	{ "GET", "/metrics", ops_metrics, AUTH_NONE, NULL },
+	{ "GET", "/api/v1/openapi.json", ops_openapi, AUTH_NONE, NULL },
+	{ "POST", "/api/v1/accounts", accounts_register, AUTH_NONE,
+	    account_register_body },
+	{ "POST", "/api/v1/sessions", sessions_create, AUTH_NONE,
+	    session_body },
+	{ "DELETE", "/api/v1/sessions/current", sessions_delete, AUTH_ANY,
+	    NULL },
+	{ "GET", "/api/v1/me", accounts_me, AUTH_ANY, NULL },
+	{ "PUT", "/api/v1/me/password", accounts_password, AUTH_ANY,
+	    password_body },
+	{ "POST", "/api/v1/api-keys", apikeys_create, AUTH_ANY,
+	    apikey_body },
+	{ "GET", "/api/v1/api-keys", apikeys_list, AUTH_ANY, NULL },
+	{ "DELETE", "/api/v1/api-keys/{id}", apikeys_delete, AUTH_ANY,
+	    NULL },
+	{ "GET", "/api/v1/admin/accounts", admin_accounts_list, AUTH_ADMIN,
+	    NULL },
+	{ "POST", "/api/v1/admin/accounts", admin_accounts_create,
+	    AUTH_ADMIN, admin_create_body },
+	{ "PATCH", "/api/v1/admin/accounts/{id}", admin_accounts_patch,
+	    AUTH_ADMIN, admin_patch_body },
+	{ "GET", "/api/v1/categories", ref_categories, AUTH_NONE, NULL },
+	{ "GET", "/api/v1/sectors", ref_sectors, AUTH_NONE, NULL },
+	{ "GET", "/api/v1/districts", ref_districts, AUTH_NONE, NULL },
+	{ "GET", "/api/v1/funding-programs", ref_funding_programs, AUTH_NONE,
+	    NULL },
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+/*
+ * Match one pattern segment against a path segment of len bytes; "{id}"
+ * takes any non-empty segment (handlers check it is a UUID).
+ */
+static int
+segment_match(const char *pat, const char *seg, size_t len, int *param)
+{
+	size_t		plen;
+
+	plen = strcspn(pat, "/");
+	*param = (plen == 4 && !strncmp(pat, "{id}", 4));
+	if (*param)
+		return (len > 0);
+	return (plen == len && !strncmp(pat, seg, len));
+}
+
+static int
+path_match(const char *pat, const char *path, const char **idp, size_t *idl)
+{
+	size_t		len;
+	int		param;
+
+	*idp = NULL;
+	while (*pat == '/' && *path == '/') {
+		pat++;
+		path++;
+		len = strcspn(path, "/");
+		if (!segment_match(pat, path, len, &param))
+			return (0);
+		if (param) {
+			*idp = path;
+			*idl = len;
+		}
+		pat += strcspn(pat, "/");
+		path += len;
+	}
+	return (*pat == '\0' && *path == '\0');
+}
+
+/* The route for method and path; *wrong says the path exists otherwise. */
+const struct route *
+route_match(const char *method, const char *path, char **id, int *wrong)
+{
+	const char	*idp;
+	size_t		 i, idl = 0;
+
+	*wrong = 0;
+	*id = NULL;
+	for (i = 0; i < routes_count; i++) {
+		if (!path_match(routes[i].path, path, &idp, &idl))
+			continue;
+		if (strcmp(routes[i].method, method)) {
+			*wrong = 1;
+			continue;
+		}
+		if (idp != NULL) {
+			*id = kore_malloc(idl + 1);
+			memcpy(*id, idp, idl);
+			(*id)[idl] = '\0';
+		}
+		return (&routes[i]);
+	}
+	return (NULL);
+}

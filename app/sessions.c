@@ -1,0 +1,160 @@
+/*
+ * sessions.c -- signing in and out. Failed attempts are counted in
+ * PostgreSQL per email before the password is even checked, so the
+ * limit holds across workers, nodes and concurrent guesses.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <sodium.h>
+
+#include "app.h"
+
+struct login {
+	char		 account_id[UUID_LEN + 1];
+	char		 status[16];
+	struct token	 tok;
+};
+
+static void	login_free(void *);
+static int	login_check(struct rq *);
+static int	login_open(struct rq *);
+static int	login_reply(struct rq *);
+
+const struct field session_body[] = {
+	{ "email", JT_STRING, 1, 1, 254, JF_NONE, NULL, NULL, 0 },
+	{ "password", JT_STRING, 1, 1, PASSWORD_MAX, JF_NONE, NULL, NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static void
+login_free(void *arg)
+{
+	sodium_memzero(arg, sizeof(struct login));
+	kore_free(arg);
+}
+
+int
+sessions_create(struct rq *r)
+{
+	char		 email[256], max[8], window[8];
+	char		*p;
+
+	switch (r->step) {
+	case 0:
+		kore_strlcpy(email, json_str(r->body, "email"), sizeof(email));
+		for (p = email; *p != '\0'; p++) {
+			if (*p >= 'A' && *p <= 'Z')
+				*p += 'a' - 'A';
+		}
+		(void)snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
+		(void)snprintf(window, sizeof(window), "%d", LOGIN_WINDOW_SECS);
+		r->ctx = kore_calloc(1, sizeof(struct login));
+		r->ctx_free = login_free;
+		r->step = 1;
+		return (db_one(r, Q_LOGIN_BEGIN, 3, email, max, window));
+	case 1:
+		return (login_check(r));
+	case 2:
+		return (login_open(r));
+	default:
+		return (login_reply(r));
+	}
+}
+
+/* Throttled, or on to the password check (a dummy one if no account). */
+static int
+login_check(struct rq *r)
+{
+	struct login	*l = r->ctx;
+	const char	*retry, *hash;
+
+	if (!db_ok(r) || db_rows(r) != 1)
+		return (reply_db_error(r));
+	retry = db_get(r, 0, 0);
+	if (retry != NULL && strcmp(retry, "0") != 0) {
+		http_response_header(r->req, "retry-after", retry);
+		return (reply_problem(r, 429, "Đăng nhập sai quá nhiều lần; "
+		    "hãy thử lại sau", "Too many failed sign-ins; try again "
+		    "later"));
+	}
+	if ((hash = db_get(r, 0, 3)) != NULL) {
+		kore_strlcpy(l->account_id, db_get(r, 0, 2),
+		    sizeof(l->account_id));
+		kore_strlcpy(l->status, db_get(r, 0, 4), sizeof(l->status));
+	} else
+		hash = password_dummy_hash();
+	r->step = 2;
+	return (pw_task_start(r, json_str(r->body, "password"), hash));
+}
+
+static int
+login_open(struct rq *r)
+{
+	struct login	*l = r->ctx;
+	struct db_stmt	 st;
+	char		 ttl[16];
+
+	if (!pw_task_result(r, NULL, 0) || l->account_id[0] == '\0')
+		return (reply_problem(r, 401, "Email hoặc mật khẩu không "
+		    "đúng", "Wrong email or password"));
+	if (strcmp(l->status, "active") != 0)
+		return (reply_problem(r, 403, "Tài khoản đang bị tạm khóa",
+		    "This account is suspended"));
+	if (!token_new(&l->tok, "tms_"))
+		return (reply_problem(r, 500, "Đã có lỗi xảy ra",
+		    "Something went wrong on our side"));
+	(void)snprintf(ttl, sizeof(ttl), "%d", SESSION_TTL_SECS);
+	memset(&st, 0, sizeof(st));
+	st.id = Q_LOGIN_FINISH;
+	st.nparams = 4;
+	st.params[0] = l->account_id;
+	st.params[1] = (const char *)l->tok.selector;
+	st.lengths[1] = TOKEN_SELECTOR_LEN;
+	st.params[2] = (const char *)l->tok.verifier;
+	st.lengths[2] = TOKEN_VERIFIER_LEN;
+	st.params[3] = ttl;
+	r->step = 3;
+	return (db_run(r, &st, 1));
+}
+
+static int
+login_reply(struct rq *r)
+{
+	struct login	*l = r->ctx;
+	struct kore_buf	*b;
+
+	if (!db_ok(r) || db_rows(r) != 1)
+		return (reply_db_error(r));
+	b = kore_buf_alloc(1024);
+	kore_buf_appendf(b, "{\"token\":\"%s\",\"expires_at\":\"%s\","
+	    "\"account\":%s}", l->tok.text, db_get(r, 0, 0), db_get(r, 0, 1));
+	token_wipe(&l->tok);
+	http_response_header(r->req, "cache-control", "no-store");
+	reply_json(r, 201, (const char *)b->data, b->offset);
+	sodium_memzero(b->data, b->offset);
+	kore_buf_free(b);
+	return (RQ_DONE);
+}
+
+int
+sessions_delete(struct rq *r)
+{
+	if (r->step == 0) {
+		if (r->who.is_key)
+			return (reply_problem(r, 409, "Đây là khóa API, không "
+			    "phải phiên đăng nhập; hãy xóa nó qua /api-keys",
+			    "This is an API key, not a session; delete it "
+			    "through /api-keys"));
+		r->step = 1;
+		return (db_one(r, Q_SESSION_REVOKE, 1, r->who.cred_id));
+	}
+	if (!db_ok(r))
+		return (reply_db_error(r));
+	return (reply_empty(r, 204));
+}

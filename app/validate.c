@@ -1,0 +1,360 @@
+/*
+ * validate.c -- checks a parsed body against a table of fields: types,
+ * required, lengths, ranges, formats, unknown and read-only fields.
+ * Every problem is collected, so a client fixes its body in one go.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+#define ARRAY_ITEMS_MAX		50
+#define ARRAY_ITEM_MAX		200
+
+static void	check_object(yajl_val, const struct field *, const char *,
+		    struct verrors *);
+static void	check_value(yajl_val, const struct field *, const char *,
+		    struct verrors *);
+static void	check_string(const char *, const struct field *, const char *,
+		    struct verrors *);
+static int	check_chars(const char *, int64_t *);
+static int	is_dup(yajl_val, size_t);
+static int	all_digits(const char *, size_t);
+static int	email_ok(const char *);
+static int	uuid_ok(const char *);
+static int	date_ok(const char *);
+static int	phone_ok(const char *);
+
+void
+verr_add(struct verrors *ve, const char *field, enum verr code,
+    const char *detail)
+{
+	struct field_error	*fe;
+
+	if (ve->n >= FIELD_ERRORS_MAX)
+		return;
+	fe = &ve->e[ve->n++];
+	(void)snprintf(fe->field, sizeof(fe->field), "%s", field);
+	fe->code = code;
+	fe->detail = detail;
+}
+
+int
+validate(yajl_val body, const struct field *spec, struct verrors *ve)
+{
+	ve->n = 0;
+	if (!YAJL_IS_OBJECT(body)) {
+		verr_add(ve, "", VERR_TYPE_OBJECT, NULL);
+		return (0);
+	}
+	check_object(body, spec, "", ve);
+	return (ve->n == 0);
+}
+
+static int
+is_dup(yajl_val obj, size_t idx)
+{
+	size_t		i;
+
+	for (i = 0; i < idx; i++) {
+		if (!strcmp(obj->u.object.keys[i], obj->u.object.keys[idx]))
+			return (1);
+	}
+	return (0);
+}
+
+static void
+check_object(yajl_val obj, const struct field *spec, const char *prefix,
+    struct verrors *ve)
+{
+	const struct field	*f;
+	char			 path[96];
+	size_t			 i;
+	yajl_val		 v;
+
+	for (i = 0; i < obj->u.object.len; i++) {
+		(void)snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix ? "." : "", obj->u.object.keys[i]);
+		for (f = spec; f->name != NULL; f++) {
+			if (!strcmp(f->name, obj->u.object.keys[i]))
+				break;
+		}
+		if (f->name == NULL)
+			verr_add(ve, path, VERR_UNKNOWN, NULL);
+		else if (f->readonly)
+			verr_add(ve, path, VERR_READONLY, NULL);
+		else if (is_dup(obj, i))
+			verr_add(ve, path, VERR_DUPLICATE, NULL);
+	}
+	for (f = spec; f->name != NULL; f++) {
+		if (f->readonly)
+			continue;
+		(void)snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix ? "." : "", f->name);
+		v = json_at(obj, f->name);
+		if (v == NULL || YAJL_IS_NULL(v)) {
+			if (f->required)
+				verr_add(ve, path, VERR_REQUIRED, NULL);
+			continue;
+		}
+		check_value(v, f, path, ve);
+	}
+}
+
+static void
+check_value(yajl_val v, const struct field *f, const char *path,
+    struct verrors *ve)
+{
+	size_t		i;
+
+	switch (f->type) {
+	case JT_STRING:
+		if (!YAJL_IS_STRING(v))
+			verr_add(ve, path, VERR_TYPE_STRING, NULL);
+		else
+			check_string(v->u.string, f, path, ve);
+		break;
+	case JT_INT:
+		if (!YAJL_IS_INTEGER(v))
+			verr_add(ve, path, VERR_TYPE_INT, NULL);
+		else if (YAJL_GET_INTEGER(v) < f->min ||
+		    YAJL_GET_INTEGER(v) > f->max)
+			verr_add(ve, path, VERR_RANGE, NULL);
+		break;
+	case JT_BOOL:
+		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+			verr_add(ve, path, VERR_TYPE_BOOL, NULL);
+		break;
+	case JT_OBJECT:
+		if (!YAJL_IS_OBJECT(v))
+			verr_add(ve, path, VERR_TYPE_OBJECT, NULL);
+		else
+			check_object(v, f->sub, path, ve);
+		break;
+	case JT_STRARRAY:
+		if (!YAJL_IS_ARRAY(v) || v->u.array.len > ARRAY_ITEMS_MAX) {
+			verr_add(ve, path, VERR_TYPE_ARRAY, NULL);
+			break;
+		}
+		for (i = 0; i < v->u.array.len; i++) {
+			if (!YAJL_IS_STRING(v->u.array.values[i]))
+				verr_add(ve, path, VERR_TYPE_ARRAY, NULL);
+			else
+				check_string(v->u.array.values[i]->u.string,
+				    f, path, ve);
+		}
+		break;
+	}
+}
+
+/* Counts code points; 0 when a control character other than tab/newline. */
+static int
+check_chars(const char *s, int64_t *n)
+{
+	const unsigned char	*p;
+
+	*n = 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7f)
+			return (0);
+		if ((*p & 0xc0) != 0x80)
+			(*n)++;
+	}
+	return (1);
+}
+
+static void
+check_string(const char *s, const struct field *f, const char *path,
+    struct verrors *ve)
+{
+	const char *const	*o;
+	int64_t			 n, max;
+	const char		*p;
+
+	if (!check_chars(s, &n)) {
+		verr_add(ve, path, VERR_CONTROL, NULL);
+		return;
+	}
+	for (p = s; *p != '\0' && isspace((unsigned char)*p); p++)
+		;
+	max = f->max > 0 ? f->max : ARRAY_ITEM_MAX;
+	if (n < f->min || (f->min > 0 && *p == '\0'))
+		verr_add(ve, path, VERR_TOO_SHORT, NULL);
+	else if (n > max)
+		verr_add(ve, path, VERR_TOO_LONG, NULL);
+	else if (f->format != JF_NONE && !format_ok(f->format, s))
+		verr_add(ve, path, VERR_FORMAT, NULL);
+	else if (f->oneof != NULL) {
+		for (o = f->oneof; *o != NULL; o++) {
+			if (!strcmp(*o, s))
+				return;
+		}
+		verr_add(ve, path, VERR_ONEOF, NULL);
+	}
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return (0);
+	}
+	return (1);
+}
+
+static int
+email_ok(const char *s)
+{
+	const char	*at, *dot, *p;
+
+	if ((at = strchr(s, '@')) == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL)
+		return (0);
+	if ((dot = strrchr(at, '.')) == NULL || dot == at + 1 ||
+	    dot[1] == '\0' || strstr(at, "..") != NULL)
+		return (0);
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '\\' ||
+		    *p == '<' || *p == '>' || *p == ',' || *p == ';')
+			return (0);
+	}
+	return (1);
+}
+
+static int
+uuid_ok(const char *s)
+{
+	size_t		i;
+
+	if (strlen(s) != UUID_LEN)
+		return (0);
+	for (i = 0; i < UUID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return (0);
+		} else if (!isxdigit((unsigned char)s[i]))
+			return (0);
+	}
+	return (1);
+}
+
+static int
+date_ok(const char *s)
+{
+	int		y, m, d, mdays;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    !all_digits(s, 4) || !all_digits(s + 5, 2) ||
+	    !all_digits(s + 8, 2))
+		return (0);
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1)
+		return (0);
+	mdays = (m == 2) ? 28 + ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0) : 31 - ((m == 4 || m == 6 || m == 9 || m == 11));
+	return (d <= mdays);
+}
+
+static int
+phone_ok(const char *s)
+{
+	const char	*p;
+	int		 digits;
+
+	digits = 0;
+	for (p = s; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (!strchr("+ .-()", *p) || (*p == '+' && p != s))
+			return (0);
+	}
+	return (digits >= 8 && digits <= 15);
+}
+
+int
+format_ok(int format, const char *s)
+{
+	size_t		len;
+	const char	*p;
+
+	len = strlen(s);
+	switch (format) {
+	case JF_EMAIL:
+		return (email_ok(s));
+	case JF_TAXCODE:
+		/* Vietnamese tax code: 10 digits, a branch adds -NNN. */
+		return ((len == 10 && all_digits(s, 10)) || (len == 14 &&
+		    all_digits(s, 10) && s[10] == '-' &&
+		    all_digits(s + 11, 3)));
+	case JF_CODE:
+		if (len < 2 || len > 40 || !islower((unsigned char)*s))
+			return (0);
+		for (p = s; *p != '\0'; p++) {
+			if (!islower((unsigned char)*p) &&
+			    !isdigit((unsigned char)*p) && *p != '_')
+				return (0);
+		}
+		return (1);
+	case JF_UUID:
+		return (uuid_ok(s));
+	case JF_DATE:
+		return (date_ok(s));
+	case JF_URL:
+		return ((!strncmp(s, "https://", 8) ||
+		    !strncmp(s, "http://", 7)) && strchr(s, ' ') == NULL &&
+		    strchr(s, '.') != NULL);
+	case JF_PHONE:
+		return (phone_ok(s));
+	default:
+		return (1);
+	}
+}
+
+/*
+ * Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF) for
+ * text that does not pass through yajl, such as query parameters.
+ */
+int
+utf8_valid(const char *str, size_t len, size_t *chars)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i, n, k;
+	uint32_t		 cp;
+
+	*chars = 0;
+	for (i = 0; i < len; i += n, (*chars)++) {
+		if (s[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			n = 2, cp = s[i] & 0x1f;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			n = 3, cp = s[i] & 0x0f;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			n = 4, cp = s[i] & 0x07;
+		else
+			return (0);
+		if (i + n > len)
+			return (0);
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (0);
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 &&
+		    cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 ||
+		    cp > 0x10ffff)))
+			return (0);
+	}
+	return (1);
+}

@@ -1,0 +1,437 @@
+#!/usr/bin/env bash
+# conf/tm.sh: packages, private PostgreSQL, migrations, run/stop/test/admin.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+PGBIN=/usr/lib/postgresql/15/bin
+MODULE=$ROOT/var/build/techmarket.so
+TMCTL=$ROOT/var/build/tmctl
+RUNDIR=$ROOT/var/run
+PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
+	postgresql-contrib postgresql-15-rum python3-pytest python3-requests
+	wrk curl)
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+	# initdb refuses root, so clusters belong to postgres. env -C /
+	# because PostgreSQL tools fail when they cannot read their cwd.
+	AS_PG=(runuser -u postgres -- env -C /)
+else
+	SUDO=(sudo)
+	AS_PG=()
+fi
+
+die() {
+	echo "tm.sh: $*" >&2
+	exit 1
+}
+
+# --- packages -------------------------------------------------------
+
+installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = \
+	    "install ok installed" ]
+}
+
+apt_get() {
+	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y "$@"
+}
+
+deps() {
+	local missing=() p
+	for p in "${PACKAGES[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing ${missing[*]}"
+	apt_get install "${missing[@]}" ||
+	    { apt_get update && apt_get install "${missing[@]}"; }
+}
+
+# --- private clusters -----------------------------------------------
+# A cluster in DIR keeps its data in DIR/pgdata, its socket in DIR/sock
+# and its log in DIR/pg.log. Those may be symlinks into /var/tmp when
+# the postgres user cannot reach DIR, so always resolve them.
+
+as_pg() {
+	"${AS_PG[@]}" "$@"
+}
+
+pg_ctl() {
+	as_pg "$PGBIN/pg_ctl" "$@"
+}
+
+db_data() {
+	readlink -f "$1/pgdata"
+}
+
+db_url() {
+	echo "host=$(readlink -f "$1/sock") dbname=techmarket user=techmarket"
+}
+
+db_running() {
+	[ -e "$1/pgdata" ] && pg_ctl status -D "$(db_data "$1")" >/dev/null 2>&1
+}
+
+give_to_pg() {
+	[ ${#AS_PG[@]} -eq 0 ] || chown postgres: "$@"
+}
+
+# Where the server's files really go: DIR, or a /var/tmp directory
+# (linked from DIR) when postgres cannot traverse DIR.
+db_home() {
+	local dir=$1 home
+	if [ ${#AS_PG[@]} -eq 0 ] || as_pg test -x "$dir"; then
+		echo "$dir"
+		return
+	fi
+	home=/var/tmp/techmarket-$(printf %s "$dir" | sha256sum | cut -c1-12)
+	if [ -e "$home/pgdata" ]; then	# left over from a deleted DIR
+		pg_ctl stop -s -m immediate -D "$home/pgdata" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$home"
+	mkdir -m 700 "$home"
+	give_to_pg "$home"
+	ln -s "$home/pgdata" "$dir/pgdata"
+	ln -s "$home/sock" "$dir/sock"
+	ln -s "$home/pg.log" "$dir/pg.log"
+	echo "$home"
+}
+
+db_init() {
+	local dir=$1 home
+	rm -rf "$dir/pgdata" "$dir/sock" "$dir/pg.log"	# dangling links
+	home=$(db_home "$dir")
+	mkdir -m 700 "$home/pgdata"
+	mkdir "$home/sock"
+	touch "$home/pg.log"
+	give_to_pg "$home/pgdata" "$home/sock" "$home/pg.log"
+	as_pg "$PGBIN/initdb" -D "$home/pgdata" -A trust -U techmarket \
+	    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+	    { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
+	# Settings live in an included file, rewritten at every start, so
+	# a plain pg_ctl restart (as the tests may do) keeps them.
+	echo "include_if_exists = 'techmarket.conf'" >>"$home/pgdata/postgresql.conf"
+}
+
+db_settings() {
+	local dir=$1 kind=$2 conf
+	conf=$(db_data "$dir")/techmarket.conf
+	cat >"$conf" <<-EOF
+		listen_addresses = ''
+		unix_socket_directories = '$(readlink -f "$dir/sock")'
+		port = 5432
+		max_connections = 200
+		shared_buffers = 256MB
+	EOF
+	if [ "$kind" = throwaway ]; then
+		printf '%s\n' "fsync = off" "synchronous_commit = off" \
+		    "full_page_writes = off" >>"$conf"
+	fi
+	give_to_pg "$conf"
+}
+
+# db_init_start DIR [throwaway]: create (once) and start the cluster
+# in DIR, and the techmarket database in it.
+db_init_start() {
+	local dir=$1 kind=${2:-durable} maint
+	mkdir -p "$dir"
+	[ -e "$dir/pgdata" ] || db_init "$dir"
+	if ! db_running "$dir"; then
+		db_settings "$dir" "$kind"
+		pg_ctl start -w -s -D "$(db_data "$dir")" \
+		    -l "$(readlink -f "$dir/pg.log")" ||
+		    { tail -n 20 "$dir/pg.log" >&2; die "PostgreSQL did not start in $dir"; }
+	fi
+	maint="host=$(readlink -f "$dir/sock") dbname=postgres user=techmarket"
+	if [ -z "$(psql_q "$maint" -c "SELECT 1 FROM pg_database WHERE datname = 'techmarket'")" ]; then
+		psql_q "$maint" -c "CREATE DATABASE techmarket" >/dev/null
+	fi
+}
+
+db_stop() {
+	local data pid
+	db_running "$1" || return 0
+	data=$(db_data "$1")
+	pid=$(head -n 1 "$data/postmaster.pid")
+	pg_ctl stop -w -s -m fast -D "$data"
+	# pg_ctl returns once postmaster.pid is gone, a moment before the
+	# postmaster itself.
+	wait_gone "$pid" || true
+}
+
+# db_remove DIR: delete a stopped cluster's DIR and its /var/tmp home.
+db_remove() {
+	local data
+	if [ -L "$1/pgdata" ]; then
+		data=$(readlink "$1/pgdata")
+		[[ $data == /var/tmp/techmarket-*/pgdata ]] && rm -rf "${data%/pgdata}"
+	fi
+	rm -rf "$1"
+}
+
+# --- migrations -----------------------------------------------------
+
+# psql for scripts: no psqlrc, stop at the first error, no NOTICEs
+# ("already exists, skipping"), bare unaligned output.
+psql_q() {
+	local url=$1
+	shift
+	PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+	    "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$url" "$@"
+}
+
+# migrate URL [demo]: apply the new sql/NNN_*.sql, each in one
+# transaction with its schema_migrations row; with "demo", then
+# (re)load the idempotent sql/demo/*.sql.
+migrate() {
+	local url=$1 demo=${2:-} applied f version
+	psql_q "$url" -c "CREATE TABLE IF NOT EXISTS schema_migrations (
+	    version text PRIMARY KEY, applied_at timestamptz DEFAULT now())"
+	applied=$(psql_q "$url" -c "SELECT version FROM schema_migrations")
+	for f in "$ROOT"/sql/[0-9][0-9][0-9]_*.sql; do
+		[ -e "$f" ] || continue
+		version=$(basename "$f" .sql)
+		grep -qxF "$version" <<<"$applied" && continue
+		psql_q "$url" --single-transaction -v version="$version" -f "$f" \
+		    -f <(echo "INSERT INTO schema_migrations (version) VALUES (:'version');") ||
+		    die "migration $version failed"
+		echo "migrated $version"
+	done
+	[ "$demo" = demo ] || return 0
+	for f in "$ROOT"/sql/demo/*.sql; do
+		[ -e "$f" ] || continue
+		psql_q "$url" --single-transaction -f "$f" >/dev/null ||
+		    die "demo data $(basename "$f") failed"
+	done
+}
+
+# --- kore -----------------------------------------------------------
+
+# write_conf PORT OUT: fill in conf/techmarket.conf.in.
+write_conf() {
+	local t
+	t=$(<"$ROOT/conf/techmarket.conf.in")
+	t=${t//@PORT@/"$1"}
+	t=${t//@WORKERS@/"$(nproc)"}
+	t=${t//@MODULE@/"$MODULE"}
+	t=${t//@BODY_MAX@/8388608}
+	printf '%s\n' "$t" >"$2"
+}
+
+# A zombie counts as dead: the test's kore is only reaped by `wait`.
+alive() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null) ||
+	    return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# kore_pid PIDFILE: print the pid if it names a live kore.
+kore_pid() {
+	local pid
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] && alive "$pid" &&
+	    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = kore ] && echo "$pid"
+}
+
+# wait_gone PID: up to 10 s.
+wait_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		alive "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_kore() {
+	local pid=$1 child
+	kill -TERM "$pid" 2>/dev/null || return 0
+	wait_gone "$pid" && return 0
+	# shellcheck disable=SC2013 # the file holds space-separated pids
+	for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+		kill -KILL "$child" 2>/dev/null || true
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# --- commands -------------------------------------------------------
+
+cmd_run() {
+	local port=${PORT:-8080} url pid
+	[ -f "$MODULE" ] || die "$MODULE is missing: run make build"
+	if pid=$(kore_pid "$RUNDIR/kore.pid"); then
+		die "kore is already running (pid $pid): make stop first"
+	fi
+	if [ -n "${DATABASE_URL:-}" ]; then
+		url=$DATABASE_URL
+	else
+		db_init_start "$ROOT/var/pg"
+		url=$(db_url "$ROOT/var/pg")
+	fi
+	migrate "$url" demo
+	mkdir -p "$ROOT/var/secrets" "$RUNDIR"
+	chmod 700 "$ROOT/var/secrets"
+	write_conf "$port" "$RUNDIR/techmarket.conf"
+	export DATABASE_URL=$url TM_SECRETS_DIR=$ROOT/var/secrets \
+	    TM_OPENAPI=$ROOT/assets/openapi.json
+	echo "serving http://127.0.0.1:$port/"
+	echo $$ >"$RUNDIR/kore.pid"
+	# Kore writes (and on exit removes) kore.pid in its cwd: make that
+	# our pidfile instead of a stray file in the checkout. stdbuf: see
+	# cmd_test; it matters here when stdout is a pipe.
+	cd "$RUNDIR"
+	exec stdbuf -oL kore -fnr -c "$RUNDIR/techmarket.conf"
+}
+
+cmd_stop() {
+	local pid
+	if pid=$(kore_pid "$RUNDIR/kore.pid"); then
+		stop_kore "$pid"
+	fi
+	rm -f "$RUNDIR/kore.pid"
+	db_stop "$ROOT/var/pg"
+}
+
+free_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+wait_ready() {
+	local port=$1 pid=$2 deadline=$((SECONDS + 30))
+	while ((SECONDS < deadline)); do
+		curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null &&
+		    return 0
+		alive "$pid" || return 1
+		sleep 0.3
+	done
+	return 1
+}
+
+# Set by cmd_test, used by its EXIT trap.
+TEST_DIR=
+TEST_KORE=
+
+test_cleanup() {
+	set +e
+	if [ -n "$TEST_KORE" ]; then
+		# Kore runs in its own session: its group is kore and workers.
+		kill -TERM -- "-$TEST_KORE" 2>/dev/null
+		wait_gone "$TEST_KORE"
+		kill -KILL -- "-$TEST_KORE" 2>/dev/null
+		wait "$TEST_KORE" 2>/dev/null
+	fi
+	if [ -n "$TEST_DIR" ]; then
+		db_stop "$TEST_DIR"
+		db_remove "$TEST_DIR"
+	fi
+}
+
+cmd_test() {
+	local url port rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl")
+	TEST_DIR=$(mktemp -d /tmp/techmarket-test.XXXXXX)
+	chmod 755 "$TEST_DIR"
+	trap test_cleanup EXIT
+	trap 'exit 130' INT TERM
+	db_init_start "$TEST_DIR" throwaway
+	url=$(db_url "$TEST_DIR")
+	migrate "$url" >/dev/null
+	port=$(free_port)
+	mkdir -m 700 "$TEST_DIR/secrets"
+	write_conf "$port" "$TEST_DIR/techmarket.conf"
+	export DATABASE_URL=$url TM_SECRETS_DIR=$TEST_DIR/secrets \
+	    TM_OPENAPI=$ROOT/assets/openapi.json
+	# setsid: a group of its own, so cleanup reaches every worker.
+	# stdbuf: Kore logs with printf, which a file would hold back in a
+	# buffer, out of reach of the tests and of the failure report.
+	(cd "$TEST_DIR" && exec setsid stdbuf -oL kore -fnr \
+	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/kore.log" 2>&1) &
+	TEST_KORE=$!
+	if ! wait_ready "$port" "$TEST_KORE"; then
+		echo "tm.sh: kore did not become ready on port $port" >&2
+		rc=1
+	else
+		"$ROOT/var/build/unit" || rc=1
+		TM_BASE_URL=http://127.0.0.1:$port TM_DATABASE_URL=$url \
+		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
+		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
+		PYTHONDONTWRITEBYTECODE=1 \
+		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+		    "$ROOT/tests/integration" "$@" || rc=1
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "--- last 60 lines of kore.log" >&2
+		tail -n 60 "$TEST_DIR/kore.log" >&2
+	fi
+	return $rc
+}
+
+read_password() {
+	local pw=
+	if [ -t 0 ]; then
+		printf 'password: ' >&2
+		IFS= read -rs pw || true
+		echo >&2
+	else
+		IFS= read -r pw || true	# a last line without newline counts
+	fi
+	printf '%s' "$pw"
+}
+
+cmd_admin() {
+	local email=${1:-} pw hash url dir=$ROOT/var/pg
+	if [ -z "$email" ]; then
+		echo "usage: make admin EMAIL=you@example.com  (password on stdin)" >&2
+		exit 2
+	fi
+	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	pw=$(read_password)
+	[ ${#pw} -ge 10 ] || die "the password must be at least 10 characters long"
+	hash=$(printf '%s' "$pw" | "$TMCTL" hash) || die "tmctl hash failed"
+	pw=
+	if [ -n "${DATABASE_URL:-}" ]; then
+		url=$DATABASE_URL
+	else
+		if ! db_running "$dir"; then
+			# shellcheck disable=SC2064 # $dir is local: expand it now
+			trap "db_stop $(printf %q "$dir")" EXIT
+		fi
+		db_init_start "$dir"
+		url=$(db_url "$dir")
+	fi
+	migrate "$url"
+	# Terse errors: the default ones quote the query, hash included.
+	psql_q "$url" -v VERBOSITY=terse -v email="$email" -v hash="$hash" \
+	    >/dev/null <<<"SELECT admin_upsert(:'email', :'hash');"
+	echo "admin $email ready"
+}
+
+usage() {
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench" >&2
+	exit 2
+}
+
+main() {
+	local cmd=${1:-}
+	[ $# -gt 0 ] && shift
+	cd "$ROOT"
+	case $cmd in
+	deps)		deps ;;
+	run)		cmd_run ;;
+	stop)		cmd_stop ;;
+	test)		cmd_test "$@" ;;
+	admin)		cmd_admin "$@" ;;
+	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;
+	bench)		echo "bench: not yet implemented" >&2; exit 1 ;;
+	*)		usage ;;
+	esac
+}
+
+# Sourcing the file (for its functions) does not run anything.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi

@@ -1,0 +1,230 @@
+"""The OpenAPI document: served as shipped, in step with the routes the
+server declares, internally consistent, and its public operations live.
+
+Environment:
+  TM_BASE_URL  base URL of a running server (tests that need one skip
+               without it)
+  TM_ROOT      repository root (defaults to two folders above this file)
+"""
+
+import json
+import os
+import pathlib
+import re
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(
+    os.environ.get("TM_ROOT") or pathlib.Path(__file__).resolve().parents[2])
+DOC_PATH = ROOT / "assets" / "openapi.json"
+ROUTES_PATH = ROOT / "app" / "routes.c"
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch",
+                "trace")
+ROUTE_RE = re.compile(r'\{\s*"(GET|POST|PUT|PATCH|DELETE)",\s*"(/[^"]*)"')
+TIMEOUT = 10
+
+
+def load_doc():
+    with open(DOC_PATH, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def base_url():
+    url = os.environ.get("TM_BASE_URL")
+    if not url:
+        pytest.skip("TM_BASE_URL is not set: no server to test against")
+    return url.rstrip("/")
+
+
+def media_type(content_type):
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def operations(doc):
+    """Yields (METHOD, path, path item, operation) for every operation."""
+    for path, item in doc.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method.upper(), path, item, item[method]
+
+
+def resolve(doc, ref):
+    """Follows a local JSON pointer such as '#/components/schemas/X'."""
+    if not ref.startswith("#"):
+        raise KeyError("not a local reference")
+    node = doc
+    pointer = ref[1:]
+    if pointer == "":
+        return node
+    if not pointer.startswith("/"):
+        raise KeyError("malformed pointer")
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(token)
+    return node
+
+
+def deref(doc, node):
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        node = resolve(doc, node["$ref"])
+        seen += 1
+    return node
+
+
+def is_public_without_parameters(doc, item, op):
+    """True when an operation needs no credentials, no body and no
+    path or query parameter (optional headers do not count)."""
+    security = op.get("security", doc.get("security", []))
+    if security and not any(req == {} for req in security):
+        return False
+    if "requestBody" in op:
+        return False
+    for param in item.get("parameters", []) + op.get("parameters", []):
+        param = deref(doc, param)
+        if param.get("in") in ("path", "query", "cookie") \
+                or param.get("required"):
+            return False
+    return True
+
+
+def public_operations():
+    try:
+        doc = load_doc()
+    except (OSError, ValueError):
+        return []  # test_document_is_openapi_3_1 reports the cause
+    return [(method, path) for method, path, item, op in operations(doc)
+            if method == "GET" and "{" not in path
+            and is_public_without_parameters(doc, item, op)]
+
+
+def test_document_is_openapi_3_1():
+    doc = load_doc()
+    assert isinstance(doc.get("openapi"), str) \
+        and doc["openapi"].startswith("3.1"), doc.get("openapi")
+    assert doc.get("paths"), "the document has no paths"
+
+
+def differences(a, b, where="#"):
+    """JSON pointers at which two parsed JSON values differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                out.append(f"{where}/{key}")
+            else:
+                out += differences(a[key], b[key], f"{where}/{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, f"{where}/{i}")
+        return out
+    return [] if a == b and type(a) is type(b) else [where]
+
+
+def test_served_document_equals_shipped_one():
+    r = requests.get(base_url() + "/api/v1/openapi.json", timeout=TIMEOUT)
+    assert r.status_code == 200, r.text[:500]
+    assert media_type(r.headers.get("Content-Type")) == "application/json", \
+        r.headers.get("Content-Type")
+    served = r.json()
+    assert served.get("openapi", "").startswith("3.1")
+    shipped = load_doc()
+    if served != shipped:
+        where = "\n".join(f"  {w}" for w in differences(served, shipped)[:20])
+        pytest.fail("GET /api/v1/openapi.json differs from "
+                    f"assets/openapi.json at:\n{where}")
+
+
+def declared_routes():
+    if not ROUTES_PATH.exists():
+        pytest.fail(f"{ROUTES_PATH} does not exist: cannot compare the "
+                    "server's routes with the document")
+    text = ROUTES_PATH.read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"(?m)^\s*//.*$", "", text)
+    return {(m.group(1), m.group(2)) for m in ROUTE_RE.finditer(text)}
+
+
+def test_routes_match_document():
+    routes = declared_routes()
+    assert routes, f"no route found in {ROUTES_PATH} (format changed?)"
+    documented = {(method, path)
+                  for method, path, _, _ in operations(load_doc())}
+    missing = sorted(routes - documented, key=lambda r: (r[1], r[0]))
+    phantom = sorted(documented - routes, key=lambda r: (r[1], r[0]))
+    lines = []
+    if missing:
+        lines.append("routes in app/routes.c missing from "
+                     "assets/openapi.json:")
+        lines += [f"  {m} {p}" for m, p in missing]
+    if phantom:
+        lines.append("operations in assets/openapi.json that app/routes.c "
+                     "does not declare:")
+        lines += [f"  {m} {p}" for m, p in phantom]
+    assert not lines, "\n".join(lines)
+
+
+def test_every_ref_resolves():
+    doc = load_doc()
+    broken = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref is not None:
+                try:
+                    if not isinstance(ref, str):
+                        raise KeyError("not a string")
+                    resolve(doc, ref)
+                except (KeyError, IndexError, ValueError, TypeError):
+                    broken.append(f"{where}: {ref!r}")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(doc, "#")
+    assert not broken, "unresolved $ref:\n" + "\n".join(broken)
+
+
+def test_every_operation_is_described():
+    doc = load_doc()
+    tags = {t["name"] for t in doc.get("tags", [])}
+    problems = []
+    ids = set()
+    for method, path, _, op in operations(doc):
+        for field in ("operationId", "summary", "description", "tags"):
+            if not op.get(field):
+                problems.append(f"{method} {path}: no {field}")
+        for tag in op.get("tags", []):
+            if tag not in tags:
+                problems.append(f"{method} {path}: undeclared tag {tag!r}")
+        if op.get("operationId") in ids:
+            problems.append(f"{method} {path}: duplicate operationId")
+        ids.add(op.get("operationId"))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("method,path", public_operations())
+def test_public_operation_answers_200(method, path):
+    doc = load_doc()
+    r = requests.request(method, base_url() + path, timeout=TIMEOUT)
+    assert r.status_code == 200, \
+        f"{method} {path} answered {r.status_code}: {r.text[:500]}"
+    documented = deref(doc, doc["paths"][path][method.lower()]
+                       ["responses"]["200"]).get("content", {})
+    if documented:
+        assert media_type(r.headers.get("Content-Type")) in documented, \
+            (f"{method} {path} answered Content-Type "
+             f"{r.headers.get('Content-Type')!r}; documented: "
+             f"{sorted(documented)}")
