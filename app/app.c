@@ -46,6 +46,7 @@ KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(sched_yield),
 	KORE_SYSCALL_ALLOW(getrusage),
 	KORE_SYSCALL_ALLOW(shutdown),
+	KORE_SYSCALL_ALLOW(getppid),
 );
 
 static struct rq	*rq_begin(struct http_request *);

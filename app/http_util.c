@@ -286,8 +286,9 @@ body_parse(struct rq *r, const struct field *spec)
 	char		 err[128];
 	size_t		 len;
 
-	len = r->req->http_body ? r->req->http_body->offset : 0;
-	if (len > BODY_MAX || r->req->content_length > BODY_MAX) {
+	/* Kore rewinds the buffer once the body is in: its length is here. */
+	len = r->req->http_body ? r->req->content_length : 0;
+	if (len > BODY_MAX) {
 		reply_problem(r, 413, "Nội dung vượt quá 1 MiB",
 		    "The body is larger than 1 MiB");
 		return (0);
