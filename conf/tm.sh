@@ -370,6 +370,63 @@ cmd_test() {
 	return $rc
 }
 
+# Set by cmd_bench, used by its EXIT trap with TEST_DIR and TEST_KORE.
+BENCH_DRIVER=
+
+bench_cleanup() {
+	set +e
+	if [ -n "$BENCH_DRIVER" ]; then
+		# Its own session too: the group holds its wrk and pgbench.
+		kill -TERM -- "-$BENCH_DRIVER" 2>/dev/null
+		wait_gone "$BENCH_DRIVER"
+		kill -KILL -- "-$BENCH_DRIVER" 2>/dev/null
+		wait "$BENCH_DRIVER" 2>/dev/null
+	fi
+	test_cleanup
+}
+
+# Like cmd_test, but Kore's stdout (the access log) goes to a file and
+# tests/bench/bench.py drives wrk and pgbench; the table it prints is
+# saved in var/bench/latest.txt. TM_DB_CONNS and BENCH_* pass through.
+cmd_bench() {
+	local url port rc=0
+	TEST_DIR=$(mktemp -d /tmp/techmarket-bench.XXXXXX)
+	chmod 755 "$TEST_DIR"
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+	db_init_start "$TEST_DIR" throwaway
+	url=$(db_url "$TEST_DIR")
+	migrate "$url" >/dev/null
+	port=$(free_port)
+	mkdir -m 700 "$TEST_DIR/secrets"
+	write_conf "$port" "$TEST_DIR/techmarket.conf"
+	export DATABASE_URL=$url TM_SECRETS_DIR=$TEST_DIR/secrets \
+	    TM_OPENAPI=$ROOT/assets/openapi.json
+	(cd "$TEST_DIR" && exec setsid stdbuf -oL kore -fnr \
+	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/access.log" \
+	    2>"$TEST_DIR/kore.err") &
+	TEST_KORE=$!
+	if ! wait_ready "$port" "$TEST_KORE"; then
+		echo "tm.sh: kore did not become ready on port $port" >&2
+		tail -n 30 "$TEST_DIR/access.log" "$TEST_DIR/kore.err" >&2
+		return 1
+	fi
+	# In the background and waited for, so a signal reaches the trap
+	# at once rather than when the driver ends.
+	(TM_ROOT=$ROOT TM_BASE_URL=http://127.0.0.1:$port \
+	    TM_DATABASE_URL=$url BENCH_DIR=$TEST_DIR PGBIN=$PGBIN \
+	    TM_ACCESS_LOG=$TEST_DIR/access.log PYTHONDONTWRITEBYTECODE=1 \
+	    exec setsid /usr/bin/python3 "$ROOT/tests/bench/bench.py") &
+	BENCH_DRIVER=$!
+	wait "$BENCH_DRIVER" || rc=$?
+	BENCH_DRIVER=
+	if [ $rc -ne 0 ]; then
+		echo "--- kore's output, last lines" >&2
+		tail -n 20 "$TEST_DIR/access.log" "$TEST_DIR/kore.err" >&2
+	fi
+	return $rc
+}
+
 read_password() {
 	local pw=
 	if [ -t 0 ]; then
@@ -426,7 +483,7 @@ main() {
 	test)		cmd_test "$@" ;;
 	admin)		cmd_admin "$@" ;;
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;
-	bench)		echo "bench: not yet implemented" >&2; exit 1 ;;
+	bench)		cmd_bench ;;
 	*)		usage ;;
 	esac
 }

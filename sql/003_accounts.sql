@@ -2,14 +2,26 @@
 -- writes (registration, login, password, admin changes) as functions,
 -- so each runs as one statement inside one transaction.
 
+-- Timestamps as RFC 3339 UTC text. to_char() would be the obvious
+-- spelling but costs a third of a simple read's database time; the ISO
+-- text cast is nearly free. The cast follows DateStyle, so it is pinned
+-- for this database below.
 CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN overlay(left((t AT TIME ZONE 'UTC')::text, 19) PLACING 'T' FROM 11)
+    || 'Z';
 
 -- Exact to the microsecond: the key keyset cursors carry.
 CREATE FUNCTION cursor_ts(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN overlay((t AT TIME ZONE 'UTC')::text PLACING 'T' FROM 11) || 'Z';
+
+DO $$
+BEGIN
+	EXECUTE format('ALTER DATABASE %I SET datestyle = %L',
+	    current_database(), 'ISO, YMD');
+END $$;
+SET datestyle = 'ISO, YMD';
 
 CREATE VIEW account_docs AS
 SELECT a.id, a.version, a.created_at, a.role, a.status,
