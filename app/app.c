@@ -52,6 +52,7 @@ KORE_SECCOMP_FILTER("techmarket",
 static struct rq	*rq_begin(struct http_request *);
 static int		 rq_run(struct rq *);
 static int		 rq_prepare(struct rq *);
+static int		 route_missing(struct rq *);
 static void		 rq_end(struct rq *);
 static void		 rq_free(struct http_request *);
 static void		 access_log(struct rq *, uint64_t);
@@ -135,12 +136,7 @@ rq_run(struct rq *r)
 
 	do {
 		if (r->route == NULL)
-			rc = r->step == -2 ?
-			    reply_problem(r, 405, "Phương thức không được hỗ "
-			    "trợ cho đường dẫn này",
-			    "Method not allowed on this path") :
-			    reply_problem(r, 404, "Không tìm thấy đường dẫn",
-			    "No such path");
+			rc = route_missing(r);
 		else if (r->route->auth != AUTH_NONE && !r->who.authed)
 			rc = auth_step(r);
 		else if (r->step < 0)
@@ -149,6 +145,20 @@ rq_run(struct rq *r)
 			rc = r->route->fn(r);
 	} while (rc == RQ_AGAIN);
 	return (rc);
+}
+
+static int
+route_missing(struct rq *r)
+{
+	char		allow[64];
+
+	if (r->step != -2)
+		return (reply_problem(r, 404, "Không tìm thấy đường dẫn",
+		    "No such path"));
+	route_allow(r->req->path, allow, sizeof(allow));
+	http_response_header(r->req, "allow", allow);
+	return (reply_problem(r, 405, "Phương thức không được hỗ trợ cho "
+	    "đường dẫn này", "Method not allowed on this path"));
 }
 
 /* Parse and validate the body once the caller is known. */

@@ -212,6 +212,7 @@ extern const struct route	 routes[];
 extern const size_t		 routes_count;
 const struct route	*route_match(const char *, const char *, char **,
 			    int *);
+void		 route_allow(const char *, char *, size_t);
 
 /* http_util.c */
 int		 http_lang(struct http_request *);
@@ -286,6 +287,7 @@ int		 password_hash(const char *, char *, size_t);
 int		 password_verify(const char *, const char *);
 const char	*password_dummy_hash(void);
 char		*hex_encode(const uint8_t *, size_t, char *);
+int		 b64url_ok(const char *, size_t);
 int		 secret_load(const char *, const char *, uint8_t *, size_t);
 
 /* auth.c */

@@ -146,7 +146,7 @@ pw_entry(struct kore_task *t)
 
 	/* Hashing yields the cores to the event loops and PostgreSQL. */
 	if (!niced) {
-		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 0);
 		niced = 1;
 	}
 	if (job->verify)

@@ -19,6 +19,24 @@
 
 static int	read_full(int, uint8_t *, size_t);
 
+/*
+ * libsodium 1.0.18 decodes bytes >= 0x80 as '_', so a token or cursor
+ * could be spelled several ways: check the alphabet first.
+ */
+int
+b64url_ok(const char *s, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return (0);
+	}
+	return (1);
+}
+
 static char	dummy_hash[crypto_pwhash_STRBYTES];
 
 /*
@@ -59,7 +77,8 @@ token_parse(const char *text, struct token *t)
 	if (len < 5 || len >= sizeof(t->text) ||
 	    (strncmp(text, "tms_", 4) && strncmp(text, "tmk_", 4)))
 		return (0);
-	if (sodium_base642bin(raw, sizeof(raw), text + 4, len - 4, NULL,
+	if (!b64url_ok(text + 4, len - 4) ||
+	    sodium_base642bin(raw, sizeof(raw), text + 4, len - 4, NULL,
 	    &rawlen, &end, B64URL) != 0 || *end != '\0' ||
 	    rawlen != sizeof(raw))
 		goto out;
@@ -169,6 +188,8 @@ secret_load(const char *dir, const char *name, uint8_t *key, size_t len)
 		return (0);
 	if (access(path, F_OK) == -1) {
 		randombytes_buf(fresh, len);
+		/* A crash may have left one behind under a reused pid. */
+		(void)unlink(tmp);
 		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1)
 			goto out;
 		if (write(fd, fresh, len) != (ssize_t)len || fsync(fd) == -1) {

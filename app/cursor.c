@@ -69,15 +69,16 @@ cursor_decode(const char *ctx, const char *cursor, char *out, size_t outlen)
 
 	if ((dot = strchr(cursor, '.')) == NULL || outlen < 2 ||
 	    (size_t)(dot - cursor) > sodium_base64_ENCODED_LEN(PAYLOAD_MAX,
-	    B64URL))
+	    B64URL) || !b64url_ok(cursor, dot - cursor) ||
+	    !b64url_ok(dot + 1, strlen(dot + 1)))
 		return (0);
 	if (sodium_base642bin((uint8_t *)out, outlen - 1, cursor,
 	    dot - cursor, NULL, &len, &end, B64URL) != 0 || end != dot)
 		return (0);
 	out[len] = '\0';
-	if (sodium_base642bin(mac, sizeof(mac), dot + 1, strlen(dot + 1),
-	    NULL, &maclen, &end, B64URL) != 0 || *end != '\0' ||
-	    maclen != MAC_LEN)
+	if (len > PAYLOAD_MAX || sodium_base642bin(mac, sizeof(mac), dot + 1,
+	    strlen(dot + 1), NULL, &maclen, &end, B64URL) != 0 ||
+	    *end != '\0' || maclen != MAC_LEN)
 		return (0);
 	cursor_mac(ctx, out, len, want);
 	if (sodium_memcmp(mac, want, MAC_LEN) != 0 || strlen(out) != len)

@@ -51,8 +51,9 @@ verr_text(enum verr code, int lang)
 /*
  * Before yajl sees the text: refuse NUL bytes (yajl_tree stops at the
  * first), escaped \u0000 (it would silently cut strings, and PostgreSQL
- * text cannot hold it) and nesting deeper than any body of ours needs
- * (yajl_tree_free recurses).
+ * text cannot hold it), comments (yajl_tree allows them, and they would
+ * hide brackets and quotes from this scan) and nesting deeper than any
+ * body of ours needs (yajl_tree_free recurses).
  */
 static int
 prescan(const char *s, size_t len, char *err, size_t errlen)
@@ -83,7 +84,10 @@ prescan(const char *s, size_t len, char *err, size_t errlen)
 		}
 		if (s[i] == '"')
 			instr = 1;
-		else if ((s[i] == '{' || s[i] == '[') &&
+		else if (s[i] == '/') {
+			(void)snprintf(err, errlen, "comments are not JSON");
+			return (0);
+		} else if ((s[i] == '{' || s[i] == '[') &&
 		    ++depth > JSON_DEPTH_MAX) {
 			(void)snprintf(err, errlen, "nested too deeply");
 			return (0);
@@ -99,10 +103,16 @@ json_parse(const char *s, size_t len, char *err, size_t errlen)
 {
 	char		*copy;
 	yajl_val	 v;
+	size_t		 chars;
 
 	err[0] = '\0';
 	if (!prescan(s, len, err, errlen))
 		return (NULL);
+	/* yajl only checks the shape of UTF-8; overlongs and surrogates not. */
+	if (!utf8_valid(s, len, &chars)) {
+		(void)snprintf(err, errlen, "invalid UTF-8");
+		return (NULL);
+	}
 	if ((copy = malloc(len + 1)) == NULL) {
 		(void)snprintf(err, errlen, "out of memory");
 		return (NULL);
@@ -224,7 +234,8 @@ json_gen_take(yajl_gen g, size_t *len)
 		*len = 0;
 		return (NULL);
 	}
-	memcpy(out, buf, *len);
+	if (*len > 0)
+		memcpy(out, buf, *len);
 	out[*len] = '\0';
 	yajl_gen_free(g);
 	return (out);

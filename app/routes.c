@@ -4,6 +4,7 @@
  * keep assets/openapi.json honest.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include <kore/kore.h>
@@ -110,4 +111,19 @@ route_match(const char *method, const char *path, char **id, int *wrong)
 		return (&routes[i]);
 	}
 	return (NULL);
+}
+
+/* The Allow header for a 405: every method the path answers. */
+void
+route_allow(const char *path, char *out, size_t len)
+{
+	const char	*idp;
+	size_t		 i, idl, n;
+
+	out[0] = '\0';
+	for (i = 0, n = 0; i < routes_count && n < len; i++) {
+		if (path_match(routes[i].path, path, &idp, &idl))
+			n += snprintf(out + n, len - n, "%s%s", n ? ", " : "",
+			    routes[i].method);
+	}
 }

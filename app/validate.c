@@ -13,6 +13,8 @@
 
 #define ARRAY_ITEMS_MAX		50
 #define ARRAY_ITEM_MAX		200
+/* No body of ours has more members; more is an attack on is_dup(). */
+#define OBJECT_KEYS_MAX		64
 
 static void	check_object(yajl_val, const struct field *, const char *,
 		    struct verrors *);
@@ -75,6 +77,10 @@ check_object(yajl_val obj, const struct field *spec, const char *prefix,
 	size_t			 i;
 	yajl_val		 v;
 
+	if (obj->u.object.len > OBJECT_KEYS_MAX) {
+		verr_add(ve, *prefix ? prefix : "", VERR_TOO_LONG, NULL);
+		return;
+	}
 	for (i = 0; i < obj->u.object.len; i++) {
 		(void)snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix ? "." : "", obj->u.object.keys[i]);
@@ -217,7 +223,7 @@ email_ok(const char *s)
 	if ((at = strchr(s, '@')) == NULL || at == s ||
 	    strchr(at + 1, '@') != NULL)
 		return (0);
-	if ((dot = strrchr(at, '.')) == NULL || dot == at + 1 ||
+	if (at[1] == '.' || (dot = strrchr(at, '.')) == NULL ||
 	    dot[1] == '\0' || strstr(at, "..") != NULL)
 		return (0);
 	for (p = s; *p != '\0'; p++) {
@@ -309,9 +315,12 @@ format_ok(int format, const char *s)
 	case JF_DATE:
 		return (date_ok(s));
 	case JF_URL:
+		for (p = s; *p != '\0'; p++) {
+			if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+				return (0);
+		}
 		return ((!strncmp(s, "https://", 8) ||
-		    !strncmp(s, "http://", 7)) && strchr(s, ' ') == NULL &&
-		    strchr(s, '.') != NULL);
+		    !strncmp(s, "http://", 7)) && strchr(s, '.') != NULL);
 	case JF_PHONE:
 		return (phone_ok(s));
 	default:

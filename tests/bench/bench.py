@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,9 +139,12 @@ def pgbench_statement(queries, qname, params):
         if name not in params:
             raise BenchError(f"no value for ${m.group(1)} of {qname}")
         return ":" + name
-    if ";" in sql:
-        raise BenchError(f"{qname} holds a ';', pgbench would split it")
-    return re.sub(r"\$(\d+)", var, sql) + ";\n"
+    if ";" in sql or "\\" in sql:
+        raise BenchError(f"{qname} holds a ';' or a backslash that "
+                         "pgbench would misread")
+    # \gset fails the transaction unless exactly one row comes back, as
+    # the server expects: a lookup that missed would be timed otherwise.
+    return re.sub(r"\$(\d+)", var, sql) + " \\gset r_\n"
 
 
 # --- wrk and pgbench ------------------------------------------------
@@ -182,9 +186,10 @@ def check_errors(name, r):
         failures.append(msg)
 
 
-def wrk_cmd(path, conns, seconds, token=None, script=None, script_args=()):
+def wrk_cmd(path, conns, seconds, token=None, script=None, script_args=(),
+            timeout=10):
     cmd = ["wrk", "-c", str(conns), "-t", str(min(THREADS, conns)),
-           "-d", f"{seconds}s", "--timeout", "10s", "--latency"]
+           "-d", f"{seconds}s", "--timeout", f"{timeout}s", "--latency"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     if script:
@@ -312,7 +317,8 @@ def storm(token):
     cmd = wrk_cmd("/api/v1/sessions", STORM_CONNS, dur,
                   script=os.path.join(HERE, "login.lua"),
                   script_args=(STORM_PREFIX, str(STORM_CONNS), PASSWORD,
-                               str(min(THREADS, STORM_CONNS))))
+                               str(min(THREADS, STORM_CONNS))),
+                  timeout=dur + 30)	# slow logins are the finding
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
     children.append(p)
@@ -407,8 +413,11 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "latest.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    for path in scripts.values():	# what pgbench ran, for the record
+        shutil.copy(path, os.path.join(out_dir, "pgbench-"
+                                       + os.path.basename(path)))
     log("\n" + "\n".join(lines))
-    log(f"\nsaved to var/bench/latest.txt")
+    log("\nsaved to var/bench/latest.txt (pgbench scripts beside it)")
     return 1 if failures else 0
 
 

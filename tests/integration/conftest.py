@@ -1,0 +1,628 @@
+"""Shared helpers and fixtures for the integration tests.
+
+The tests talk to a running server (TM_BASE_URL) and, where they must
+look behind the API, to its database through psql (TM_DATABASE_URL).
+`make test` (conf/tm.sh test) sets everything up:
+
+  TM_BASE_URL      http://127.0.0.1:PORT
+  TM_DATABASE_URL  libpq conninfo of the server's database
+  TM_ROOT          repository root (tmctl lives in var/build)
+  TM_KORE_LOG      the server's log file
+  TM_PGCTL, TM_PGDATA, TM_PGDIR   to restart PostgreSQL (test_ops.py)
+
+Every test makes its own accounts with random emails and tax codes, so
+the files run in any order and any subset.
+
+Every HTTP response any test receives (through `requests`, whichever
+way it is called) is checked on arrival: it must not contain a password
+hash, a password any test has sent, a token or API key other than in
+the answer that creates it, or the stored verifier of one. At the end
+of the run, the bodies are checked once more against every verifier
+and hash in the database, and the server log against every password
+and token.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import pathlib
+import re
+import secrets
+import subprocess
+import threading
+import time
+import unicodedata
+import uuid
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(os.environ.get("TM_ROOT")
+                    or pathlib.Path(__file__).resolve().parents[2])
+BASE_URL = (os.environ.get("TM_BASE_URL") or "").rstrip("/")
+DATABASE_URL = os.environ.get("TM_DATABASE_URL") or ""
+KORE_LOG = os.environ.get("TM_KORE_LOG") or ""
+TMCTL = ROOT / "var" / "build" / "tmctl"
+PSQL = ("/usr/lib/postgresql/15/bin/psql"
+        if os.path.exists("/usr/lib/postgresql/15/bin/psql") else "psql")
+
+API = "/api/v1"
+TIMEOUT = 20
+
+UUID_RE = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+RFC3339_UTC_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+TOKEN_RE = re.compile(r"^tm[sk]_[A-Za-z0-9_-]{64}$")
+
+ACCOUNT_KEYS = {"id", "email", "display_name", "role", "agency", "status",
+                "organization", "version", "created_at", "updated_at"}
+ORGANIZATION_KEYS = {"id", "name", "tax_code", "district", "sector",
+                     "address", "phone", "website", "verified"}
+PROBLEM_KEYS = {"type", "title", "status", "detail"}
+
+# The JSON members of request bodies that carry passwords.
+PASSWORD_MEMBERS = ("password", "current_password", "new_password")
+
+
+# --- the leak guard ---------------------------------------------------------
+
+
+class LeakGuard:
+    """What no response body may contain, and every body seen so far."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.secrets = {}       # text -> what it is
+        self.log_secrets = {}   # subset that must not reach the log
+        self.bodies = []        # (what, bytes)
+
+    def add(self, text, what, log=True):
+        if not text or len(text) < 10:
+            return
+        with self.lock:
+            self.secrets.setdefault(text, what)
+            if log:
+                self.log_secrets.setdefault(text, what)
+
+    def add_token(self, token):
+        """A session token or API key: itself, and its stored verifier
+        in every spelling a careless server might print it."""
+        self.add(token, "a session token or API key")
+        self.add(token[4:], "a session token or API key without prefix")
+        verifier = token_verifier(token)
+        if verifier is None:
+            return
+        for text in (verifier.hex(), verifier.hex().upper(),
+                     base64.b64encode(verifier).decode(),
+                     base64.urlsafe_b64encode(verifier).decode()
+                     .rstrip("=")):
+            self.add(text, "the stored verifier of a token", log=True)
+
+    def snapshot(self):
+        with self.lock:
+            return dict(self.secrets)
+
+
+LEAKS = LeakGuard()
+
+
+def token_raw(token):
+    """The 48 bytes (selector || secret) a token encodes, or None."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    text = token[4:]
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError):
+        return None
+    return raw if len(raw) == 48 else None
+
+
+def token_selector_hex(token):
+    raw = token_raw(token)
+    assert raw is not None, f"not a well-formed token: {token!r}"
+    return raw[:16].hex()
+
+
+def token_verifier(token):
+    """BLAKE2b-256 of the secret half: what the server stores."""
+    raw = token_raw(token)
+    if raw is None:
+        return None
+    return hashlib.blake2b(raw[16:], digest_size=32).digest()
+
+
+def _note_request(request):
+    body = request.body
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+    if not isinstance(body, str) or len(body) > 200000:
+        return
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in PASSWORD_MEMBERS and isinstance(value, str):
+                    LEAKS.add(value, f"the password sent as {key!r}")
+                    LEAKS.add(unicodedata.normalize("NFC", value),
+                              f"the password sent as {key!r}")
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+
+
+def _check_response(request, response):
+    body = response.content or b""
+    what = f"{request.method} {request.url} -> {response.status_code}"
+    assert b"$argon2" not in body, \
+        f"{what}: the response contains a password hash: {body[:300]!r}"
+    for text, kind in LEAKS.snapshot().items():
+        assert text.encode("utf-8") not in body, \
+            f"{what}: the response contains {kind}"
+    if response.headers.get("Content-Type", "").startswith(
+            "application/json") and len(body) < 100000:
+        try:
+            doc = json.loads(body)
+        except (ValueError, RecursionError):
+            doc = None
+        if isinstance(doc, dict):
+            for member in ("token", "key"):
+                if token_raw(doc.get(member)) is not None:
+                    LEAKS.add_token(doc[member])
+    with LEAKS.lock:
+        LEAKS.bodies.append((what, body[:200000]))
+
+
+_real_send = requests.sessions.Session.send
+
+
+def _guarded_send(self, request, **kwargs):
+    _note_request(request)
+    response = _real_send(self, request, **kwargs)
+    _check_response(request, response)
+    return response
+
+
+requests.sessions.Session.send = _guarded_send
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leak_guard():
+    """At the end, the database's verifiers and hashes against every
+    body seen, and the server log against every password and token."""
+    yield LEAKS
+    if not BASE_URL or not DATABASE_URL:
+        return
+    problems = []
+    stored = db_rows("SELECT encode(verifier, 'hex') FROM credentials"
+                     " UNION ALL SELECT password_hash FROM accounts")
+    needles = {row[0].encode() for row in stored if row and row[0]}
+    for what, body in LEAKS.bodies:
+        for needle in needles:
+            if needle in body:
+                problems.append(f"{what}: contains a stored verifier or "
+                                "password hash")
+                break
+    if KORE_LOG and os.path.exists(KORE_LOG):
+        log = pathlib.Path(KORE_LOG).read_bytes()
+        with LEAKS.lock:
+            log_secrets = dict(LEAKS.log_secrets)
+        for text, kind in log_secrets.items():
+            if text.encode("utf-8") in log:
+                problems.append(f"the server log contains {kind}")
+        if b"$argon2" in log:
+            problems.append("the server log contains a password hash")
+    assert not problems, "\n".join(sorted(set(problems))[:20])
+
+
+# --- HTTP -------------------------------------------------------------------
+
+
+_local = threading.local()
+
+
+def _session():
+    s = getattr(_local, "session", None)
+    if s is None:
+        s = _local.session = requests.Session()
+    return s
+
+
+def need_server():
+    if not BASE_URL:
+        pytest.skip("TM_BASE_URL is not set: no server to test against")
+
+
+def need_db():
+    need_server()
+    if not DATABASE_URL:
+        pytest.skip("TM_DATABASE_URL is not set: no database to look into")
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def call(method, path, token=None, body=None, data=None, headers=None,
+         content_type="application/json", **kwargs):
+    """One request. body: a JSON value, sent as raw UTF-8; data: bytes or
+    str sent as they are (with content_type unless None)."""
+    need_server()
+    h = {}
+    if token is not None:
+        h.update(bearer(token))
+    if body is not None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    if data is not None and content_type is not None:
+        h["Content-Type"] = content_type
+    if headers:
+        h.update(headers)
+    kwargs.setdefault("timeout", TIMEOUT)
+    return _session().request(method, BASE_URL + path, data=data,
+                              headers=h, **kwargs)
+
+
+def get(path, token=None, **kw):
+    return call("GET", path, token=token, **kw)
+
+
+def post(path, body=None, token=None, **kw):
+    return call("POST", path, token=token, body=body, **kw)
+
+
+def put(path, body=None, token=None, **kw):
+    return call("PUT", path, token=token, body=body, **kw)
+
+
+def patch(path, body=None, token=None, **kw):
+    return call("PATCH", path, token=token, body=body, **kw)
+
+
+def delete(path, token=None, **kw):
+    return call("DELETE", path, token=token, **kw)
+
+
+def media_type(response):
+    return (response.headers.get("Content-Type") or "").split(";")[0] \
+        .strip().lower()
+
+
+def assert_problem(response, status, fields=None):
+    """An RFC 9457 answer with this status; returns its body. fields: the
+    errors[].field values that must all be present (422)."""
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: "
+        f"{response.text[:600]}")
+    assert media_type(response) == "application/problem+json", \
+        response.headers.get("Content-Type")
+    doc = response.json()
+    assert isinstance(doc, dict), doc
+    missing = PROBLEM_KEYS - doc.keys()
+    assert not missing, f"problem without {missing}: {doc}"
+    assert doc["status"] == status, doc
+    for key in ("type", "title", "detail"):
+        assert isinstance(doc[key], str) and doc[key], doc
+    if status == 401:
+        assert response.headers.get("WWW-Authenticate", "") \
+            .lower().startswith("bearer"), response.headers
+    if fields is not None:
+        named = error_fields(doc)
+        assert set(fields) <= set(named), \
+            f"errors should name {sorted(fields)}, name {named}: {doc}"
+    return doc
+
+
+def error_fields(doc):
+    errors = doc.get("errors")
+    assert isinstance(errors, list), f"no errors[] in {doc}"
+    for e in errors:
+        assert isinstance(e.get("field"), str), e
+        assert isinstance(e.get("message"), str) and e["message"], e
+    return [e["field"] for e in errors]
+
+
+def assert_not_5xx(response):
+    assert response.status_code < 500, \
+        f"{response.status_code}: {response.text[:600]}"
+
+
+# --- the database -----------------------------------------------------------
+
+
+def db_rows(sql, **params):
+    """Rows (lists of str; NULL is '') of sql run by psql; params are
+    psql variables: write :'name' in sql for a quoted literal."""
+    need_db()
+    cmd = [PSQL, "-X", "-q", "-A", "-t", "-F", "\x1f", "-R", "\x1e",
+           "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=terse",
+           "-d", DATABASE_URL]
+    for name, value in params.items():
+        cmd += ["-v", f"{name}={value}"]
+    p = subprocess.run(cmd, input=sql, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, f"psql failed: {p.stderr.strip()}"
+    out = p.stdout.rstrip("\n")
+    return [rec.split("\x1f") for rec in out.split("\x1e")
+            if rec.strip("\n") != ""]
+
+
+def db_value(sql, **params):
+    rows = db_rows(sql, **params)
+    return rows[0][0] if rows else None
+
+
+def db_count(sql, **params):
+    return int(db_value(sql, **params))
+
+
+def nothing_written(email=None, tax_code=None):
+    """Asserts no account has email and no organization tax_code."""
+    if email is not None:
+        n = db_count("SELECT count(*) FROM accounts WHERE email = lower(:'e')",
+                     e=email)
+        assert n == 0, f"an account for {email!r} was written"
+    if tax_code is not None:
+        n = db_count("SELECT count(*) FROM organizations"
+                     " WHERE tax_code = :'t'", t=tax_code)
+        assert n == 0, f"an organization with tax code {tax_code!r} exists"
+
+
+def expire_session(token):
+    db_rows("UPDATE credentials SET expires_at = now() - interval '1 second'"
+            " WHERE selector = decode(:'s', 'hex')",
+            s=token_selector_hex(token))
+
+
+def credential_id(token):
+    return db_value("SELECT id FROM credentials"
+                    " WHERE selector = decode(:'s', 'hex')",
+                    s=token_selector_hex(token))
+
+
+# --- accounts ---------------------------------------------------------------
+
+
+_issued = set()
+_issued_lock = threading.Lock()
+
+
+def rand_hex(n=12):
+    return secrets.token_hex((n + 1) // 2)[:n]
+
+
+def unique_email(tag="user"):
+    return f"{tag}.{uuid.uuid4().hex[:16]}@techmarket.test"
+
+
+def unique_tax_code():
+    while True:
+        code = f"{secrets.randbelow(10 ** 10):010d}"
+        with _issued_lock:
+            if code not in _issued:
+                _issued.add(code)
+                return code
+
+
+def new_password():
+    return f"Pw-{secrets.token_hex(8)}"
+
+
+def registration(role="vendor", /, **overrides):
+    """A valid registration body; keyword arguments replace members
+    (organization members too, by their own name: tax_code=...)."""
+    org = {
+        "name": "Công ty TNHH Công nghệ Xanh Cần Thơ",
+        "tax_code": unique_tax_code(),
+        "district": "ninh_kieu",
+        "sector": "seafood_processing",
+    }
+    body = {
+        "email": unique_email(role),
+        "password": new_password(),
+        "display_name": "Nguyễn Văn An",
+        "role": role,
+        "organization": org,
+    }
+    for key, value in overrides.items():
+        if key in ("name", "tax_code", "district", "sector", "address",
+                   "phone", "website"):
+            org[key] = value
+        else:
+            body[key] = value
+    return body
+
+
+class User:
+    def __init__(self, email, password, role, account, token):
+        self.email = email
+        self.password = password
+        self.role = role
+        self.account = account
+        self.token = token
+
+    @property
+    def id(self):
+        return self.account["id"]
+
+    @property
+    def headers(self):
+        return bearer(self.token)
+
+    def __repr__(self):
+        return f"User({self.role} {self.email})"
+
+
+def register(body):
+    return post(f"{API}/accounts", body)
+
+
+def login(email, password, **kw):
+    return post(f"{API}/sessions", {"email": email, "password": password},
+                **kw)
+
+
+def login_ok(email, password):
+    r = login(email, password)
+    assert r.status_code == 201, f"login failed: {r.status_code} {r.text}"
+    return r.json()["token"]
+
+
+def new_user(role="vendor", **overrides):
+    body = registration(role, **overrides)
+    r = register(body)
+    assert r.status_code == 201, f"registration failed: {r.status_code} " \
+        f"{r.text}"
+    token = login_ok(body["email"], body["password"])
+    return User(body["email"], body["password"], role, r.json(), token)
+
+
+def make_admin():
+    """An admin the way `make admin` makes one: tmctl hash, then
+    admin_upsert in psql, then a login over HTTP."""
+    need_db()
+    email = unique_email("admin")
+    password = new_password()
+    LEAKS.add(password, "an admin's password")
+    p = subprocess.run([str(TMCTL), "hash"], input=password,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, f"tmctl hash failed: {p.stderr}"
+    hashed = p.stdout.strip()
+    assert hashed.startswith("$argon2id$"), "tmctl hash printed no hash"
+    db_rows("SELECT admin_upsert(:'email', :'hash')", email=email,
+            hash=hashed)
+    token = login_ok(email, password)
+    account = get(f"{API}/me", token=token).json()
+    return User(email, password, "admin", account, token)
+
+
+def create_staff(admin, role="agency", agency="dost", **overrides):
+    """An agency or admin account made by an admin, signed in."""
+    body = {"email": unique_email(role), "password": new_password(),
+            "display_name": "Sở Khoa học và Công nghệ", "role": role}
+    if agency is not None:
+        body["agency"] = agency
+    body.update(overrides)
+    r = post(f"{API}/admin/accounts", body, token=admin.token)
+    assert r.status_code == 201, f"staff creation failed: {r.status_code} " \
+        f"{r.text}"
+    token = login_ok(body["email"], body["password"])
+    return User(body["email"], body["password"], role, r.json(), token)
+
+
+def admin_patch(admin, account_id, body, if_match=None):
+    headers = {"If-Match": if_match} if if_match is not None else None
+    return patch(f"{API}/admin/accounts/{account_id}", body,
+                 token=admin.token, headers=headers)
+
+
+def me(token):
+    return get(f"{API}/me", token=token)
+
+
+def assert_rfc3339_utc(value):
+    assert isinstance(value, str) and RFC3339_UTC_RE.match(value), value
+
+
+def assert_account_shape(doc, role=None):
+    assert set(doc) == ACCOUNT_KEYS, sorted(doc)
+    assert UUID_RE.match(doc["id"]), doc["id"]
+    assert doc["email"] == doc["email"].lower()
+    assert isinstance(doc["display_name"], str)
+    assert doc["status"] in ("active", "suspended")
+    assert isinstance(doc["version"], int) and doc["version"] >= 1
+    assert_rfc3339_utc(doc["created_at"])
+    assert_rfc3339_utc(doc["updated_at"])
+    if role is not None:
+        assert doc["role"] == role
+    if doc["role"] in ("vendor", "enterprise"):
+        org = doc["organization"]
+        assert isinstance(org, dict) and set(org) == ORGANIZATION_KEYS, org
+        assert UUID_RE.match(org["id"])
+        assert isinstance(org["verified"], bool)
+        assert doc["agency"] is None
+    else:
+        assert doc["organization"] is None
+    if doc["role"] == "agency":
+        assert doc["agency"] in ("dost", "doit", "donre")
+    elif doc["role"] == "admin":
+        assert doc["agency"] is None
+
+
+def assert_etag(response, doc=None):
+    doc = doc if doc is not None else response.json()
+    assert response.headers.get("ETag") == f'"{doc["version"]}"', \
+        (response.headers.get("ETag"), doc.get("version"))
+
+
+def wait_for(predicate, timeout=15.0, interval=0.2):
+    """Polls predicate until it is true; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+# --- fixtures ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    need_server()
+    return BASE_URL
+
+
+@pytest.fixture
+def problem():
+    """assert_problem(response, status, fields=None) -> body."""
+    return assert_problem
+
+
+@pytest.fixture
+def vendor(base_url):
+    return new_user("vendor")
+
+
+@pytest.fixture
+def enterprise(base_url):
+    return new_user("enterprise", sector="beverages", district="cai_rang")
+
+
+@pytest.fixture(scope="module")
+def vendor_ro(base_url):
+    """A vendor that tests only read with: shared by a module."""
+    return new_user("vendor")
+
+
+@pytest.fixture(scope="module")
+def enterprise_ro(base_url):
+    return new_user("enterprise", sector="textiles_garments",
+                    district="o_mon")
+
+
+@pytest.fixture(scope="session")
+def admin(base_url):
+    """An admin whose session nobody revokes."""
+    return make_admin()
+
+
+@pytest.fixture
+def agency(admin):
+    return create_staff(admin, "agency", "dost")
+
+
+@pytest.fixture(scope="module")
+def agency_ro(admin):
+    return create_staff(admin, "agency", "donre")

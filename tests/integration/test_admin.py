@@ -1,0 +1,432 @@
+"""GET/POST /admin/accounts and PATCH /admin/accounts/{id}: staff
+accounts, listing, verification, suspension, If-Match.
+"""
+
+import uuid
+
+import pytest
+
+from conftest import (API, admin_patch, assert_account_shape, assert_etag,
+                      assert_problem, call, create_staff, db_rows, get,
+                      login, login_ok, me, new_password, new_user, patch,
+                      post, unique_email)
+
+
+def staff_body(role="agency", agency="dost", **extra):
+    body = {"email": unique_email(role), "password": new_password(),
+            "display_name": "Cán bộ Sở Tài nguyên và Môi trường",
+            "role": role}
+    if agency is not None:
+        body["agency"] = agency
+    body.update(extra)
+    return body
+
+
+def create(admin, body):
+    return post(f"{API}/admin/accounts", body, token=admin.token)
+
+
+def nothing_written(email):
+    assert db_rows("SELECT 1 FROM accounts WHERE email = lower(:'e')",
+                   e=email) == [], f"{email} was written"
+
+
+# --- admins themselves ------------------------------------------------------
+
+
+def test_admin_me(admin):
+    r = me(admin.token)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert_account_shape(doc, "admin")
+    assert doc["organization"] is None and doc["agency"] is None
+    assert_etag(r, doc)
+
+
+# --- creating staff ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("agency", ["dost", "doit", "donre"])
+def test_create_agency_account(admin, agency):
+    body = staff_body("agency", agency)
+    r = create(admin, body)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert_account_shape(doc, "agency")
+    assert doc["agency"] == agency
+    assert doc["email"] == body["email"]
+    assert doc["display_name"] == body["display_name"]
+    assert doc["status"] == "active" and doc["organization"] is None
+    assert_etag(r, doc)
+    token = login_ok(body["email"], body["password"])
+    assert me(token).json() == doc
+
+
+def test_create_admin_account(admin):
+    body = staff_body("admin", None, email=unique_email("Admin").upper())
+    r = create(admin, body)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert_account_shape(doc, "admin")
+    assert doc["email"] == body["email"].lower()
+    token = login_ok(body["email"], body["password"])
+    assert get(f"{API}/admin/accounts", token=token).status_code == 200
+
+
+def test_staff_display_name_is_nfc(admin):
+    body = staff_body(display_name="Nguye\u0302\u0303n Thi\u0323 Ha\u0300")
+    r = create(admin, body)
+    assert r.status_code == 201, r.text
+    assert r.json()["display_name"] == "Nguyễn Thị Hà"
+
+
+def test_agency_without_agency_code_is_422(admin):
+    body = staff_body("agency", None)
+    assert_problem(create(admin, body), 422, ["agency"])
+    nothing_written(body["email"])
+
+
+@pytest.mark.parametrize("agency", ["", "dosT", "moit", "DOST", 5, None])
+def test_agency_must_be_a_known_code(admin, agency):
+    body = staff_body("agency", "dost")
+    body["agency"] = agency
+    assert_problem(create(admin, body), 422, ["agency"])
+    nothing_written(body["email"])
+
+
+def test_admin_with_an_agency_is_422(admin):
+    body = staff_body("admin", "dost")
+    assert_problem(create(admin, body), 422, ["agency"])
+    nothing_written(body["email"])
+
+
+@pytest.mark.parametrize("role", ["vendor", "enterprise", "root", "", None])
+def test_registration_roles_through_admin_are_422(admin, role):
+    body = staff_body("agency", "dost")
+    body["role"] = role
+    assert_problem(create(admin, body), 422, ["role"])
+    nothing_written(body["email"])
+
+
+@pytest.mark.parametrize("extra,fields", [
+    ({"password": "short"}, ["password"]),
+    ({"email": "not-an-email"}, ["email"]),
+    ({"display_name": ""}, ["display_name"]),
+    ({"organization": {"name": "x"}}, ["organization"]),
+    ({"id": str(uuid.uuid4())}, ["id"]),
+    ({"status": "suspended"}, ["status"]),
+    ({"version": 3}, ["version"]),
+    ({"verified": True}, ["verified"]),
+])
+def test_create_validation(admin, extra, fields):
+    body = staff_body()
+    body.update(extra)
+    assert_problem(create(admin, body), 422, fields)
+    nothing_written(body["email"])
+
+
+def test_create_with_a_taken_email_is_409(admin, vendor_ro):
+    body = staff_body(email=vendor_ro.email.upper())
+    assert_problem(create(admin, body), 409)
+    assert db_rows("SELECT role FROM accounts WHERE email = :'e'",
+                   e=vendor_ro.email) == [["vendor"]]
+
+
+def test_create_bad_bodies(admin):
+    t = admin.token
+    assert_problem(post(f"{API}/admin/accounts", data=b"[", token=t), 400)
+    assert_problem(post(f"{API}/admin/accounts", data=b"", token=t), 400)
+    assert_problem(post(f"{API}/admin/accounts", data=b"{}",
+                        content_type="text/html", token=t), 415)
+
+
+# --- who may ----------------------------------------------------------------
+
+
+ADMIN_ROUTES = [
+    ("GET", "/admin/accounts", None),
+    ("POST", "/admin/accounts", {"email": "x@y.vn", "password": "p" * 12,
+                                 "display_name": "X", "role": "admin"}),
+    ("PATCH", "/admin/accounts/{id}", {"status": "suspended"}),
+]
+
+
+@pytest.mark.parametrize("method,path,body", ADMIN_ROUTES,
+                         ids=[f"{m} {p}" for m, p, _ in ADMIN_ROUTES])
+@pytest.mark.parametrize("who", ["vendor", "enterprise", "agency",
+                                 "vendor-key"])
+def test_non_admins_get_403(_non_admins, method, path, body, who):
+    token = _non_admins[who]
+    victim = _non_admins["victim"]
+    r = call(method, API + path.replace("{id}", victim.id), token=token,
+             body=body)
+    assert_problem(r, 403)
+    # Nothing changed.
+    assert me(victim.token).status_code == 200
+    assert db_rows("SELECT 1 FROM accounts WHERE email = 'x@y.vn'") == []
+
+
+@pytest.fixture(scope="module")
+def _non_admins(admin, vendor_ro, enterprise_ro, agency_ro):
+    key = post(f"{API}/api-keys", {"name": "403"},
+               token=vendor_ro.token).json()["key"]
+    return {"vendor": vendor_ro.token, "enterprise": enterprise_ro.token,
+            "agency": agency_ro.token, "vendor-key": key,
+            "victim": enterprise_ro}
+
+
+def test_admin_api_key_can_administer(admin):
+    key = post(f"{API}/api-keys", {"name": "quản trị"},
+               token=admin.token).json()["key"]
+    assert get(f"{API}/admin/accounts?limit=1", token=key).status_code == 200
+    body = staff_body()
+    assert post(f"{API}/admin/accounts", body, token=key).status_code == 201
+
+
+# --- listing ----------------------------------------------------------------
+
+
+def test_list_shape(admin):
+    r = get(f"{API}/admin/accounts", token=admin.token)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert set(doc) == {"items", "next_cursor"}
+    assert 1 <= len(doc["items"]) <= 20
+    for item in doc["items"]:
+        assert_account_shape(item)
+    created = [i["created_at"] for i in doc["items"]]
+    assert created == sorted(created, reverse=True)
+
+
+def test_limit_one_walks_every_account_exactly_once(admin):
+    new_user("vendor")
+    create_staff(admin, "agency", "doit")
+    expected = {row[0] for row in db_rows("SELECT id FROM accounts")}
+    seen, cursor = [], None
+    for _ in range(len(expected) + 5):
+        query = "?limit=1" + (f"&cursor={cursor}" if cursor else "")
+        r = get(f"{API}/admin/accounts{query}", token=admin.token)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert len(page["items"]) == 1, page
+        seen.append(page["items"][0]["id"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert cursor is None, "the walk did not end"
+    assert len(seen) == len(set(seen)), "an account came twice"
+    assert set(seen) == expected
+
+
+@pytest.mark.parametrize("query", [
+    "?limit=0", "?limit=101", "?limit=abc", "?limit=-5", "?limit=",
+    "?limit=1e1", "?limit=99999999999999999999",
+    "?cursor=abc", "?cursor=abc.def", "?cursor=",
+    "?sort=email", "?role=admin&role=vendor", "?q=x",
+    "?role=superuser", "?role=", "?status=deleted", "?status=ACTIVE",
+    "?role=%ff", "?role=%00", "?limit=%",
+])
+def test_list_bad_parameters_are_400(admin, query):
+    assert_problem(get(f"{API}/admin/accounts{query}", token=admin.token), 400)
+
+
+def test_list_limit_bounds(admin):
+    r = get(f"{API}/admin/accounts?limit=100", token=admin.token)
+    assert r.status_code == 200 and len(r.json()["items"]) <= 100
+    r = get(f"{API}/admin/accounts?limit=1", token=admin.token)
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
+
+
+def test_tampered_cursor_is_400(admin):
+    cursor = get(f"{API}/admin/accounts?limit=1",
+                 token=admin.token).json()["next_cursor"]
+    assert cursor and "." in cursor
+    payload, mac = cursor.split(".")
+    swap = {"A": "B"}
+    for i in (0, len(payload) // 2, len(payload) - 1):
+        c = payload[i]
+        bad = payload[:i] + swap.get(c, "A") + payload[i + 1:] + "." + mac
+        assert_problem(get(f"{API}/admin/accounts?cursor={bad}",
+                           token=admin.token), 400)
+    bad = payload + "." + mac[:-1] + ("A" if mac[-1] != "A" else "Q")
+    assert_problem(get(f"{API}/admin/accounts?cursor={bad}",
+                       token=admin.token), 400)
+
+
+@pytest.mark.parametrize("role", ["vendor", "enterprise", "agency", "admin"])
+def test_filter_by_role(admin, role, vendor_ro, enterprise_ro, agency_ro):
+    items = get(f"{API}/admin/accounts?role={role}&limit=100",
+                token=admin.token).json()["items"]
+    assert items and all(i["role"] == role for i in items)
+    expected = {"vendor": vendor_ro, "enterprise": enterprise_ro,
+                "agency": agency_ro, "admin": admin}[role]
+    ids = _all_ids(admin, f"role={role}")
+    assert expected.id in ids
+
+
+def _all_ids(admin, query):
+    ids, cursor = [], None
+    while True:
+        q = f"?{query}&limit=100" + (f"&cursor={cursor}" if cursor else "")
+        page = get(f"{API}/admin/accounts{q}", token=admin.token).json()
+        ids += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return ids
+
+
+def test_filter_by_status(admin, vendor):
+    assert admin_patch(admin, vendor.id,
+                       {"status": "suspended"}).status_code == 200
+    suspended = _all_ids(admin, "status=suspended")
+    assert vendor.id in suspended
+    active = _all_ids(admin, "status=active")
+    assert vendor.id not in active and admin.id in active
+    both = _all_ids(admin, "status=suspended&role=vendor")
+    assert vendor.id in both
+    assert vendor.id not in _all_ids(admin, "status=suspended&role=agency")
+
+
+# --- PATCH ------------------------------------------------------------------
+
+
+def test_verify_an_organization(admin, enterprise):
+    before = me(enterprise.token).json()
+    assert before["organization"]["verified"] is False
+    r = admin_patch(admin, enterprise.id, {"verified": True})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert_account_shape(doc, "enterprise")
+    assert doc["organization"]["verified"] is True
+    assert doc["version"] == before["version"] + 1
+    assert_etag(r, doc)
+    mine = me(enterprise.token)
+    assert mine.json()["organization"]["verified"] is True
+    assert mine.json() == doc
+    assert_etag(mine)
+    r = admin_patch(admin, enterprise.id, {"verified": False})
+    assert r.status_code == 200
+    assert me(enterprise.token).json()["organization"]["verified"] is False
+
+
+def test_if_match(admin, vendor):
+    version = me(vendor.token).json()["version"]
+    stale = f'"{version - 1}"' if version > 1 else f'"{version + 7}"'
+    r = admin_patch(admin, vendor.id, {"verified": True}, if_match=stale)
+    assert_problem(r, 412)
+    assert me(vendor.token).json()["organization"]["verified"] is False
+    r = admin_patch(admin, vendor.id, {"verified": True},
+                    if_match=f'"{version}"')
+    assert r.status_code == 200, r.text
+    assert r.headers["ETag"] == f'"{version + 1}"'
+    assert r.json()["version"] == version + 1
+    # The ETag just received is the one to use next; the old one is stale.
+    assert_problem(admin_patch(admin, vendor.id, {"verified": False},
+                               if_match=f'"{version}"'), 412)
+    r2 = admin_patch(admin, vendor.id, {"verified": False},
+                     if_match=r.headers["ETag"])
+    assert r2.status_code == 200
+    assert r2.headers["ETag"] == f'"{version + 2}"'
+
+
+@pytest.mark.parametrize("value", ["abc", '"abc"', "1", '"1', '""', '"-1"',
+                                   '"99999999999999999999"', '"9999999999"',
+                                   '"2147483648"'])
+def test_malformed_if_match_is_412(admin, vendor_ro, value):
+    r = admin_patch(admin, vendor_ro.id, {"verified": False}, if_match=value)
+    assert_problem(r, 412)
+
+
+def test_patch_unknown_account_is_404(admin):
+    assert_problem(admin_patch(admin, str(uuid.uuid4()), {"verified": True}),
+                   404)
+
+
+@pytest.mark.parametrize("account_id", ["abc", "1", "' OR 1=1 --",
+                                        "00000000-0000-0000-0000-00000000000z",
+                                        "6f1c0c4e8a5b4f3e9d2a1b2c3d4e5f60"])
+def test_patch_non_uuid_is_404(admin, account_id):
+    assert_problem(admin_patch(admin, account_id, {"verified": True}), 404)
+
+
+def test_verifying_an_account_without_organization_is_422(admin, agency):
+    assert_problem(admin_patch(admin, agency.id, {"verified": True}), 422)
+    assert_problem(admin_patch(admin, admin.id, {"verified": True}), 422)
+    assert me(agency.token).json()["version"] == agency.account["version"]
+
+
+@pytest.mark.parametrize("body,fields", [
+    ({"status": "deleted"}, ["status"]),
+    ({"status": "Active"}, ["status"]),
+    ({"status": 1}, ["status"]),
+    ({"verified": "yes"}, ["verified"]),
+    ({"verified": 1}, ["verified"]),
+    ({"id": str(uuid.uuid4())}, ["id"]),
+    ({"email": "new@x.vn"}, ["email"]),
+    ({"role": "admin"}, ["role"]),
+    ({"version": 9}, ["version"]),
+    ({"agency": "dost"}, ["agency"]),
+    ({"display_name": "X"}, ["display_name"]),
+])
+def test_patch_validation(admin, vendor_ro, body, fields):
+    r = admin_patch(admin, vendor_ro.id, body)
+    assert_problem(r, 422, fields)
+    assert me(vendor_ro.token).json()["role"] == "vendor"
+
+
+def test_patch_bad_bodies(admin, vendor_ro):
+    path = f"{API}/admin/accounts/{vendor_ro.id}"
+    assert_problem(patch(path, data=b"{", token=admin.token), 400)
+    assert_problem(patch(path, data=b"", token=admin.token), 400)
+    assert_problem(patch(path, data=b"{}", content_type="text/plain",
+                         token=admin.token), 415)
+
+
+def test_suspension_stops_sessions_and_keys_at_once(admin, vendor):
+    key = post(f"{API}/api-keys", {"name": "k"}, token=vendor.token) \
+        .json()["key"]
+    second = login_ok(vendor.email, vendor.password)
+    r = admin_patch(admin, vendor.id, {"status": "suspended"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "suspended"
+    for token in (vendor.token, second, key):
+        assert_problem(me(token), 401)
+        assert_problem(get(f"{API}/api-keys", token=token), 401)
+    assert_problem(login(vendor.email, vendor.password), 403)
+    # Re-activated: the old credentials stay dead, a new login works.
+    r = admin_patch(admin, vendor.id, {"status": "active"})
+    assert r.status_code == 200 and r.json()["status"] == "active"
+    for token in (vendor.token, second, key):
+        assert_problem(me(token), 401)
+    fresh = login_ok(vendor.email, vendor.password)
+    assert me(fresh).json()["status"] == "active"
+
+
+def test_suspending_an_agency(admin, agency):
+    assert admin_patch(admin, agency.id,
+                       {"status": "suspended"}).status_code == 200
+    assert_problem(me(agency.token), 401)
+    assert_problem(login(agency.email, agency.password), 403)
+
+
+def test_suspending_twice_and_empty_patch(admin, vendor):
+    v = me(vendor.token).json()["version"]
+    r = admin_patch(admin, vendor.id, {})
+    assert r.status_code == 200, r.text
+    assert r.json()["version"] >= v
+    assert me(vendor.token).status_code == 200
+    for _ in range(2):
+        r = admin_patch(admin, vendor.id, {"status": "suspended"})
+        assert r.status_code == 200 and r.json()["status"] == "suspended"
+
+
+def test_patch_leaves_other_fields_alone(admin, enterprise):
+    before = me(enterprise.token).json()
+    r = admin_patch(admin, enterprise.id, {"verified": True})
+    after = r.json()
+    for key in ("id", "email", "display_name", "role", "agency", "status",
+                "created_at"):
+        assert after[key] == before[key], key
+    for key in ("name", "tax_code", "district", "sector", "address",
+                "phone", "website"):
+        assert after["organization"][key] == before["organization"][key]

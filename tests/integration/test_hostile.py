@@ -1,0 +1,568 @@
+"""Hostile input: SQL injection in every string, credentials that are
+almost right on every signed-in route, broken encodings, bodies built
+to make the server work hard, and odd headers. Whatever arrives, the
+answer is a 4xx problem+json, never a 5xx, and nothing is written.
+"""
+
+import concurrent.futures
+import json
+import socket
+import time
+import urllib.parse
+import uuid
+
+import pytest
+import requests
+
+from conftest import (API, BASE_URL, assert_not_5xx, assert_problem, call,
+                      create_staff, db_count, db_rows, db_value, delete,
+                      expire_session, get, login, login_ok, me, new_password,
+                      new_user, nothing_written, patch, post, put,
+                      registration, unique_email, unique_tax_code,
+                      admin_patch)
+
+INJECTIONS = [
+    "' OR '1'='1",
+    "'; DROP TABLE accounts; --",
+    "\"; DELETE FROM organizations; --",
+    "1'; SELECT pg_sleep(5); --",
+    "$$; DROP TABLE credentials; $$",
+    "Robert'); DROP TABLE students;--",
+    "' UNION SELECT password_hash FROM accounts --",
+    "%' AND 1=1 --",
+    "\\'; TRUNCATE login_attempts; --",
+    "admin'--",
+    "E'\\x27' || chr(39)",
+    "); COMMIT; BEGIN; --",
+]
+
+
+def _email_from(text):
+    """A valid email whose local part keeps the injection's SQL-ish
+    characters (the format allows quotes, dashes, parentheses...)."""
+    local = "".join(c for c in text if c not in ' "\\<>,;@')[:40] or "x"
+    return f"{local}.{uuid.uuid4().hex[:8]}@techmarket.test"
+
+
+# --- SQL injection ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_free_text_is_stored_literally(base_url, inj):
+    password = f"{inj} {new_password()}"
+    website = "https://x.vn/?q=" + urllib.parse.quote(inj, safe="'();$%")
+    body = registration("vendor", email=_email_from(inj), password=password,
+                        display_name=inj, name=f"{inj} Co", address=inj,
+                        website=website.replace(" ", ""))
+    t0 = time.monotonic()
+    r = post(f"{API}/accounts", body)
+    assert time.monotonic() - t0 < 4, "the injection ran?"
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["email"] == body["email"].lower()
+    assert doc["display_name"] == inj
+    assert doc["organization"]["name"] == f"{inj} Co"
+    assert doc["organization"]["address"] == inj
+    assert doc["organization"]["website"] == body["organization"]["website"]
+    stored = db_rows("SELECT a.email, a.display_name, o.name, o.address"
+                     " FROM accounts a JOIN organizations o ON o.id = a.org_id"
+                     " WHERE a.id = :'id'", id=doc["id"])
+    assert stored == [[body["email"].lower(), inj, f"{inj} Co", inj]]
+    token = login_ok(body["email"], password)
+    assert me(token).json() == doc
+    assert db_count("SELECT count(*) FROM accounts") > 0
+    assert db_count("SELECT count(*) FROM organizations") > 0
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+@pytest.mark.parametrize("field", ["tax_code", "district", "sector", "phone",
+                                   "role"])
+def test_injection_in_formatted_fields_is_422(base_url, inj, field):
+    body = registration("vendor", **{field: inj})
+    r = post(f"{API}/accounts", body)
+    name = "role" if field == "role" else f"organization.{field}"
+    assert_problem(r, 422, [name])
+    nothing_written(body["email"])
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_login_is_just_a_wrong_login(base_url, inj):
+    r = login(inj, inj + "-" + new_password())
+    assert_problem(r, 401)
+    r = login(f"{inj}@x.vn", f"{inj} {new_password()}")
+    assert_problem(r, 401)
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_api_key_name_is_stored_literally(vendor_ro, inj):
+    r = post(f"{API}/api-keys", {"name": inj}, token=vendor_ro.token)
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == inj
+    assert db_value("SELECT name FROM credentials WHERE id = :'id'",
+                    id=r.json()["id"]) == inj
+    delete(f"{API}/api-keys/{r.json()['id']}", token=vendor_ro.token)
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_staff_accounts(admin, inj):
+    body = {"email": _email_from(inj), "password": f"{inj} {new_password()}",
+            "display_name": inj, "role": "agency", "agency": "doit"}
+    r = post(f"{API}/admin/accounts", body, token=admin.token)
+    assert r.status_code == 201, r.text
+    assert r.json()["display_name"] == inj
+    body["agency"] = inj
+    body["email"] = unique_email()
+    assert_problem(post(f"{API}/admin/accounts", body, token=admin.token),
+                   422, ["agency"])
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_query_path_and_headers(admin, inj):
+    q = urllib.parse.quote(inj)
+    for query in (f"role={q}", f"status={q}", f"limit={q}", f"cursor={q}"):
+        assert_problem(get(f"{API}/admin/accounts?{query}",
+                           token=admin.token), 400)
+    assert_problem(patch(f"{API}/admin/accounts/{q}", {"verified": True},
+                         token=admin.token), 404)
+    assert_problem(delete(f"{API}/api-keys/{q}", token=admin.token), 404)
+    r = admin_patch(admin, admin.id, {}, if_match=inj.encode("utf-8"))
+    assert_problem(r, 412)
+    r = get(f"{API}/me", token=admin.token,
+            headers={"Accept-Language": inj, "X-Request-Id": inj})
+    assert r.status_code == 200, r.text
+
+
+def test_injection_did_no_harm(base_url):
+    for table in ("accounts", "organizations", "credentials",
+                  "login_attempts", "districts", "sectors", "categories"):
+        db_count(f"SELECT count(*) FROM {table}")
+    assert db_count("SELECT count(*) FROM districts") == 9
+
+
+# --- every signed-in route, every almost-right credential -------------------
+
+
+def _flip(token, index=30):
+    c = token[index]
+    return token[:index] + ("A" if c != "A" else "B") + token[index + 1:]
+
+
+SIGNED_IN = [
+    ("DELETE", "/sessions/current", None),
+    ("GET", "/me", None),
+    ("PUT", "/me/password", {"current_password": "whatever-1234",
+                             "new_password": "whatever-5678"}),
+    ("POST", "/api-keys", {"name": "should not exist"}),
+    ("GET", "/api-keys", None),
+    ("DELETE", "/api-keys/{key}", None),
+    ("GET", "/admin/accounts", None),
+    ("POST", "/admin/accounts", {"email": "{email}", "password": "p" * 14,
+                                 "display_name": "X", "role": "admin"}),
+    ("PATCH", "/admin/accounts/{id}", {"status": "suspended"}),
+]
+
+BAD_CREDENTIALS = [
+    "none", "empty-bearer", "not-a-token", "basic", "tampered-session",
+    "tampered-key", "expired", "revoked", "other-session-after-password",
+    "suspended-session", "suspended-key", "deleted-key",
+    "reactivated-old-session",
+]
+
+
+@pytest.fixture(scope="module")
+def bad_credentials(admin):
+    """An admin whose credentials have been made bad in every way, so a
+    401 cannot be a 403 in disguise; and a victim key and account."""
+    boss = create_staff(admin, "admin", None)
+    spare = login_ok(boss.email, boss.password)
+    gone = login_ok(boss.email, boss.password)
+    old = login_ok(boss.email, boss.password)
+    key = post(f"{API}/api-keys", {"name": "k"}, token=boss.token).json()
+    dead_key = post(f"{API}/api-keys", {"name": "d"}, token=boss.token).json()
+    assert delete(f"{API}/api-keys/{dead_key['id']}",
+                  token=boss.token).status_code == 204
+    expired = login_ok(boss.email, boss.password)
+    expire_session(expired)
+    assert delete(f"{API}/sessions/current", token=gone).status_code == 204
+    new = new_password()
+    assert put(f"{API}/me/password", {"current_password": boss.password,
+                                      "new_password": new},
+               token=spare).status_code == 204
+    # "old" ended with the password change; "spare" lives on.
+    suspended = create_staff(admin, "admin", None)
+    skey = post(f"{API}/api-keys", {"name": "s"},
+                token=suspended.token).json()["key"]
+    assert admin_patch(admin, suspended.id,
+                       {"status": "suspended"}).status_code == 200
+    back = create_staff(admin, "admin", None)
+    assert admin_patch(admin, back.id,
+                       {"status": "suspended"}).status_code == 200
+    assert admin_patch(admin, back.id,
+                       {"status": "active"}).status_code == 200
+    victim = new_user("vendor")
+    victim_key = post(f"{API}/api-keys", {"name": "victim"},
+                      token=victim.token).json()
+    headers = {
+        "none": {},
+        "empty-bearer": {"Authorization": "Bearer "},
+        "not-a-token": {"Authorization": "Bearer not-a-token"},
+        "basic": {"Authorization": "Basic YWRtaW46YWRtaW4="},
+        "tampered-session": {"Authorization": f"Bearer {_flip(spare)}"},
+        "tampered-key": {"Authorization": f"Bearer {_flip(key['key'], 60)}"},
+        "expired": {"Authorization": f"Bearer {expired}"},
+        "revoked": {"Authorization": f"Bearer {gone}"},
+        "other-session-after-password": {"Authorization": f"Bearer {old}"},
+        "suspended-session": {"Authorization": f"Bearer {suspended.token}"},
+        "suspended-key": {"Authorization": f"Bearer {skey}"},
+        "deleted-key": {"Authorization": f"Bearer {dead_key['key']}"},
+        "reactivated-old-session": {"Authorization": f"Bearer {back.token}"},
+    }
+    return {"headers": headers, "victim": victim, "victim_key": victim_key,
+            "spare": spare, "key": key["key"], "email": unique_email("never")}
+
+
+@pytest.mark.parametrize("method,path,body", SIGNED_IN,
+                         ids=[f"{m} {p}" for m, p, _ in SIGNED_IN])
+@pytest.mark.parametrize("kind", BAD_CREDENTIALS)
+def test_bad_credentials_are_401_everywhere(bad_credentials, method, path,
+                                            body, kind):
+    bc = bad_credentials
+    path = path.replace("{key}", bc["victim_key"]["id"]) \
+        .replace("{id}", bc["victim"].id)
+    if body is not None:
+        body = json.loads(json.dumps(body).replace("{email}", bc["email"]))
+    r = call(method, API + path, body=body, headers=bc["headers"][kind])
+    assert_problem(r, 401)
+    assert "bearer" in r.headers["WWW-Authenticate"].lower()
+
+
+def test_bad_credentials_changed_nothing(bad_credentials):
+    bc = bad_credentials
+    nothing_written(bc["email"])
+    assert me(bc["victim"].token).json()["status"] == "active"
+    assert me(bc["victim_key"]["key"]).status_code == 200
+    assert db_count("SELECT count(*) FROM credentials WHERE name ="
+                    " 'should not exist'") == 0
+
+
+def test_the_good_credentials_still_work(bad_credentials):
+    assert me(bad_credentials["spare"]).status_code == 200
+    assert me(bad_credentials["key"]).status_code == 200
+    assert get(f"{API}/admin/accounts?limit=1",
+               token=bad_credentials["key"]).status_code == 200
+
+
+def test_token_with_a_non_ascii_byte_is_401(vendor):
+    """Replacing one base64url character with a byte >= 0x80 must not
+    give a token that still opens the account."""
+    token = vendor.token
+    while "_" not in token[4:] and "-" not in token[4:]:
+        token = login_ok(vendor.email, vendor.password)
+    i = max(token.rfind("_"), token.rfind("-"))
+    assert i >= 4
+    for byte in (b"\x80", b"\xdf", b"\xff"):
+        raw = token[:i].encode() + byte + token[i + 1:].encode()
+        r = requests.get(BASE_URL + API + "/me", timeout=10,
+                         headers={"Authorization": b"Bearer " + raw})
+        assert_problem(r, 401)
+
+
+def test_oversized_authorization_header(base_url):
+    r = get(f"{API}/me", headers={"Authorization": "Bearer tms_" + "A" * 3000})
+    assert_not_5xx(r)
+    assert r.status_code in (400, 401, 431), r.status_code
+
+
+# --- encodings --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [
+    b"\xc0\xaf", b"\xc1\xbf", b"\xe0\x80\xaf", b"\xf0\x80\x80\xaf",
+    b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf7\xbf\xbf\xbf",
+], ids=["overlong-2", "overlong-2b", "overlong-3", "overlong-4",
+        "surrogate-high", "surrogate-low", "above-10ffff", "f7"])
+def test_invalid_utf8_that_looks_well_formed_is_400(base_url, bad):
+    body = registration("vendor", display_name="@@BAD@@")
+    data = json.dumps(body).encode().replace(b"@@BAD@@", b"An" + bad)
+    r = post(f"{API}/accounts", data=data)
+    assert_problem(r, 400)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+@pytest.mark.parametrize("bad", [b"\xc0\xaf", b"\xed\xa0\x80", b"\xff"])
+def test_invalid_utf8_in_the_password_is_400(base_url, bad):
+    body = registration("vendor", password="@@BAD@@")
+    data = json.dumps(body).encode().replace(
+        b"@@BAD@@", b"pass" + bad + b"word-" + new_password().encode())
+    r = post(f"{API}/accounts", data=data)
+    assert_problem(r, 400)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+@pytest.mark.parametrize("bad", [b"\xc0\xaf", b"\xed\xa0\x80", b"\xff"])
+def test_invalid_utf8_in_a_key_is_400(base_url, bad):
+    body = registration("vendor")
+    data = json.dumps(body).encode()[:-1] + b', "x' + bad + b'": 1}'
+    r = post(f"{API}/accounts", data=data)
+    assert_not_5xx(r)
+    # Whatever the status, the answer itself must be valid UTF-8 JSON.
+    try:
+        r.content.decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.fail(f"{r.status_code} answer is not UTF-8: {r.content!r}")
+    assert_problem(r, 400)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udc00", "\\udbff\\u0041"])
+def test_lone_surrogate_escapes_are_rejected(base_url, escape):
+    """Text is stored exactly as sent: a lone surrogate cannot be, so it
+    must not be silently replaced either."""
+    body = registration("vendor", display_name="@@BAD@@")
+    data = json.dumps(body).encode().replace(b"@@BAD@@",
+                                             b"An" + escape.encode())
+    r = post(f"{API}/accounts", data=data)
+    assert r.status_code in (400, 422), f"{r.status_code}: {r.text[:300]}"
+    assert_problem(r, r.status_code)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+def test_raw_nul_byte_is_400(base_url):
+    body = registration("vendor", display_name="@@BAD@@")
+    data = json.dumps(body).encode().replace(b"@@BAD@@", b"An\x00Admin")
+    assert_problem(post(f"{API}/accounts", data=data), 400)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+@pytest.mark.parametrize("where", ["key", "nested", "escaped-backslash"])
+def test_escaped_nul_anywhere_is_400(base_url, where):
+    body = registration("vendor")
+    text = json.dumps(body)
+    if where == "key":
+        text = text[:-1] + ', "a\\u0000b": 1}'
+    elif where == "nested":
+        text = text.replace('"ninh_kieu"', '"ninh\\u0000kieu"')
+    else:
+        # "\\u0000" is a backslash and "u0000": harmless text, not NUL.
+        text = text.replace('"Nguy', '"\\\\u0000 Nguy')
+    r = post(f"{API}/accounts", data=text.encode())
+    if where == "escaped-backslash":
+        assert r.status_code == 201, r.text
+        assert r.json()["display_name"].startswith("\\u0000 Nguy")
+    else:
+        assert_problem(r, 400)
+        nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+def test_raw_control_character_in_a_string_is_400(base_url):
+    body = registration("vendor", display_name="@@BAD@@")
+    data = json.dumps(body).encode().replace(b"@@BAD@@", b"An\x01")
+    assert_problem(post(f"{API}/accounts", data=data), 400)
+
+
+def test_tab_and_newline_are_allowed_in_free_text(base_url):
+    body = registration("vendor", address="Số 1\nĐường 2\tPhường 3")
+    r = post(f"{API}/accounts", body)
+    assert r.status_code == 201, r.text
+    assert r.json()["organization"]["address"] == "Số 1\nĐường 2\tPhường 3"
+
+
+def test_longest_password_in_four_byte_characters(base_url):
+    password = "😀" * 256
+    body = registration("vendor", password=password)
+    r = post(f"{API}/accounts", body)
+    assert r.status_code == 201, r.text
+    assert login(body["email"], password).status_code == 201
+    # One character less is another password.
+    assert_problem(login(body["email"], "😀" * 255), 401)
+
+
+def test_email_in_multibyte_characters_is_not_truncated(base_url):
+    """254 characters may be far more than 255 bytes: whatever the server
+    does, it must not store an email other than the one sent."""
+    email = f"x{uuid.uuid4().hex[:6]}@ab.cd" + "ü" * 150
+    assert len(email) <= 254 and len(email.encode()) > 255
+    body = registration("vendor", email=email)
+    r = post(f"{API}/accounts", body)
+    assert_not_5xx(r)
+    if r.status_code == 201:
+        assert r.json()["email"] == email, \
+            f"registered as {r.json()['email']!r}, not as sent"
+    else:
+        assert_problem(r, 422, ["email"])
+    stored = db_rows("SELECT email FROM accounts WHERE email LIKE :'p'",
+                     p=email[:12] + "%")
+    assert stored in ([], [[email]]), f"stored {stored}"
+
+
+def test_staff_email_in_multibyte_characters_is_not_truncated(admin):
+    email = f"y{uuid.uuid4().hex[:6]}@ab.cd" + "ö" * 150
+    body = {"email": email, "password": new_password(), "display_name": "Y",
+            "role": "agency", "agency": "dost"}
+    r = post(f"{API}/admin/accounts", body, token=admin.token)
+    assert_not_5xx(r)
+    if r.status_code == 201:
+        assert r.json()["email"] == email, \
+            f"created as {r.json()['email']!r}, not as sent"
+    else:
+        assert_problem(r, 422, ["email"])
+
+
+# --- bodies built to make the server work -----------------------------------
+
+
+def _timed_post(path, data, token=None, limit=3.0):
+    """Posts and returns (response, seconds); waits however long it
+    takes, so a slow server does not spill into later tests."""
+    t0 = time.monotonic()
+    r = call("POST", path, data=data, token=token, timeout=300)
+    return r, time.monotonic() - t0
+
+
+def test_one_mebibyte_of_duplicate_keys_is_answered_quickly(base_url):
+    member = b'"email":"a@b.vn",'
+    n = (1024 * 1024 - 64) // len(member)
+    data = b"{" + member * n + b'"role":"vendor"}'
+    assert len(data) <= 1024 * 1024
+    r, secs = _timed_post(f"{API}/accounts", data)
+    assert_problem(r, 422, ["email"])
+    assert len(r.json()["errors"]) <= 64
+    assert secs < 3.0, f"{n} duplicate keys took {secs:.1f} s to reject"
+
+
+def test_one_mebibyte_of_unknown_keys_is_answered_quickly(base_url):
+    parts = [f'"k{i}":0'.encode() for i in range(120000)]
+    data = b"{" + b",".join(parts) + b"}"
+    data = data[:1024 * 1024 - 16].rsplit(b",", 1)[0] + b"}"
+    r, secs = _timed_post(f"{API}/accounts", data)
+    assert_problem(r, 422)
+    assert secs < 3.0, f"took {secs:.1f} s"
+
+
+def test_one_mebibyte_array_is_answered_quickly(base_url):
+    data = b"[" + b"0," * (500 * 1024) + b"0]"
+    r, secs = _timed_post(f"{API}/accounts", data)
+    assert r.status_code in (400, 422), r.status_code
+    assert_problem(r, r.status_code)
+    assert secs < 3.0, f"took {secs:.1f} s"
+
+
+def test_one_mebibyte_string_is_422(base_url):
+    body = registration("vendor", display_name="x" * (1024 * 1024 - 400))
+    r, secs = _timed_post(f"{API}/accounts", json.dumps(body).encode())
+    assert_problem(r, 422, ["display_name"])
+    assert secs < 3.0
+
+
+def test_nesting_right_at_and_over_the_limit(base_url):
+    body = registration("vendor")
+    text = json.dumps(body)[:-1]
+    for depth, status in ((31, 422), (40, 400), (100000, 400)):
+        deep = "[" * depth + "]" * depth
+        r = post(f"{API}/accounts",
+                 data=(text + f', "deep": {deep}}}').encode())
+        assert_problem(r, status)
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+def test_huge_numbers_are_type_errors(base_url):
+    body = registration("vendor")
+    text = json.dumps(body).replace('"Nguy\\u1ec5n V\\u0103n An"',
+                                    "1" + "0" * 400)
+    r = post(f"{API}/accounts", data=text.encode())
+    assert r.status_code in (400, 422), r.text
+    assert_problem(r, r.status_code)
+    text = json.dumps(body).replace('"Nguy\\u1ec5n V\\u0103n An"', "1e99999")
+    r = post(f"{API}/accounts", data=text.encode())
+    assert r.status_code in (400, 422), r.text
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+# --- odd requests -----------------------------------------------------------
+
+
+def test_many_query_parameters(admin):
+    query = "&".join(f"p{i}=1" for i in range(200))
+    assert_problem(get(f"{API}/admin/accounts?{query}", token=admin.token),
+                   400)
+
+
+def test_very_long_path_id(vendor_ro):
+    assert_problem(delete(f"{API}/api-keys/{'a' * 3000}",
+                          token=vendor_ro.token), 404)
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "CONNECT", "FOO"])
+def test_strange_methods_are_not_5xx(base_url, method):
+    try:
+        r = requests.request(method, BASE_URL + API + "/me", timeout=10)
+    except requests.ConnectionError:
+        return      # refused outright: fine too
+    assert_not_5xx(r)
+
+
+def test_post_without_content_length_is_not_5xx(base_url):
+    host, port = BASE_URL.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(f"POST {API}/accounts HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Type: application/json\r\n"
+                  "Connection: close\r\n\r\n".encode())
+        head = s.recv(4096).split(b"\r\n", 1)[0]
+    status = int(head.split()[1])
+    assert 400 <= status < 500, head
+
+
+def test_content_length_larger_than_the_body(base_url):
+    host, port = BASE_URL.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(f"POST {API}/accounts HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Type: application/json\r\nContent-Length: 100\r\n"
+                  "Connection: close\r\n\r\n{}".encode())
+        s.shutdown(socket.SHUT_WR)
+        try:
+            s.recv(4096)
+        except OSError:
+            pass
+    # The server is still there and well.
+    assert get("/healthz").status_code == 200
+
+
+def test_self_patch_by_a_vendor_is_403(vendor_ro):
+    r = patch(f"{API}/admin/accounts/{vendor_ro.id}", {"verified": True},
+              token=vendor_ro.token)
+    assert_problem(r, 403)
+    assert me(vendor_ro.token).json()["organization"]["verified"] is False
+
+
+def test_tax_code_race_gives_one_winner(base_url):
+    tax = unique_tax_code()
+    bodies = [registration("vendor", tax_code=tax) for _ in range(6)]
+
+    def go(body):
+        return requests.post(BASE_URL + API + "/accounts", json=body,
+                             timeout=60).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(go, bodies))
+    assert sorted(codes) == [201] + [409] * 5, codes
+    assert db_count("SELECT count(*) FROM organizations WHERE tax_code ="
+                    " :'t'", t=tax) == 1
+
+
+def test_email_race_gives_one_winner(base_url):
+    email = unique_email("race")
+    bodies = [registration("vendor", email=email if i % 2 else email.upper())
+              for i in range(6)]
+
+    def go(body):
+        return requests.post(BASE_URL + API + "/accounts", json=body,
+                             timeout=60).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(go, bodies))
+    assert sorted(codes) == [201] + [409] * 5, codes
+    # The losers' organizations were rolled back with their accounts.
+    taxes = [b["organization"]["tax_code"] for b in bodies]
+    assert db_count("SELECT count(*) FROM organizations WHERE tax_code ="
+                    " ANY(string_to_array(:'t', ','))",
+                    t=",".join(taxes)) == 1
