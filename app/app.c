@@ -29,8 +29,6 @@ KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(getdents64),
 	KORE_SYSCALL_ALLOW(clone3),
 	KORE_SYSCALL_ALLOW(rseq),
-	KORE_SYSCALL_ALLOW(setpriority),
-	KORE_SYSCALL_ALLOW(gettid),
 	KORE_SYSCALL_ALLOW(socket),
 	KORE_SYSCALL_ALLOW(connect),
 	KORE_SYSCALL_ALLOW(getsockopt),
@@ -63,7 +61,7 @@ static struct rq	*current;
 int
 app_init(int state)
 {
-	const char	*url, *dir, *conns;
+	const char	*url, *dir, *conns, *wconns;
 	uint8_t		 key[32];
 
 	if (state != KORE_MODULE_LOAD)
@@ -82,8 +80,9 @@ app_init(int state)
 	metrics_init();
 	openapi_load(getenv("TM_OPENAPI"));
 	conns = getenv("TM_DB_CONNS");
-	if (!db_init(url, conns ? atoi(conns) : 4))
-		fatalx("database layer failed to start");
+	wconns = getenv("TM_DB_WRITE_CONNS");
+	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
+		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
 	return (KORE_RESULT_OK);
 }
 

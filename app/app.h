@@ -199,6 +199,7 @@ enum query_id {
 
 struct query {
 	const char		*name;
+	int			 writes;	/* 1: runs on a writer */
 	const char		*sql;
 };
 
@@ -235,7 +236,7 @@ void		 header_etag(struct rq *, const char *);
 int		 if_match(struct rq *, char *, size_t, int);
 
 /* db.c */
-int		 db_init(const char *, int);
+int		 db_init(const char *, int, int);
 int		 db_run(struct rq *, const struct db_stmt *, int);
 int		 db_one(struct rq *, int, int, ...);
 void		 db_op_release(struct db_op *);

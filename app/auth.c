@@ -5,7 +5,6 @@
  */
 
 #include <sys/queue.h>
-#include <sys/resource.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -141,14 +140,8 @@ pw_task_start(struct rq *r, const char *password, const char *hash)
 static int
 pw_entry(struct kore_task *t)
 {
-	static __thread int	 niced;
 	struct pw_job		*job = (struct pw_job *)t;
 
-	/* Hashing yields the cores to the event loops and PostgreSQL. */
-	if (!niced) {
-		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 0);
-		niced = 1;
-	}
 	if (job->verify)
 		job->result = password_verify(job->hash, job->password);
 	else

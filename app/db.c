@@ -6,7 +6,9 @@
  * them as one implicit transaction; many requests' steps travel on one
  * connection back to back, which is what lets a worker outrun a client
  * that waits for each round trip. The request sleeps until the step's
- * Sync comes back. A lost connection fails its steps (503) and is
+ * Sync comes back. Steps that write use their own connections: a commit
+ * waiting on the disk would otherwise hold up every read pipelined
+ * behind it. A lost connection fails its steps (503) and is
  * re-established in the background without restarting the server.
  */
 
@@ -41,6 +43,7 @@ struct db_conn {
 	PGconn			*pg;
 	int			 fd;
 	int			 state;
+	int			 writer;	/* takes steps that write */
 	int			 writing;
 	u_int32_t		 nops;
 	u_int64_t		 retry_at;
@@ -70,24 +73,26 @@ static void		 conn_flush(struct db_conn *);
 static void		 op_finish(struct db_conn *, struct db_op *);
 static void		 op_result(struct db_op *, PGresult *);
 static void		 db_tick(void *, u_int64_t);
-static struct db_conn	*conn_pick(void);
+static struct db_conn	*conn_pick(int);
 
 static struct db_conn	 conns[DB_CONNS_MAX];
 static int		 nconns;
 static char		*conninfo;
 static uint64_t		 db_failures;
 
+/* nread connections for reads and nwrite for writes, per worker. */
 int
-db_init(const char *info, int n)
+db_init(const char *info, int nread, int nwrite)
 {
 	int		i;
 
-	if (n < 1 || n > DB_CONNS_MAX)
-		n = 4;
+	if (nread < 1 || nwrite < 1 || nread + nwrite > DB_CONNS_MAX)
+		return (0);
 	conninfo = kore_strdup(info);
-	nconns = n;
+	nconns = nread + nwrite;
 	for (i = 0; i < nconns; i++) {
 		TAILQ_INIT(&conns[i].ops);
+		conns[i].writer = i >= nread;
 		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
 		conns[i].evt.handle = conn_handle;
 		conns[i].fd = -1;
@@ -339,14 +344,14 @@ op_finish(struct db_conn *c, struct db_op *op)
 }
 
 static struct db_conn *
-conn_pick(void)
+conn_pick(int writer)
 {
 	struct db_conn	*best;
 	int		 i;
 
 	best = NULL;
 	for (i = 0; i < nconns; i++) {
-		if (conns[i].state != DB_READY ||
+		if (conns[i].state != DB_READY || conns[i].writer != writer ||
 		    conns[i].nops >= DB_PIPELINE_MAX)
 			continue;
 		if (best == NULL || conns[i].nops < best->nops)
@@ -364,12 +369,14 @@ db_run(struct rq *r, const struct db_stmt *st, int n)
 {
 	struct db_conn	*c;
 	struct db_op	*op, *prev;
-	int		 i, k, fmt[16];
+	int		 i, k, fmt[16], writes;
 
 	prev = r->op;
 	op = kore_calloc(1, sizeof(*op));
 	r->op = op;
-	if ((c = conn_pick()) == NULL) {
+	for (i = writes = 0; i < n; i++)
+		writes |= queries[st[i].id].writes;
+	if ((c = conn_pick(writes)) == NULL) {
 		op->done = op->failed = 1;
 		kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
 		    sizeof(op->sqlstate));
@@ -487,7 +494,7 @@ db_isnull(struct rq *r, int row, int col)
 int
 db_ready(void)
 {
-	return (conn_pick() != NULL);
+	return (conn_pick(0) != NULL && conn_pick(1) != NULL);
 }
 
 void

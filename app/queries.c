@@ -8,10 +8,10 @@
 #include "app.h"
 
 const struct query queries[Q_MAX] = {
-	[Q_PING] = { "ping", "SELECT 1" },
+	[Q_PING] = { "ping", 0, "SELECT 1" },
 
 	/* $1 selector (bytea). Only live credentials of active accounts. */
-	[Q_AUTH_LOOKUP] = { "auth_lookup",
+	[Q_AUTH_LOOKUP] = { "auth_lookup", 0,
 	    "SELECT encode(c.verifier, 'hex'), c.id, a.id, a.role,"
 	    " coalesce(a.agency, ''), coalesce(a.org_id::text, '')"
 	    " FROM credentials c JOIN accounts a ON a.id = c.account_id"
@@ -19,33 +19,33 @@ const struct query queries[Q_MAX] = {
 	    " AND (c.expires_at IS NULL OR c.expires_at > now())"
 	    " AND a.status = 'active'" },
 
-	[Q_ACCOUNT_GET] = { "account_get",
+	[Q_ACCOUNT_GET] = { "account_get", 0,
 	    "SELECT doc, version FROM account_docs WHERE id = $1" },
 
-	[Q_ACCOUNT_REGISTER] = { "account_register",
+	[Q_ACCOUNT_REGISTER] = { "account_register", 1,
 	    "SELECT d, d::json->>'version' FROM account_register($1, $2, $3,"
 	    " $4, $5, $6, $7, $8, $9, $10, $11) AS d" },
 
 	/* $1 email, $2 max failures, $3 window in seconds. */
-	[Q_LOGIN_BEGIN] = { "login_begin",
+	[Q_LOGIN_BEGIN] = { "login_begin", 1,
 	    "SELECT retry_after, attempt_id, account_id, password_hash,"
 	    " status FROM login_begin($1, $2, $3)" },
 
-	[Q_LOGIN_FINISH] = { "login_finish",
+	[Q_LOGIN_FINISH] = { "login_finish", 1,
 	    "SELECT expires_at, account FROM login_finish($1, $2, $3, $4)" },
 
-	[Q_SESSION_REVOKE] = { "session_revoke",
+	[Q_SESSION_REVOKE] = { "session_revoke", 1,
 	    "UPDATE credentials SET revoked_at = now()"
 	    " WHERE id = $1 AND kind = 'session' AND revoked_at IS NULL" },
 
-	[Q_PASSWORD_HASH_GET] = { "password_hash_get",
+	[Q_PASSWORD_HASH_GET] = { "password_hash_get", 0,
 	    "SELECT password_hash FROM accounts WHERE id = $1" },
 
-	[Q_PASSWORD_SET] = { "password_set",
+	[Q_PASSWORD_SET] = { "password_set", 1,
 	    "SELECT password_set($1, $2, $3)" },
 
 	/* $1 account, $2 selector, $3 verifier, $4 name. */
-	[Q_APIKEY_CREATE] = { "apikey_create",
+	[Q_APIKEY_CREATE] = { "apikey_create", 1,
 	    "INSERT INTO credentials (account_id, kind, selector, verifier,"
 	    " name) SELECT $1, 'api_key', $2, $3, normalize($4, NFC)"
 	    " WHERE (SELECT count(*) FROM credentials WHERE account_id = $1"
@@ -53,7 +53,7 @@ const struct query queries[Q_MAX] = {
 	    " RETURNING id, name, rfc3339(created_at)" },
 
 	/* Lists: $1.. filters, then cursor time, cursor id, limit + 1. */
-	[Q_APIKEY_LIST] = { "apikey_list",
+	[Q_APIKEY_LIST] = { "apikey_list", 0,
 	    "SELECT json_build_object('id', id, 'name', name,"
 	    " 'created_at', rfc3339(created_at))::text,"
 	    " cursor_ts(created_at) || '|' || id"
@@ -62,17 +62,17 @@ const struct query queries[Q_MAX] = {
 	    " OR (created_at, id) < ($2::timestamptz, $3::uuid))"
 	    " ORDER BY created_at DESC, id DESC LIMIT $4" },
 
-	[Q_APIKEY_REVOKE] = { "apikey_revoke",
+	[Q_APIKEY_REVOKE] = { "apikey_revoke", 1,
 	    "UPDATE credentials SET revoked_at = now() WHERE id = $1"
 	    " AND account_id = $2 AND kind = 'api_key'"
 	    " AND revoked_at IS NULL RETURNING id" },
 
-	[Q_ADMIN_CREATE] = { "admin_create",
+	[Q_ADMIN_CREATE] = { "admin_create", 1,
 	    "SELECT d, d::json->>'version'"
 	    " FROM account_create_staff($1, $2, $3, $4, $5) AS d" },
 
 	/* $1 role or NULL, $2 status or NULL. */
-	[Q_ADMIN_LIST] = { "admin_list",
+	[Q_ADMIN_LIST] = { "admin_list", 0,
 	    "SELECT doc, cursor_ts(created_at) || '|' || id FROM account_docs"
 	    " WHERE ($1::text IS NULL OR role = $1)"
 	    " AND ($2::text IS NULL OR status = $2)"
@@ -80,29 +80,29 @@ const struct query queries[Q_MAX] = {
 	    " OR (created_at, id) < ($3::timestamptz, $4::uuid))"
 	    " ORDER BY created_at DESC, id DESC LIMIT $5" },
 
-	[Q_ADMIN_PATCH] = { "admin_patch",
+	[Q_ADMIN_PATCH] = { "admin_patch", 1,
 	    "SELECT result, doc, doc::json->>'version'"
 	    " FROM account_patch($1, $2, $3, $4)" },
 
-	[Q_CATEGORIES] = { "categories",
+	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
 	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
 	    " FROM categories" },
 
-	[Q_SECTORS] = { "sectors",
+	[Q_SECTORS] = { "sectors", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
 	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
 	    " FROM sectors" },
 
-	[Q_DISTRICTS] = { "districts",
+	[Q_DISTRICTS] = { "districts", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
 	    " 'name_en', name_en) ORDER BY sort_order, code), '[]'))::text"
 	    " FROM districts" },
 
-	[Q_FUNDING_PROGRAMS] = { "funding_programs",
+	[Q_FUNDING_PROGRAMS] = { "funding_programs", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
 	    " 'name_en', name_en, 'agency', agency, 'year', year,"

@@ -115,8 +115,9 @@ def load_queries():
                  lambda m: m.group(0) if m.group(0)[0] == '"' else " ",
                  src, flags=re.S)
     lit = r'"(?:\\.|[^"\\\n])*"'
-    entry = re.compile(r'\[(Q_\w+)\]\s*=\s*\{\s*' + lit + r'\s*,\s*((?:'
-                       + lit + r'\s*)+)\}')
+    # [Q_NAME] = { "name", writes, "sql" "continued" },
+    entry = re.compile(r'\[(Q_\w+)\]\s*=\s*\{\s*' + lit + r'\s*,\s*[01]\s*,'
+                       r'\s*((?:' + lit + r'\s*)+)\}')
     escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "'": "'"}
     out = {}
     for m in entry.finditer(src):
