@@ -16,7 +16,6 @@
 
 static int	account_reply(struct rq *, int, int);
 static int	register_conflict(struct rq *);
-static void	email_lower(char *);
 
 static const char *const self_roles[] = { "vendor", "enterprise", NULL };
 static const char *const staff_roles[] = { "agency", "admin", NULL };
@@ -83,16 +82,6 @@ const struct field password_body[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 };
 
-/* Emails compare without case: stored and looked up in lower case. */
-static void
-email_lower(char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s >= 'A' && *s <= 'Z')
-			*s += 'a' - 'A';
-	}
-}
-
 /* Row 0 holds the account document at col and its version after it. */
 static int
 account_reply(struct rq *r, int status, int col)
@@ -134,7 +123,7 @@ register_conflict(struct rq *r)
 int
 accounts_register(struct rq *r)
 {
-	char		 hash[128], email[256];
+	char		 hash[128];
 	struct db_stmt	 st;
 	const char	*k[] = { "organization.name", "organization.tax_code",
 			    "organization.district", "organization.sector",
@@ -150,12 +139,11 @@ accounts_register(struct rq *r)
 		if (!pw_task_result(r, hash, sizeof(hash)))
 			return (reply_problem(r, 500, "Đã có lỗi xảy ra",
 			    "Something went wrong on our side"));
-		kore_strlcpy(email, json_str(r->body, "email"), sizeof(email));
-		email_lower(email);
+		r->email = email_lower(json_str(r->body, "email"));
 		memset(&st, 0, sizeof(st));
 		st.id = Q_ACCOUNT_REGISTER;
 		st.nparams = 11;
-		st.params[0] = email;
+		st.params[0] = r->email;
 		st.params[1] = hash;
 		st.params[2] = json_str(r->body, "display_name");
 		st.params[3] = json_str(r->body, "role");
@@ -257,7 +245,7 @@ admin_accounts_list(struct rq *r)
 int
 admin_accounts_create(struct rq *r)
 {
-	char		 hash[128], email[256];
+	char		 hash[128];
 	const char	*role, *agency;
 	struct verrors	 ve = { 0 };
 	int		 rc;
@@ -278,10 +266,9 @@ admin_accounts_create(struct rq *r)
 		if (!pw_task_result(r, hash, sizeof(hash)))
 			return (reply_problem(r, 500, "Đã có lỗi xảy ra",
 			    "Something went wrong on our side"));
-		kore_strlcpy(email, json_str(r->body, "email"), sizeof(email));
-		email_lower(email);
+		r->email = email_lower(json_str(r->body, "email"));
 		r->step = 2;
-		rc = db_one(r, Q_ADMIN_CREATE, 5, email, hash,
+		rc = db_one(r, Q_ADMIN_CREATE, 5, r->email, hash,
 		    json_str(r->body, "display_name"),
 		    json_str(r->body, "role"), json_str(r->body, "agency"));
 		sodium_memzero(hash, sizeof(hash));

@@ -198,6 +198,7 @@ rq_free(struct http_request *req)
 	if (r->ctx != NULL && r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
 	kore_free(r->pathid);
+	kore_free(r->email);
 	if (r->tok != NULL) {
 		token_wipe(r->tok);
 		kore_free(r->tok);

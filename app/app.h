@@ -145,6 +145,7 @@ struct rq {
 	char			 reqid[40];
 	char			*pathid;	/* the {id} in the path */
 	yajl_val		 body;
+	char			*email;		/* body's email, lower-cased */
 	struct caller		 who;
 	struct db_op		*op;		/* last database step */
 	struct pw_job		*job;		/* password hashing task */
@@ -271,6 +272,7 @@ const char	*verr_text(enum verr, int);
 int		 validate(yajl_val, const struct field *, struct verrors *);
 int		 utf8_valid(const char *, size_t, size_t *);
 int		 format_ok(int, const char *);
+char		*email_lower(const char *);
 void		 verr_add(struct verrors *, const char *, enum verr,
 		    const char *);
 

@@ -76,9 +76,11 @@ auth_step(struct rq *r)
 		return (auth_fail(r));
 	memset(&st, 0, sizeof(st));
 	st.id = Q_AUTH_LOOKUP;
-	st.nparams = 1;
 	st.params[0] = (const char *)r->tok->selector;
 	st.lengths[0] = TOKEN_SELECTOR_LEN;
+	r->who.is_key = !strncmp(r->tok->text, "tmk_", 4);
+	st.params[1] = r->who.is_key ? "api_key" : "session";
+	st.nparams = 2;
 	r->auth_step = 1;
 	return (db_run(r, &st, 1));
 }
@@ -97,7 +99,6 @@ auth_check(struct rq *r)
 	ok = db_rows(r) == 1 && (hex = db_get(r, 0, 0)) != NULL &&
 	    sodium_hex2bin(stored, sizeof(stored), hex, strlen(hex), NULL,
 	    &len, NULL) == 0 && token_verify(r->tok, stored, len);
-	r->who.is_key = !strncmp(r->tok->text, "tmk_", 4);
 	token_wipe(r->tok);
 	if (!ok)
 		return (auth_fail(r));

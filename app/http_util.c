@@ -540,8 +540,9 @@ if_match(struct rq *r, char *out, size_t len, int required)
 	if (!strncmp(v, "W/", 2))
 		v += 2;
 	n = strlen(v);
-	if (n < 3 || n - 2 >= len || v[0] != '"' || v[n - 1] != '"' ||
-	    strspn(v + 1, "0123456789") != n - 2) {
+	/* Versions are int4: a longer number can match nothing. */
+	if (n < 3 || n - 2 >= len || n - 2 > 9 || v[0] != '"' ||
+	    v[n - 1] != '"' || strspn(v + 1, "0123456789") != n - 2) {
 		reply_problem(r, 412, "ETag không khớp phiên bản hiện tại",
 		    "The ETag does not match the current version");
 		return (-1);

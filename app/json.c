@@ -12,6 +12,8 @@
 #define JSON_DEPTH_MAX	32
 
 static int	prescan(const char *, size_t, char *, size_t);
+static int	escape_ok(const char *, size_t, size_t);
+static long	hex4(const char *);
 static yajl_val	member(yajl_val, const char *, size_t);
 
 static const char *const verr_texts[VERR_MAX][2] = {
@@ -48,10 +50,44 @@ verr_text(enum verr code, int lang)
 	return (verr_texts[code][lang == LANG_EN]);
 }
 
+static long
+hex4(const char *s)
+{
+	char		buf[5], *end;
+	long		v;
+
+	memcpy(buf, s, 4);
+	buf[4] = '\0';
+	v = strtol(buf, &end, 16);
+	return (*end == '\0' && buf[0] != '-' && buf[0] != '+' ? v : -1);
+}
+
+/*
+ * The \uXXXX escape at s[i] (just past the backslash, at the 'u'): no
+ * NUL, and surrogates only as a high-low pair; yajl would quietly turn
+ * them into '?' or into bytes that are not UTF-8.
+ */
+static int
+escape_ok(const char *s, size_t len, size_t i)
+{
+	long		v, lo;
+
+	if (i + 4 >= len || (v = hex4(s + i + 1)) == -1)
+		return (1);	/* malformed: yajl says so */
+	if (v == 0 || (v >= 0xdc00 && v <= 0xdfff))
+		return (0);
+	if (v < 0xd800 || v > 0xdbff)
+		return (1);
+	if (i + 10 >= len || s[i + 5] != '\\' || s[i + 6] != 'u' ||
+	    (lo = hex4(s + i + 7)) == -1)
+		return (0);
+	return (lo >= 0xdc00 && lo <= 0xdfff);
+}
+
 /*
  * Before yajl sees the text: refuse NUL bytes (yajl_tree stops at the
  * first), escaped \u0000 (it would silently cut strings, and PostgreSQL
- * text cannot hold it), comments (yajl_tree allows them, and they would
+ * text cannot hold it), lone surrogates, comments (yajl_tree allows them, and they would
  * hide brackets and quotes from this scan) and nesting deeper than any
  * body of ours needs (yajl_tree_free recurses).
  */
@@ -73,12 +109,16 @@ prescan(const char *s, size_t len, char *err, size_t errlen)
 				instr = 0;
 			else if (s[i] == '\\' && i + 1 < len) {
 				i++;
-				if (s[i] == 'u' && i + 4 < len &&
-				    !strncmp(s + i + 1, "0000", 4)) {
+				if (s[i] == 'u' && !escape_ok(s, len, i)) {
 					(void)snprintf(err, errlen,
-					    "\\u0000 in a string");
+					    "\\u0000 or a lone surrogate");
 					return (0);
 				}
+				/* The low half of a pair was checked. */
+				if (s[i] == 'u' && i + 10 < len &&
+				    hex4(s + i + 1) >= 0xd800 &&
+				    hex4(s + i + 1) <= 0xdbff)
+					i += 6;
 			}
 			continue;
 		}

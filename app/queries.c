@@ -10,12 +10,15 @@
 const struct query queries[Q_MAX] = {
 	[Q_PING] = { "ping", 0, "SELECT 1" },
 
-	/* $1 selector (bytea). Only live credentials of active accounts. */
+	/*
+	 * $1 selector (bytea), $2 the kind the token's prefix claims. Only
+	 * live credentials of active accounts.
+	 */
 	[Q_AUTH_LOOKUP] = { "auth_lookup", 0,
 	    "SELECT encode(c.verifier, 'hex'), c.id, a.id, a.role,"
 	    " coalesce(a.agency, ''), coalesce(a.org_id::text, '')"
 	    " FROM credentials c JOIN accounts a ON a.id = c.account_id"
-	    " WHERE c.selector = $1 AND c.revoked_at IS NULL"
+	    " WHERE c.selector = $1 AND c.kind = $2 AND c.revoked_at IS NULL"
 	    " AND (c.expires_at IS NULL OR c.expires_at > now())"
 	    " AND a.status = 'active'" },
 

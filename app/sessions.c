@@ -42,22 +42,17 @@ login_free(void *arg)
 int
 sessions_create(struct rq *r)
 {
-	char		 email[256], max[8], window[8];
-	char		*p;
+	char		 max[8], window[8];
 
 	switch (r->step) {
 	case 0:
-		kore_strlcpy(email, json_str(r->body, "email"), sizeof(email));
-		for (p = email; *p != '\0'; p++) {
-			if (*p >= 'A' && *p <= 'Z')
-				*p += 'a' - 'A';
-		}
+		r->email = email_lower(json_str(r->body, "email"));
 		(void)snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
 		(void)snprintf(window, sizeof(window), "%d", LOGIN_WINDOW_SECS);
 		r->ctx = kore_calloc(1, sizeof(struct login));
 		r->ctx_free = login_free;
 		r->step = 1;
-		return (db_one(r, Q_LOGIN_BEGIN, 3, email, max, window));
+		return (db_one(r, Q_LOGIN_BEGIN, 3, r->email, max, window));
 	case 1:
 		return (login_check(r));
 	case 2:

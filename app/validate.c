@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kore/kore.h>
+
 #include "app.h"
 
 #define ARRAY_ITEMS_MAX		50
@@ -366,4 +368,21 @@ utf8_valid(const char *str, size_t len, size_t *chars)
 			return (0);
 	}
 	return (1);
+}
+
+/* Emails compare without case: stored and looked up lower-cased (ASCII). */
+char *
+email_lower(const char *in)
+{
+	char		*out, *p;
+	size_t		 len;
+
+	len = strlen(in);
+	out = kore_malloc(len + 1);
+	memcpy(out, in, len + 1);
+	for (p = out; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	}
+	return (out);
 }

@@ -290,7 +290,8 @@ def selector_of(token):
 def write_scripts(account_id, selector):
     """pgbench scripts from app/queries.c, checked against the data."""
     queries = load_queries()
-    params = {"auth_lookup_1": selector, "account_get_1": account_id}
+    params = {"auth_lookup_1": selector, "auth_lookup_2": "session",
+              "account_get_1": account_id}
     scripts = {}
     for name, qnames in (("categories", ["Q_CATEGORIES"]),
                          ("me", ["Q_AUTH_LOOKUP", "Q_ACCOUNT_GET"])):
@@ -302,8 +303,8 @@ def write_scripts(account_id, selector):
                 f.write(pgbench_statement(queries, q, params))
         scripts[name] = path
     # The lookup must find the vendor, or pgbench would time a miss.
-    got = psql(sql=f"PREPARE a(bytea) AS {queries['Q_AUTH_LOOKUP']};\n"
-               f"EXECUTE a('{selector}');")
+    got = psql(sql=f"PREPARE a(bytea, text) AS {queries['Q_AUTH_LOOKUP']};"
+               f"\nEXECUTE a('{selector}', 'session');")
     if account_id not in got.split("|"):
         raise BenchError(f"Q_AUTH_LOOKUP does not find the vendor: {got!r}")
     return scripts, params

@@ -368,14 +368,13 @@ def db_count(sql, **params):
 
 def nothing_written(email=None, tax_code=None):
     """Asserts no account has email and no organization tax_code."""
-    if email is not None:
-        n = db_count("SELECT count(*) FROM accounts WHERE email = lower(:'e')",
-                     e=email)
-        assert n == 0, f"an account for {email!r} was written"
-    if tax_code is not None:
-        n = db_count("SELECT count(*) FROM organizations"
-                     " WHERE tax_code = :'t'", t=tax_code)
-        assert n == 0, f"an organization with tax code {tax_code!r} exists"
+    accounts, orgs = db_rows(
+        "SELECT (SELECT count(*) FROM accounts WHERE email = lower(:'e')),"
+        " (SELECT count(*) FROM organizations WHERE tax_code = :'t')",
+        e=email if email is not None else "",
+        t=tax_code if tax_code is not None else "")[0]
+    assert accounts == "0", f"an account for {email!r} was written"
+    assert orgs == "0", f"an organization with tax code {tax_code!r} exists"
 
 
 def expire_session(token):
@@ -573,6 +572,85 @@ def wait_for(predicate, timeout=15.0, interval=0.2):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+# --- is the server still whole? ---------------------------------------------
+
+
+def kore_workers():
+    """(pid, state, threads) of each Kore worker, read from /proc through
+    the kore.pid Kore writes next to its log; [] when that is unknown."""
+    if not KORE_LOG:
+        return []
+    pidfile = os.path.join(os.path.dirname(KORE_LOG), "kore.pid")
+    try:
+        with open(pidfile) as f:
+            master = int(f.read().strip())
+        with open(f"/proc/{master}/task/{master}/children") as f:
+            children = f.read().split()
+    except (OSError, ValueError):
+        return []
+    workers = []
+    for child in children:
+        try:
+            with open(f"/proc/{child}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+            threads = len(os.listdir(f"/proc/{child}/task"))
+        except (OSError, IndexError):
+            continue
+        workers.append((int(child), state, threads))
+    return workers
+
+
+def broken_workers():
+    """Workers whose main thread is gone while the process lingers (a
+    seccomp kill of the event loop leaves the task threads behind, so
+    Kore never notices and never replaces the worker)."""
+    return [f"worker pid {pid}: main thread dead (state {state}), "
+            f"{threads} thread(s) left" for pid, state, threads
+            in kore_workers() if state in ("Z", "X")]
+
+
+def server_trouble(timeout=3.0):
+    """None when /healthz answers on a fresh connection and every worker
+    lives; else what is wrong."""
+    problems = broken_workers()
+    try:
+        r = requests.get(BASE_URL + "/healthz", timeout=timeout)
+        if r.status_code != 200:
+            problems.append(f"/healthz answered {r.status_code}")
+    except requests.RequestException as e:
+        problems.append(f"/healthz did not answer in {timeout} s "
+                        f"({type(e).__name__})")
+    return "; ".join(problems) or None
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "last: may break the server if a bug is there, so it "
+        "runs after every other test")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests marked last (bodies built to hurt the server) go to the end:
+    if one of them kills a worker, the rest of the run is unaffected."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
+@pytest.fixture(autouse=True)
+def server_whole(request):
+    """Fails a test at once, instead of after many time-outs, when an
+    earlier test left the server broken; and drops this thread's
+    keep-alive connection after a test that may have hurt a worker."""
+    if BASE_URL and "test_openapi" not in request.node.nodeid:
+        trouble = server_trouble()
+        if trouble:
+            _local.session = None
+            pytest.fail(f"the server is broken (by an earlier test?): "
+                        f"{trouble}", pytrace=False)
+    yield
+    if request.node.get_closest_marker("last") is not None:
+        _local.session = None
 
 
 # --- fixtures ---------------------------------------------------------------

@@ -10,10 +10,9 @@ import unicodedata
 import pytest
 
 from conftest import (API, assert_account_shape, assert_etag,
-                      assert_problem, db_rows, db_value, error_fields,
-                      get, login, login_ok, me, new_password, new_user,
-                      nothing_written, post, put, register, registration,
-                      unique_email, unique_tax_code)
+                      assert_problem, db_rows, db_value, login, login_ok, me,
+                      new_password, nothing_written, post, put, register,
+                      registration, unique_email, unique_tax_code)
 
 
 # --- success ----------------------------------------------------------------

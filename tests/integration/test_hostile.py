@@ -14,12 +14,12 @@ import uuid
 import pytest
 import requests
 
-from conftest import (API, BASE_URL, assert_not_5xx, assert_problem, call,
-                      create_staff, db_count, db_rows, db_value, delete,
-                      expire_session, get, login, login_ok, me, new_password,
-                      new_user, nothing_written, patch, post, put,
-                      registration, unique_email, unique_tax_code,
-                      admin_patch)
+from conftest import (API, BASE_URL, admin_patch, assert_not_5xx,
+                      assert_problem, call, create_staff, db_count, db_rows,
+                      db_value, delete, expire_session, get, login, login_ok,
+                      me, new_password, new_user, nothing_written, patch,
+                      post, put, registration, server_trouble, unique_email,
+                      unique_tax_code, wait_for)
 
 INJECTIONS = [
     "' OR '1'='1",
@@ -252,9 +252,10 @@ def test_the_good_credentials_still_work(bad_credentials):
                token=bad_credentials["key"]).status_code == 200
 
 
-def test_token_with_a_non_ascii_byte_is_401(vendor):
+def test_token_with_a_non_ascii_byte_is_refused(vendor):
     """Replacing one base64url character with a byte >= 0x80 must not
-    give a token that still opens the account."""
+    give a token that still opens the account (Kore itself refuses
+    such header bytes with a bare 400, which is fine)."""
     token = vendor.token
     while "_" not in token[4:] and "-" not in token[4:]:
         token = login_ok(vendor.email, vendor.password)
@@ -264,7 +265,7 @@ def test_token_with_a_non_ascii_byte_is_401(vendor):
         raw = token[:i].encode() + byte + token[i + 1:].encode()
         r = requests.get(BASE_URL + API + "/me", timeout=10,
                          headers={"Authorization": b"Bearer " + raw})
-        assert_problem(r, 401)
+        assert r.status_code in (400, 401), f"{r.status_code}: {r.text}"
 
 
 def test_oversized_authorization_header(base_url):
@@ -395,6 +396,37 @@ def test_email_in_multibyte_characters_is_not_truncated(base_url):
     assert stored in ([], [[email]]), f"stored {stored}"
 
 
+def test_non_ascii_capitals_in_an_email(base_url):
+    """Emails compare without case: an "Ä" must either be folded like an
+    "A" or be refused as a validation error naming the field, not fail
+    on a database rule with a bare 422."""
+    local = f"Ärzte.{uuid.uuid4().hex[:8]}"
+    email = f"{local}@techmarket.test"
+    r = post(f"{API}/accounts", registration("vendor", email=email))
+    assert_not_5xx(r)
+    if r.status_code == 201:
+        assert r.json()["email"] == email.lower()
+        twin = post(f"{API}/accounts", registration("vendor",
+                                                    email=email.lower()))
+        assert_problem(twin, 409)
+    else:
+        assert_problem(r, 422, ["email"])
+
+
+def test_text_that_grows_under_nfc_is_a_field_error(base_url):
+    """U+0344 is one code point that NFC turns into two: 120 of them pass
+    the length check as sent, but not once normalized. Either store
+    them or name the field; a bare 422 from a database rule is neither."""
+    body = registration("vendor", display_name="\u0344" * 120)
+    r = post(f"{API}/accounts", body)
+    assert_not_5xx(r)
+    if r.status_code == 201:
+        assert r.json()["display_name"] == "\u0308\u0301" * 120
+    else:
+        assert_problem(r, 422, ["display_name"])
+        nothing_written(body["email"], body["organization"]["tax_code"])
+
+
 def test_staff_email_in_multibyte_characters_is_not_truncated(admin):
     email = f"y{uuid.uuid4().hex[:6]}@ab.cd" + "ö" * 150
     body = {"email": email, "password": new_password(), "display_name": "Y",
@@ -409,49 +441,71 @@ def test_staff_email_in_multibyte_characters_is_not_truncated(admin):
 
 
 # --- bodies built to make the server work -----------------------------------
+#
+# These run last (see conftest.py): a server that dies on one of them
+# takes no other test down with it.
 
 
-def _timed_post(path, data, token=None, limit=3.0):
-    """Posts and returns (response, seconds); waits however long it
-    takes, so a slow server does not spill into later tests."""
+def _attack(data, limit=3.0):
+    """Posts data to /accounts on a fresh connection; returns (response
+    or None, seconds, what is wrong with the server afterwards)."""
     t0 = time.monotonic()
-    r = call("POST", path, data=data, token=token, timeout=300)
-    return r, time.monotonic() - t0
+    try:
+        r = requests.post(BASE_URL + API + "/accounts", data=data,
+                          headers={"Content-Type": "application/json"},
+                          timeout=10.0)
+    except requests.RequestException as e:
+        r = None
+        err = type(e).__name__
+    secs = time.monotonic() - t0
+    trouble = None if wait_for(lambda: server_trouble() is None, 2.0) \
+        else server_trouble()
+    if r is None:
+        pytest.fail(f"no answer after {secs:.1f} s ({err}); server: "
+                    f"{trouble or 'answers /healthz again'}", pytrace=False)
+    return r, secs, trouble
 
 
-def test_one_mebibyte_of_duplicate_keys_is_answered_quickly(base_url):
+@pytest.mark.last
+def test_one_mebibyte_string_is_422(base_url):
+    body = registration("vendor", display_name="x" * (1024 * 1024 - 400))
+    r, secs, trouble = _attack(json.dumps(body).encode())
+    assert trouble is None, trouble
+    assert_problem(r, 422, ["display_name"])
+    assert secs < 3.0
+    nothing_written(body["email"], body["organization"]["tax_code"])
+
+
+@pytest.mark.last
+def test_fifteen_thousand_duplicate_keys(base_url):
+    """Checking each member against the ones before it is quadratic:
+    15,000 copies of "email" must still be turned down at once. (Fewer
+    than 16,384 members, so this stays clear of the crash below.)"""
     member = b'"email":"a@b.vn",'
-    n = (1024 * 1024 - 64) // len(member)
+    n = 15000
     data = b"{" + member * n + b'"role":"vendor"}'
-    assert len(data) <= 1024 * 1024
-    r, secs = _timed_post(f"{API}/accounts", data)
-    assert_problem(r, 422, ["email"])
+    r, secs, trouble = _attack(data)
+    assert trouble is None, trouble
+    assert_problem(r, 422)
     assert len(r.json()["errors"]) <= 64
     assert secs < 3.0, f"{n} duplicate keys took {secs:.1f} s to reject"
 
 
-def test_one_mebibyte_of_unknown_keys_is_answered_quickly(base_url):
-    parts = [f'"k{i}":0'.encode() for i in range(120000)]
-    data = b"{" + b",".join(parts) + b"}"
-    data = data[:1024 * 1024 - 16].rsplit(b",", 1)[0] + b"}"
-    r, secs = _timed_post(f"{API}/accounts", data)
-    assert_problem(r, 422)
-    assert secs < 3.0, f"took {secs:.1f} s"
-
-
-def test_one_mebibyte_array_is_answered_quickly(base_url):
-    data = b"[" + b"0," * (500 * 1024) + b"0]"
-    r, secs = _timed_post(f"{API}/accounts", data)
+@pytest.mark.last
+@pytest.mark.parametrize("wrap", ["top-level", "in-a-field"])
+def test_one_mebibyte_array(base_url, wrap):
+    """Half a million members: yajl grows its array one element at a
+    time with realloc, which for a block this size means mremap."""
+    items = b"0," * (500 * 1024) + b"0"
+    if wrap == "top-level":
+        data = b"[" + items + b"]"
+    else:
+        data = b'{"organization": [' + items + b"]}"
+    r, secs, trouble = _attack(data)
+    assert trouble is None, trouble
     assert r.status_code in (400, 422), r.status_code
     assert_problem(r, r.status_code)
     assert secs < 3.0, f"took {secs:.1f} s"
-
-
-def test_one_mebibyte_string_is_422(base_url):
-    body = registration("vendor", display_name="x" * (1024 * 1024 - 400))
-    r, secs = _timed_post(f"{API}/accounts", json.dumps(body).encode())
-    assert_problem(r, 422, ["display_name"])
-    assert secs < 3.0
 
 
 def test_nesting_right_at_and_over_the_limit(base_url):
@@ -488,8 +542,15 @@ def test_many_query_parameters(admin):
 
 
 def test_very_long_path_id(vendor_ro):
-    assert_problem(delete(f"{API}/api-keys/{'a' * 3000}",
+    assert_problem(delete(f"{API}/api-keys/{'a' * 300}",
                           token=vendor_ro.token), 404)
+    # Longer than Kore takes a request line: its own bare 414, or a
+    # closed connection, is fine.
+    try:
+        r = delete(f"{API}/api-keys/{'a' * 5000}", token=vendor_ro.token)
+    except requests.ConnectionError:
+        return
+    assert 400 <= r.status_code < 500, r.status_code
 
 
 @pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "CONNECT", "FOO"])
