@@ -45,6 +45,7 @@ KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(getrusage),
 	KORE_SYSCALL_ALLOW(shutdown),
 	KORE_SYSCALL_ALLOW(getppid),
+	KORE_SYSCALL_ALLOW(mremap),
 );
 
 static struct rq	*rq_begin(struct http_request *);
@@ -113,6 +114,7 @@ static struct rq *
 rq_begin(struct http_request *req)
 {
 	struct rq	*r;
+	const char	*cl;
 	int		 wrong_method;
 
 	r = http_state_create(req, sizeof(*r), rq_free);
@@ -123,6 +125,14 @@ rq_begin(struct http_request *req)
 	http_response_header(req, "x-request-id", r->reqid);
 	r->route = route_match(http_method_text(req->method), req->path,
 	    &r->pathid, &wrong_method);
+	/*
+	 * Kore reads no body for GET, DELETE, HEAD or OPTIONS: one sent
+	 * anyway would be taken for the next request, so close after this.
+	 */
+	if (!(req->flags & HTTP_REQUEST_EXPECT_BODY) &&
+	    req->http_body == NULL && http_request_header(req,
+	    "content-length", &cl) && strcmp(cl, "0") != 0)
+		req->owner->flags |= CONN_CLOSE_EMPTY;
 	r->step = wrong_method ? -2 : -1;
 	return (r);
 }

@@ -34,6 +34,8 @@
 #define DB_BACKOFF_MIN		100
 #define DB_BACKOFF_MAX		2000
 #define DB_TICK_MS		100
+/* How long a step waits for a connection that is coming back. */
+#define DB_HOLD_MS		3000
 
 /* SQLSTATE class 08: connection exception. */
 #define SQLSTATE_CONN_LOST	"08006"
@@ -59,8 +61,14 @@ struct db_op {
 	char			 sqlstate[6];
 	char			 constraint[64];
 	PGresult		*res;		/* last statement's rows */
+	int			 writes;
+	int			 nheld;		/* held: a copy of the step */
+	struct db_stmt		*held;
+	u_int64_t		 deadline;
 	TAILQ_ENTRY(db_op)	 list;
 };
+
+TAILQ_HEAD(db_ops, db_op);
 
 static void		 conn_start(struct db_conn *);
 static void		 conn_handle(void *, int);
@@ -74,11 +82,18 @@ static void		 op_finish(struct db_conn *, struct db_op *);
 static void		 op_result(struct db_op *, PGresult *);
 static void		 db_tick(void *, u_int64_t);
 static struct db_conn	*conn_pick(int);
+static void		 op_send(struct db_conn *, struct db_op *,
+			    const struct db_stmt *, int);
+static void		 op_hold(struct db_op *, const struct db_stmt *, int);
+static void		 held_free(struct db_op *);
+static void		 pending_flush(void);
+static void		 pending_expire(u_int64_t);
 
 static struct db_conn	 conns[DB_CONNS_MAX];
 static int		 nconns;
 static char		*conninfo;
 static uint64_t		 db_failures;
+static struct db_ops	 pending = TAILQ_HEAD_INITIALIZER(pending);
 
 /* nread connections for reads and nwrite for writes, per worker. */
 int
@@ -109,6 +124,7 @@ db_tick(void *arg, u_int64_t now)
 
 	(void)arg;
 	metrics_tick();
+	pending_expire(now);
 	for (i = 0; i < nconns; i++) {
 		if (conns[i].state == DB_DOWN && conns[i].retry_at <= now)
 			conn_start(&conns[i]);
@@ -183,6 +199,7 @@ conn_ready(struct db_conn *c)
 	kore_log(LOG_NOTICE, "database connection %d up",
 	    (int)(c - conns));
 	conn_flush(c);
+	pending_flush();
 }
 
 static void
@@ -360,29 +377,12 @@ conn_pick(int writer)
 	return (best);
 }
 
-/*
- * Send a step of n statements for r. RQ_WAIT while it runs; RQ_AGAIN
- * with a failed op when no connection can take it.
- */
-int
-db_run(struct rq *r, const struct db_stmt *st, int n)
+static void
+op_send(struct db_conn *c, struct db_op *op, const struct db_stmt *st,
+    int n)
 {
-	struct db_conn	*c;
-	struct db_op	*op, *prev;
-	int		 i, k, fmt[16], writes;
+	int		i, k, fmt[16];
 
-	prev = r->op;
-	op = kore_calloc(1, sizeof(*op));
-	r->op = op;
-	for (i = writes = 0; i < n; i++)
-		writes |= queries[st[i].id].writes;
-	if ((c = conn_pick(writes)) == NULL) {
-		op->done = op->failed = 1;
-		kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
-		    sizeof(op->sqlstate));
-		db_op_release(prev);
-		return (RQ_AGAIN);
-	}
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < st[i].nparams; k++)
 			fmt[k] = st[i].lengths[k] > 0;
@@ -390,12 +390,112 @@ db_run(struct rq *r, const struct db_stmt *st, int n)
 		    st[i].nparams, st[i].params, st[i].lengths, fmt, 0);
 	}
 	(void)PQpipelineSync(c->pg);
-	db_op_release(prev);
-	op->req = r->req;
 	TAILQ_INSERT_TAIL(&c->ops, op, list);
 	c->nops++;
-	http_request_sleep(r->req);
 	conn_flush(c);
+}
+
+/* Keep a copy of the step: the caller's buffers are gone by then. */
+static void
+op_hold(struct db_op *op, const struct db_stmt *st, int n)
+{
+	struct db_stmt	*h;
+	size_t		 len;
+	int		 i, k;
+
+	op->held = kore_calloc(n, sizeof(*op->held));
+	op->nheld = n;
+	for (i = 0; i < n; i++) {
+		h = &op->held[i];
+		*h = st[i];
+		for (k = 0; k < st[i].nparams; k++) {
+			if (st[i].params[k] == NULL)
+				continue;
+			len = st[i].lengths[k] > 0 ? (size_t)st[i].lengths[k] :
+			    strlen(st[i].params[k]) + 1;
+			h->params[k] = kore_malloc(len);
+			memcpy((char *)h->params[k], st[i].params[k], len);
+		}
+	}
+	op->deadline = kore_time_ms() + DB_HOLD_MS;
+	TAILQ_INSERT_TAIL(&pending, op, list);
+}
+
+static void
+held_free(struct db_op *op)
+{
+	int		i, k;
+
+	for (i = 0; i < op->nheld; i++) {
+		for (k = 0; k < op->held[i].nparams; k++)
+			kore_free((char *)op->held[i].params[k]);
+	}
+	kore_free(op->held);
+	op->held = NULL;
+	op->nheld = 0;
+}
+
+/* A connection is back: send the steps that waited for one. */
+static void
+pending_flush(void)
+{
+	struct db_op	*op, *next;
+	struct db_conn	*c;
+
+	for (op = TAILQ_FIRST(&pending); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, list);
+		if ((c = conn_pick(op->writes)) == NULL)
+			continue;
+		TAILQ_REMOVE(&pending, op, list);
+		op_send(c, op, op->held, op->nheld);
+	}
+}
+
+static void
+pending_expire(u_int64_t now)
+{
+	struct db_op	*op, *next;
+
+	for (op = TAILQ_FIRST(&pending); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, list);
+		if (op->deadline > now)
+			continue;
+		TAILQ_REMOVE(&pending, op, list);
+		op->done = op->failed = 1;
+		kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
+		    sizeof(op->sqlstate));
+		if (op->req != NULL)
+			http_request_wakeup(op->req);
+		else
+			db_op_release(op);
+	}
+}
+
+/*
+ * Send a step of n statements for r; the request sleeps until it is
+ * done. With no live connection the step waits for one to come back,
+ * and fails (503) only when none has within DB_HOLD_MS.
+ */
+int
+db_run(struct rq *r, const struct db_stmt *st, int n)
+{
+	struct db_conn	*c;
+	struct db_op	*op, *prev;
+	int		 i;
+
+	/* Parameters may point into the previous step's rows: free after. */
+	prev = r->op;
+	op = kore_calloc(1, sizeof(*op));
+	r->op = op;
+	op->req = r->req;
+	for (i = 0; i < n; i++)
+		op->writes |= queries[st[i].id].writes;
+	if ((c = conn_pick(op->writes)) != NULL)
+		op_send(c, op, st, n);
+	else
+		op_hold(op, st, n);
+	db_op_release(prev);
+	http_request_sleep(r->req);
 	return (RQ_WAIT);
 }
 
@@ -428,6 +528,7 @@ db_op_release(struct db_op *op)
 	}
 	if (op->res != NULL)
 		PQclear(op->res);
+	held_free(op);
 	kore_free(op);
 }
 

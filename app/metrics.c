@@ -113,11 +113,15 @@ ops_healthz(struct rq *r)
 	return (reply_json(r, 200, "{\"status\":\"ok\"}", 15));
 }
 
-/* Ready when this worker holds a live database connection and it answers. */
+/*
+ * Ready when this worker has a live reading and writing connection and
+ * the database answers; at once 503 otherwise, not after the wait a
+ * request makes for a connection coming back.
+ */
 int
 ops_readyz(struct rq *r)
 {
-	if (r->step == 0) {
+	if (r->step == 0 && db_ready()) {
 		r->step = 1;
 		return (db_one(r, Q_PING, 0));
 	}

@@ -228,8 +228,10 @@ email_ok(const char *s)
 	if (at[1] == '.' || (dot = strrchr(at, '.')) == NULL ||
 	    dot[1] == '\0' || strstr(at, "..") != NULL)
 		return (0);
+	/* ASCII only: addresses compare lower-cased, and only ASCII folds. */
 	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '\\' ||
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '"' || *p == '\\' ||
 		    *p == '<' || *p == '>' || *p == ',' || *p == ';')
 			return (0);
 	}

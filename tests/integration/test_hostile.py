@@ -461,7 +461,8 @@ def _attack(data, limit=3.0):
     trouble = None if wait_for(lambda: server_trouble() is None, 2.0) \
         else server_trouble()
     if r is None:
-        pytest.fail(f"no answer after {secs:.1f} s ({err}); server: "
+        pytest.fail(f"no answer: {err} after {secs:.1f} s, so the worker "
+                    f"that took the request died; the server now: "
                     f"{trouble or 'answers /healthz again'}", pytrace=False)
     return r, secs, trouble
 
@@ -586,6 +587,50 @@ def test_content_length_larger_than_the_body(base_url):
             pass
     # The server is still there and well.
     assert get("/healthz").status_code == 200
+
+
+def _raw_exchange(payload, wait=1.5):
+    """Sends raw bytes on a fresh connection; returns every byte the
+    server sends back within wait seconds."""
+    host, port = BASE_URL.split("//")[1].split(":")
+    out = b""
+    with socket.create_connection((host, int(port)), timeout=wait) as s:
+        s.sendall(payload)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            out += chunk
+    return out
+
+
+@pytest.mark.parametrize("method,path", [
+    ("DELETE", f"{API}/sessions/current"),
+    ("DELETE", f"{API}/categories"),
+    ("GET", f"{API}/sectors"),
+])
+def test_a_body_is_never_read_as_a_second_request(base_url, method, path):
+    """A GET or DELETE that carries Content-Length and a body: the body
+    is that request's, never the next request on the connection. If the
+    server reads it as a request of its own, anyone who can put a body
+    on a DELETE (through a proxy that forwards it) smuggles requests."""
+    rid = f"smuggled-{uuid.uuid4().hex[:12]}"
+    inner = (f"GET {API}/districts HTTP/1.1\r\nHost: x\r\n"
+             f"X-Request-Id: {rid}\r\n\r\n").encode()
+    outer = (f"{method} {path} HTTP/1.1\r\nHost: x\r\n"
+             "Content-Type: application/json\r\n"
+             f"Content-Length: {len(inner)}\r\n\r\n").encode()
+    answer = _raw_exchange(outer + inner)
+    statuses = [int(line.split()[1]) for line in answer.split(b"\r\n")
+                if line.startswith(b"HTTP/1.")]
+    assert statuses, answer[:300]
+    assert rid.encode() not in answer, \
+        f"the body ran as a request of its own; answers: {statuses}"
+    assert len(statuses) == 1, f"one request, answers {statuses}"
 
 
 def test_self_patch_by_a_vendor_is_403(vendor_ro):
