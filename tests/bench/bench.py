@@ -367,7 +367,9 @@ def ms(v):
 def table(rows, me, logins):
     conf = (f"wrk/pgbench: {CONNS} connections, {THREADS} threads, "
             f"{SECONDS} s after {WARMUP} s warm-up; "
-            f"TM_DB_CONNS={os.environ.get('TM_DB_CONNS') or '4 (default)'}; "
+            f"per worker {os.environ.get('TM_DB_CONNS') or 3} reading + "
+            f"{os.environ.get('TM_DB_WRITE_CONNS') or 2} writing "
+            f"connections; "
             f"{os.cpu_count()} CPUs; {SEED} seeded accounts")
     head = (f"{'endpoint':<26} {'req/s':>9} {'p99':>9}  | "
             f"{'pgbench same SQL tps':>20} {'p99':>9}  | ratio")
