@@ -57,8 +57,6 @@ static void		 rq_free(struct http_request *);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
 
-static struct rq	*current;
-
 int
 app_init(int state)
 {
@@ -87,10 +85,10 @@ app_init(int state)
 	return (KORE_RESULT_OK);
 }
 
-struct rq *
-rq_current(void)
+void
+kore_worker_teardown(void)
 {
-	return (current);
+	metrics_cleanup();
 }
 
 int
@@ -101,9 +99,7 @@ app_dispatch(struct http_request *req)
 
 	if ((r = http_state_get(req)) == NULL)
 		r = rq_begin(req);
-	current = r;
 	rc = rq_run(r);
-	current = NULL;
 	if (rc == RQ_WAIT)
 		return (KORE_RESULT_RETRY);
 	rq_end(r);

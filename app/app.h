@@ -206,8 +206,8 @@ struct query {
 
 /* app.c */
 int		 app_init(int);
+void		 kore_worker_teardown(void);
 int		 app_dispatch(struct http_request *);
-struct rq	*rq_current(void);
 
 /* routes.c */
 extern const struct route	 routes[];
@@ -304,6 +304,7 @@ int		 role_bit(const char *);
 /* metrics.c */
 void		 metrics_init(void);
 void		 metrics_tick(void);
+void		 metrics_cleanup(void);
 void		 metrics_observe(int, int, uint64_t);
 int		 ops_healthz(struct rq *);
 int		 ops_readyz(struct rq *);

@@ -441,7 +441,8 @@ query_limit(struct rq *r, int *limit)
 	if ((v = query_arg(r, "limit")) == NULL)
 		return (1);
 	n = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < 1 || n > LIST_LIMIT_MAX)
+	if (!isdigit((unsigned char)*v) || *end != '\0' || n < 1 ||
+	    n > LIST_LIMIT_MAX)
 		return (reply_problem(r, 400, "limit phải từ 1 đến 100",
 		    "limit must be between 1 and 100"), 0);
 	*limit = (int)n;

@@ -74,6 +74,17 @@ metrics_init(void)
 		fatalx("metrics: cannot map %s", name);
 }
 
+/* At shutdown: other workers keep their mapping, the name goes. */
+void
+metrics_cleanup(void)
+{
+	char		name[64];
+
+	(void)snprintf(name, sizeof(name), "/dev/shm/techmarket-%d",
+	    (int)getppid());
+	(void)unlink(name);
+}
+
 void
 metrics_observe(int route, int status, uint64_t us)
 {

@@ -376,25 +376,33 @@ def pg_restored(base_url):
 
 def test_database_outage_is_503_and_recovers(pg_restored):
     user = new_user("vendor")
-    password = new_password()
+    me_headers = {"Authorization": f"Bearer {user.token}"}
+    asks = [
+        ("GET", "/readyz", {}, None),
+        ("GET", API + "/me", me_headers, None),
+        ("GET", API + "/districts", {}, None),
+        ("GET", API + "/api-keys", me_headers, None),
+        ("POST", API + "/sessions", {},
+         {"email": user.email, "password": user.password}),
+        ("POST", API + "/accounts", {}, registration()),
+    ]
+
+    def ask(item):
+        method, path, headers, body = item
+        t0 = time.monotonic()
+        r = requests.request(method, BASE_URL + path, headers=headers,
+                             json=body, timeout=30)
+        return path, r, time.monotonic() - t0
+
     pg_ctl("stop", "-m", "fast")
     try:
-        # Let every worker notice the connections went away.
-        wait_for(lambda: requests.get(BASE_URL + "/readyz", timeout=5)
-                 .status_code == 503, 10, 0.1)
-        for _ in range(4):
-            outage_answer_ok(requests.get(BASE_URL + "/readyz", timeout=10))
-            outage_answer_ok(requests.get(
-                BASE_URL + API + "/me", timeout=10,
-                headers={"Authorization": f"Bearer {user.token}"}))
-            outage_answer_ok(requests.get(BASE_URL + API + "/districts",
-                                          timeout=10))
-            outage_answer_ok(requests.post(
-                BASE_URL + API + "/sessions", timeout=10,
-                json={"email": user.email, "password": user.password}))
-        outage_answer_ok(requests.post(BASE_URL + API + "/accounts",
-                                       json=registration(password=password),
-                                       timeout=10))
+        # The server may hold a request a few seconds for the database
+        # to come back; then it must say 503, all at the same time.
+        with concurrent.futures.ThreadPoolExecutor(len(asks)) as pool:
+            answers = list(pool.map(ask, asks))
+        for path, r, secs in answers:
+            assert secs < 15, f"{path} took {secs:.1f} s"
+            outage_answer_ok(r)
         # The process is up the whole time.
         assert requests.get(BASE_URL + "/healthz", timeout=5) \
             .status_code == 200
