@@ -164,8 +164,7 @@ accounts_register(struct rq *r)
 		return (pw_task_start(r, json_str(r->body, "password"), NULL));
 	case 1:
 		if (!pw_task_result(r, hash, sizeof(hash)))
-			return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-			    "Something went wrong on our side"));
+			return (reply_internal(r));
 		r->email = email_lower(json_str(r->body, "email"));
 		memset(&st, 0, sizeof(st));
 		st.id = Q_ACCOUNT_REGISTER;
@@ -199,26 +198,36 @@ accounts_me(struct rq *r)
 	return (account_reply(r, 200, 0));
 }
 
-/* Check the current password, hash the new one, end other sessions. */
+/*
+ * Check the current password (throttled like a login), hash the new
+ * one, end the other sessions.
+ */
 int
 accounts_password(struct rq *r)
 {
-	char		hash[128];
-	int		rc;
+	struct verrors	 ve = { 0 };
+	char		 hash[128], max[8], window[8];
+	const char	*retry;
+	int		 rc;
 
 	switch (r->step) {
 	case 0:
+		(void)snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
+		(void)snprintf(window, sizeof(window), "%d", LOGIN_WINDOW_SECS);
 		r->step = 1;
-		return (db_one(r, Q_PASSWORD_HASH_GET, 1, r->who.id));
+		return (db_one(r, Q_PASSWORD_CHECK, 3, r->who.id, max, window));
 	case 1:
 		if (!db_ok(r) || db_rows(r) != 1)
 			return (reply_db_error(r));
+		if ((retry = db_get(r, 0, 0)) != NULL && strcmp(retry, "0"))
+			return (reply_throttled(r, retry));
+		if (db_get(r, 0, 1) == NULL)
+			return (reply_internal(r));
 		r->step = 2;
 		return (pw_task_start(r, json_str(r->body, "current_password"),
-		    db_get(r, 0, 0)));
+		    db_get(r, 0, 1)));
 	case 2:
 		if (!pw_task_result(r, NULL, 0)) {
-			struct verrors ve = { 0 };
 			verr_add(&ve, "current_password", VERR_FORMAT,
 			    r->lang == LANG_EN ? "is not your current password" :
 			    "không đúng mật khẩu hiện tại");
@@ -229,8 +238,7 @@ accounts_password(struct rq *r)
 		    NULL));
 	case 3:
 		if (!pw_task_result(r, hash, sizeof(hash)))
-			return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-			    "Something went wrong on our side"));
+			return (reply_internal(r));
 		r->step = 4;
 		rc = db_one(r, Q_PASSWORD_SET, 3, r->who.id, hash,
 		    r->who.cred_id);
@@ -291,8 +299,7 @@ admin_accounts_create(struct rq *r)
 		return (pw_task_start(r, json_str(r->body, "password"), NULL));
 	case 1:
 		if (!pw_task_result(r, hash, sizeof(hash)))
-			return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-			    "Something went wrong on our side"));
+			return (reply_internal(r));
 		r->email = email_lower(json_str(r->body, "email"));
 		r->step = 2;
 		rc = db_one(r, Q_ADMIN_CREATE, 5, r->email, hash,

@@ -48,8 +48,7 @@ apikey_reply(struct rq *r)
 	json_gen_kv(g, "created_at", db_get(r, 0, 2));
 	yajl_gen_map_close(g);
 	if ((body = json_gen_take(g, &len)) == NULL)
-		return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-		    "Something went wrong on our side"));
+		return (reply_internal(r));
 	http_response_header(r->req, "cache-control", "no-store");
 	reply_json(r, 201, body, len);
 	explicit_bzero(body, len);
@@ -69,8 +68,7 @@ apikeys_create(struct rq *r)
 	r->ctx = t;
 	r->ctx_free = key_free;
 	if (!token_new(t, "tmk_"))
-		return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-		    "Something went wrong on our side"));
+		return (reply_internal(r));
 	memset(&st, 0, sizeof(st));
 	st.id = Q_APIKEY_CREATE;
 	st.nparams = 4;

@@ -39,6 +39,7 @@
 #define AUTH_AGENCY		0x04
 #define AUTH_ADMIN		0x08
 #define AUTH_ANY		0x0f
+#define AUTH_SESSION		0x10	/* not with an API key */
 
 /* JSON value types a validator field can ask for. */
 #define JT_STRING		1
@@ -183,7 +184,7 @@ enum query_id {
 	Q_LOGIN_BEGIN,
 	Q_LOGIN_FINISH,
 	Q_SESSION_REVOKE,
-	Q_PASSWORD_HASH_GET,
+	Q_PASSWORD_CHECK,
 	Q_PASSWORD_SET,
 	Q_APIKEY_CREATE,
 	Q_APIKEY_LIST,
@@ -226,6 +227,8 @@ int		 reply_problem(struct rq *, int, const char *, const char *);
 int		 reply_list(struct rq *, const char *, int);
 int		 reply_invalid(struct rq *, const struct verrors *);
 int		 reply_db_error(struct rq *);
+int		 reply_internal(struct rq *);
+int		 reply_throttled(struct rq *, const char *);
 int		 body_parse(struct rq *, const struct field *);
 const char	*query_arg(struct rq *, const char *);
 int		 query_limit(struct rq *, int *);
@@ -241,14 +244,12 @@ int		 db_init(const char *, int, int);
 int		 db_run(struct rq *, const struct db_stmt *, int);
 int		 db_one(struct rq *, int, int, ...);
 void		 db_op_release(struct db_op *);
-void		 db_op_orphan(struct db_op *);
 int		 db_ok(struct rq *);
 const char	*db_sqlstate(struct rq *);
 const char	*db_constraint(struct rq *);
 int		 db_rows(struct rq *);
 const char	*db_get(struct rq *, int, int);
 int		 db_getlen(struct rq *, int, int);
-int		 db_isnull(struct rq *, int, int);
 int		 db_ready(void);
 void		 db_stats(int *, int *, int *, uint64_t *);
 

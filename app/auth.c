@@ -111,6 +111,11 @@ auth_check(struct rq *r)
 		return (reply_problem(r, 403, "Vai trò của bạn không được "
 		    "phép thực hiện thao tác này",
 		    "Your role may not do this"));
+	/* A leaked key must not mint keys or change the password. */
+	if (r->route->auth & AUTH_SESSION && r->who.is_key)
+		return (reply_problem(r, 403, "Thao tác này cần đăng nhập, "
+		    "không dùng khóa API", "This needs a signed-in session, "
+		    "not an API key"));
 	r->who.authed = 1;
 	return (RQ_AGAIN);
 }
@@ -166,10 +171,11 @@ pw_task_result(struct rq *r, char *out, size_t len)
 	return (result);
 }
 
+/* Kore destroys the task itself if the client left before it ended. */
 int
 pw_job_finished(struct pw_job *job)
 {
-	return (kore_task_finished(&job->task));
+	return (job->task.fds[0] == -1 || kore_task_finished(&job->task));
 }
 
 void

@@ -34,6 +34,8 @@
 #define DB_BACKOFF_MIN		100
 #define DB_BACKOFF_MAX		2000
 #define DB_TICK_MS		100
+/* libpq's connect_timeout does not apply to PQconnectPoll. */
+#define DB_CONNECT_MS		5000
 /* How long a step waits for a connection that is coming back. */
 #define DB_HOLD_MS		3000
 
@@ -48,7 +50,7 @@ struct db_conn {
 	int			 writer;	/* takes steps that write */
 	int			 writing;
 	u_int32_t		 nops;
-	u_int64_t		 retry_at;
+	u_int64_t		 retry_at;	/* or give up connecting */
 	int			 backoff;
 	TAILQ_HEAD(, db_op)	 ops;		/* sent, oldest first */
 };
@@ -126,8 +128,12 @@ db_tick(void *arg, u_int64_t now)
 	metrics_tick();
 	pending_expire(now);
 	for (i = 0; i < nconns; i++) {
-		if (conns[i].state == DB_DOWN && conns[i].retry_at <= now)
+		if (conns[i].retry_at > now)
+			continue;
+		if (conns[i].state == DB_DOWN)
 			conn_start(&conns[i]);
+		else if (conns[i].state == DB_CONNECTING)
+			conn_fail(&conns[i], "connect timeout");
 	}
 }
 
@@ -140,6 +146,7 @@ conn_start(struct db_conn *c)
 		return;
 	}
 	c->state = DB_CONNECTING;
+	c->retry_at = kore_time_ms() + DB_CONNECT_MS;
 	c->fd = PQsocket(c->pg);
 	kore_platform_event_schedule(c->fd, EPOLLOUT | EPOLLRDHUP, 0, c);
 }
@@ -147,8 +154,6 @@ conn_start(struct db_conn *c)
 static void
 conn_poll_connect(struct db_conn *c)
 {
-	int		fd;
-
 	switch (PQconnectPoll(c->pg)) {
 	case PGRES_POLLING_OK:
 		conn_ready(c);
@@ -164,8 +169,7 @@ conn_poll_connect(struct db_conn *c)
 		break;
 	}
 	/* libpq may move to another socket while it tries addresses. */
-	if ((fd = PQsocket(c->pg)) != c->fd)
-		c->fd = fd;
+	c->fd = PQsocket(c->pg);
 	kore_platform_event_schedule(c->fd,
 	    (c->writing ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP, 0, c);
 }
@@ -251,10 +255,16 @@ conn_handle(void *arg, int error)
 		conn_fail(c, "socket error");
 		return;
 	}
-	if (flags & KORE_EVENT_WRITE)
+	if (flags & KORE_EVENT_WRITE) {
 		conn_flush(c);
+		/* A partial send reads too: results may wait in libpq. */
+		if (c->state == DB_READY)
+			conn_read(c);
+	}
 	if (c->state == DB_READY && (flags & KORE_EVENT_READ || error)) {
 		if (!PQconsumeInput(c->pg)) {
+			/* Answer what did arrive: those steps may have committed. */
+			conn_read(c);
 			conn_fail(c, "read");
 			return;
 		}
@@ -313,6 +323,9 @@ conn_read(struct db_conn *c)
 		}
 		op_result(op, res);
 	}
+	/* Steps held because every pipeline was full can go now. */
+	if (!TAILQ_EMPTY(&pending))
+		pending_flush();
 }
 
 static void
@@ -381,18 +394,23 @@ static void
 op_send(struct db_conn *c, struct db_op *op, const struct db_stmt *st,
     int n)
 {
-	int		i, k, fmt[16];
+	int		i, k, fmt[16], ok;
 
-	for (i = 0; i < n; i++) {
+	ok = 1;
+	for (i = 0; i < n && ok; i++) {
 		for (k = 0; k < st[i].nparams; k++)
 			fmt[k] = st[i].lengths[k] > 0;
-		(void)PQsendQueryPrepared(c->pg, queries[st[i].id].name,
+		ok = PQsendQueryPrepared(c->pg, queries[st[i].id].name,
 		    st[i].nparams, st[i].params, st[i].lengths, fmt, 0);
 	}
-	(void)PQpipelineSync(c->pg);
+	if (ok)
+		ok = PQpipelineSync(c->pg);
 	TAILQ_INSERT_TAIL(&c->ops, op, list);
 	c->nops++;
-	conn_flush(c);
+	if (!ok)
+		conn_fail(c, "send");
+	else
+		conn_flush(c);
 }
 
 /* Keep a copy of the step: the caller's buffers are gone by then. */
@@ -490,12 +508,13 @@ db_run(struct rq *r, const struct db_stmt *st, int n)
 	op->req = r->req;
 	for (i = 0; i < n; i++)
 		op->writes |= queries[st[i].id].writes;
+	/* First: a send that fails at once wakes the request right away. */
+	http_request_sleep(r->req);
 	if ((c = conn_pick(op->writes)) != NULL)
 		op_send(c, op, st, n);
 	else
 		op_hold(op, st, n);
 	db_op_release(prev);
-	http_request_sleep(r->req);
 	return (RQ_WAIT);
 }
 
@@ -507,11 +526,13 @@ db_one(struct rq *r, int id, int nparams, ...)
 	va_list		 ap;
 	int		 i;
 
+	if (nparams > 16)
+		fatal("db_one: %d parameters", nparams);
 	memset(&st, 0, sizeof(st));
 	st.id = id;
 	st.nparams = nparams;
 	va_start(ap, nparams);
-	for (i = 0; i < nparams && i < 16; i++)
+	for (i = 0; i < nparams; i++)
 		st.params[i] = va_arg(ap, const char *);
 	va_end(ap);
 	return (db_run(r, &st, 1));
@@ -530,12 +551,6 @@ db_op_release(struct db_op *op)
 		PQclear(op->res);
 	held_free(op);
 	kore_free(op);
-}
-
-void
-db_op_orphan(struct db_op *op)
-{
-	db_op_release(op);
 }
 
 int
@@ -584,12 +599,6 @@ db_getlen(struct rq *r, int row, int col)
 	if (row >= db_rows(r) || col >= PQnfields(r->op->res))
 		return (0);
 	return (PQgetlength(r->op->res, row, col));
-}
-
-int
-db_isnull(struct rq *r, int row, int col)
-{
-	return (db_get(r, row, col) == NULL);
 }
 
 int

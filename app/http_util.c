@@ -254,8 +254,23 @@ reply_db_error(struct rq *r)
 		return (reply_problem(r, 503, "Cơ sở dữ liệu tạm thời không "
 		    "sẵn sàng", "The database is temporarily unavailable"));
 	kore_log(LOG_ERR, "request %s: database error %s", r->reqid, s);
+	return (reply_internal(r));
+}
+
+int
+reply_internal(struct rq *r)
+{
 	return (reply_problem(r, 500, "Đã có lỗi xảy ra",
 	    "Something went wrong on our side"));
+}
+
+/* Too many failed password checks: come back after retry seconds. */
+int
+reply_throttled(struct rq *r, const char *retry)
+{
+	http_response_header(r->req, "retry-after", retry);
+	return (reply_problem(r, 429, "Nhập sai mật khẩu quá nhiều lần; "
+	    "hãy thử lại sau", "Too many wrong passwords; try again later"));
 }
 
 static int
@@ -523,7 +538,8 @@ header_etag(struct rq *r, const char *version)
 
 /*
  * If-Match: "<version>" into out. 1 when given, 0 when absent (and not
- * required), -1 after answering 428 or 412 for a missing or malformed one.
+ * required) or "*", -1 after answering 428 or 412 for a missing one or
+ * one that cannot match (weak tags never do: RFC 9110 compares strongly).
  */
 int
 if_match(struct rq *r, char *out, size_t len, int required)
@@ -538,8 +554,9 @@ if_match(struct rq *r, char *out, size_t len, int required)
 		    "Send If-Match with the current ETag");
 		return (-1);
 	}
-	if (!strncmp(v, "W/", 2))
-		v += 2;
+	/* Any current version: as good as no condition for an update. */
+	if (!strcmp(v, "*"))
+		return (0);
 	n = strlen(v);
 	/* Versions are int4: a longer number can match nothing. */
 	if (n < 3 || n - 2 >= len || n - 2 > 9 || v[0] != '"' ||

@@ -59,12 +59,15 @@ static size_t		 openapi_len;
 void
 metrics_init(void)
 {
+	struct stat	st;
 	char		name[64];
 	int		fd;
 
 	(void)snprintf(name, sizeof(name), "/dev/shm/techmarket-%d",
 	    (int)getppid());
-	if ((fd = open(name, O_RDWR | O_CREAT, 0600)) == -1 ||
+	/* Predictable name in a shared directory: no links, only ours. */
+	if ((fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW, 0600)) == -1 ||
+	    fstat(fd, &st) == -1 || st.st_uid != geteuid() ||
 	    ftruncate(fd, sizeof(struct shared)) == -1)
 		fatalx("metrics: cannot create %s", name);
 	shm = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE,

@@ -41,8 +41,10 @@ const struct query queries[Q_MAX] = {
 	    "UPDATE credentials SET revoked_at = now()"
 	    " WHERE id = $1 AND kind = 'session' AND revoked_at IS NULL" },
 
-	[Q_PASSWORD_HASH_GET] = { "password_hash_get", 0,
-	    "SELECT password_hash FROM accounts WHERE id = $1" },
+	/* $1 account, $2 max failures, $3 window in seconds. */
+	[Q_PASSWORD_CHECK] = { "password_check", 1,
+	    "SELECT retry_after, password_hash"
+	    " FROM password_check_begin($1, $2, $3)" },
 
 	[Q_PASSWORD_SET] = { "password_set", 1,
 	    "SELECT password_set($1, $2, $3)" },

@@ -72,12 +72,8 @@ login_check(struct rq *r)
 	if (!db_ok(r) || db_rows(r) != 1)
 		return (reply_db_error(r));
 	retry = db_get(r, 0, 0);
-	if (retry != NULL && strcmp(retry, "0") != 0) {
-		http_response_header(r->req, "retry-after", retry);
-		return (reply_problem(r, 429, "Đăng nhập sai quá nhiều lần; "
-		    "hãy thử lại sau", "Too many failed sign-ins; try again "
-		    "later"));
-	}
+	if (retry != NULL && strcmp(retry, "0") != 0)
+		return (reply_throttled(r, retry));
 	if ((hash = db_get(r, 0, 3)) != NULL) {
 		kore_strlcpy(l->account_id, db_get(r, 0, 2),
 		    sizeof(l->account_id));
@@ -102,8 +98,7 @@ login_open(struct rq *r)
 		return (reply_problem(r, 403, "Tài khoản đang bị tạm khóa",
 		    "This account is suspended"));
 	if (!token_new(&l->tok, "tms_"))
-		return (reply_problem(r, 500, "Đã có lỗi xảy ra",
-		    "Something went wrong on our side"));
+		return (reply_internal(r));
 	(void)snprintf(ttl, sizeof(ttl), "%d", SESSION_TTL_SECS);
 	memset(&st, 0, sizeof(st));
 	st.id = Q_LOGIN_FINISH;

@@ -37,11 +37,21 @@ verr_add(struct verrors *ve, const char *field, enum verr code,
     const char *detail)
 {
 	struct field_error	*fe;
+	size_t			 n;
 
 	if (ve->n >= FIELD_ERRORS_MAX)
 		return;
 	fe = &ve->e[ve->n++];
 	(void)snprintf(fe->field, sizeof(fe->field), "%s", field);
+	/* A name cut short must not end inside a UTF-8 sequence. */
+	n = strlen(fe->field);
+	if (n == sizeof(fe->field) - 1) {
+		while (n > 0 && ((unsigned char)fe->field[n - 1] & 0xc0) == 0x80)
+			n--;
+		if (n > 0 && (unsigned char)fe->field[n - 1] >= 0xc0)
+			n--;
+		fe->field[n] = '\0';
+	}
 	fe->code = code;
 	fe->detail = detail;
 }

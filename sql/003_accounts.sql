@@ -101,33 +101,62 @@ BEGIN
 	RETURN v_id;
 END $$;
 
--- Counts the attempt before the password is checked: concurrent guesses
--- for one email queue on the advisory lock and all see each other.
-CREATE FUNCTION login_begin(p_email text, p_max int, p_window_secs int,
-    OUT retry_after int, OUT attempt_id bigint, OUT account_id uuid,
-    OUT password_hash text, OUT status text)
+-- Counts an attempt before the password is checked: concurrent guesses
+-- for one key queue on the advisory lock and all see each other. At
+-- p_max attempts within the window: retry_after > 0, nothing recorded.
+CREATE FUNCTION throttle_begin(p_key text, p_max int, p_window_secs int,
+    OUT retry_after int, OUT attempt_id bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_n int;
 	v_oldest timestamptz;
 	v_window interval := make_interval(secs => p_window_secs);
 BEGIN
-	PERFORM pg_advisory_xact_lock(hashtextextended('login:' || p_email, 0));
+	PERFORM pg_advisory_xact_lock(hashtextextended('throttle:' || p_key,
+	    0));
 	DELETE FROM login_attempts
-	WHERE email = p_email AND at < now() - v_window;
+	WHERE email = p_key AND at < now() - v_window;
 	SELECT count(*), min(at) INTO v_n, v_oldest
-	FROM login_attempts WHERE email = p_email;
+	FROM login_attempts WHERE email = p_key;
 	IF v_n >= p_max THEN
 		retry_after := greatest(1, ceil(extract(epoch FROM
 		    v_oldest + v_window - now())))::int;
 		RETURN;
 	END IF;
 	retry_after := 0;
-	INSERT INTO login_attempts (email) VALUES (p_email)
+	INSERT INTO login_attempts (email) VALUES (p_key)
 	RETURNING id INTO attempt_id;
+END $$;
+
+CREATE FUNCTION login_begin(p_email text, p_max int, p_window_secs int,
+    OUT retry_after int, OUT attempt_id bigint, OUT account_id uuid,
+    OUT password_hash text, OUT status text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT t.retry_after, t.attempt_id INTO retry_after, attempt_id
+	FROM throttle_begin(p_email, p_max, p_window_secs) t;
+	IF retry_after > 0 THEN
+		RETURN;
+	END IF;
 	SELECT a.id, a.password_hash, a.status
 	INTO account_id, password_hash, status
 	FROM accounts a WHERE a.email = p_email;
+END $$;
+
+-- PUT /me/password checks the current password under the same limit,
+-- so a stolen token cannot guess it faster than a login could.
+CREATE FUNCTION password_check_begin(p_account uuid, p_max int,
+    p_window_secs int, OUT retry_after int, OUT password_hash text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT t.retry_after INTO retry_after
+	FROM throttle_begin('password:' || p_account, p_max,
+	    p_window_secs) t;
+	IF retry_after > 0 THEN
+		RETURN;
+	END IF;
+	SELECT a.password_hash INTO password_hash
+	FROM accounts a WHERE a.id = p_account;
 END $$;
 
 -- A right password clears the failures and opens a session.
@@ -146,10 +175,12 @@ BEGIN
 	account := (SELECT doc FROM account_docs WHERE id = p_account);
 END $$;
 
--- New password; every session but the caller's ends.
+-- New password; every session but the caller's ends, and the right
+-- current password clears the failed checks.
 CREATE FUNCTION password_set(p_account uuid, p_hash text, p_keep uuid)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+	DELETE FROM login_attempts WHERE email = 'password:' || p_account;
 	UPDATE accounts SET password_hash = p_hash, version = version + 1,
 	    updated_at = now()
 	WHERE id = p_account;

@@ -625,13 +625,31 @@ def test_new_password_is_stored_hashed(vendor):
     assert stored.startswith("$argon2id$") and new not in stored
 
 
-def test_password_change_with_an_api_key_ends_every_session(vendor):
+def test_password_change_needs_a_session_not_an_api_key(vendor):
+    """A leaked key must not take the account over."""
     key = post(f"{API}/api-keys", {"name": "tích hợp"},
                token=vendor.token).json()["key"]
     new = new_password()
     r = put(f"{API}/me/password", {"current_password": vendor.password,
                                    "new_password": new}, token=key)
-    assert r.status_code == 204, r.text
-    assert_problem(me(vendor.token), 401)
+    assert_problem(r, 403)
+    assert me(vendor.token).status_code == 200
     assert me(key).status_code == 200
-    assert login(vendor.email, new).status_code == 201
+    assert login(vendor.email, new).status_code == 401
+
+
+def test_wrong_current_passwords_are_throttled_like_logins(vendor):
+    """A stolen session cannot guess the password faster than a login:
+    five wrong current passwords within 15 minutes, then 429."""
+    user = vendor
+    body = {"current_password": "wrong-password-1", "new_password":
+            new_password()}
+    for _ in range(5):
+        assert_problem(put(f"{API}/me/password", body, token=user.token),
+                       422, ["current_password"])
+    r = put(f"{API}/me/password", {"current_password": user.password,
+                                   "new_password": new_password()},
+            token=user.token)
+    assert_problem(r, 429)
+    assert int(r.headers["Retry-After"]) > 0
+    assert login(user.email, user.password).status_code == 201

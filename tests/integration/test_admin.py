@@ -337,6 +337,20 @@ def test_malformed_if_match_is_412(admin, vendor_ro, value):
     assert_problem(r, 412)
 
 
+def test_weak_if_match_never_matches(admin, vendor):
+    """RFC 9110: If-Match compares strongly, so W/"n" is 412."""
+    version = vendor.account["version"]
+    r = admin_patch(admin, vendor.id, {"verified": True},
+                    if_match=f'W/"{version}"')
+    assert_problem(r, 412)
+
+
+def test_if_match_star_matches_any_version(admin, vendor):
+    r = admin_patch(admin, vendor.id, {"verified": True}, if_match="*")
+    assert r.status_code == 200, r.text
+    assert r.json()["organization"]["verified"] is True
+
+
 def test_patch_unknown_account_is_404(admin):
     assert_problem(admin_patch(admin, str(uuid.uuid4()), {"verified": True}),
                    404)
