@@ -312,9 +312,11 @@ wait_ready() {
 	return 1
 }
 
-# Set by cmd_test, used by its EXIT trap.
+# Set by throwaway_server, used by the EXIT traps.
 TEST_DIR=
 TEST_KORE=
+TEST_URL=
+TEST_PORT=
 
 test_cleanup() {
 	set +e
@@ -331,32 +333,44 @@ test_cleanup() {
 	fi
 }
 
-cmd_test() {
-	local url port rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl")
-	TEST_DIR=$(mktemp -d /tmp/techmarket-test.XXXXXX)
+# A throwaway cluster and Kore on a free port for cmd_test and cmd_bench:
+# sets TEST_DIR, TEST_URL, TEST_PORT and TEST_KORE; Kore's stdout goes
+# to $1 and its stderr to $2 (under TEST_DIR; "-": with stdout), and
+# $3 names the directory. 1 if Kore does not become ready.
+throwaway_server() {
+	TEST_DIR=$(mktemp -d "/tmp/techmarket-$3.XXXXXX")
 	chmod 755 "$TEST_DIR"
-	trap test_cleanup EXIT
-	trap 'exit 130' INT TERM
 	db_init_start "$TEST_DIR" throwaway
-	url=$(db_url "$TEST_DIR")
-	migrate "$url" >/dev/null
-	port=$(free_port)
+	TEST_URL=$(db_url "$TEST_DIR")
+	migrate "$TEST_URL" >/dev/null
+	TEST_PORT=$(free_port)
 	mkdir -m 700 "$TEST_DIR/secrets"
-	write_conf "$port" "$TEST_DIR/techmarket.conf"
-	export DATABASE_URL=$url TM_SECRETS_DIR=$TEST_DIR/secrets \
+	write_conf "$TEST_PORT" "$TEST_DIR/techmarket.conf"
+	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets \
 	    TM_OPENAPI=$ROOT/assets/openapi.json
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.
+	local err=$TEST_DIR/$2
+	[ "$2" = - ] && err=/dev/stdout
 	(cd "$TEST_DIR" && exec setsid stdbuf -oL kore -fnr \
-	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/kore.log" 2>&1) &
+	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
 	TEST_KORE=$!
-	if ! wait_ready "$port" "$TEST_KORE"; then
-		echo "tm.sh: kore did not become ready on port $port" >&2
+	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
+		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
+		return 1
+	fi
+}
+
+cmd_test() {
+	local rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl")
+	trap test_cleanup EXIT
+	trap 'exit 130' INT TERM
+	if ! throwaway_server kore.log - test; then
 		rc=1
 	else
 		"$ROOT/var/build/unit" || rc=1
-		TM_BASE_URL=http://127.0.0.1:$port TM_DATABASE_URL=$url \
+		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
 		PYTHONDONTWRITEBYTECODE=1 \
@@ -389,32 +403,17 @@ bench_cleanup() {
 # tests/bench/bench.py drives wrk and pgbench; the table it prints is
 # saved in var/bench/latest.txt. TM_DB_CONNS and BENCH_* pass through.
 cmd_bench() {
-	local url port rc=0
-	TEST_DIR=$(mktemp -d /tmp/techmarket-bench.XXXXXX)
-	chmod 755 "$TEST_DIR"
+	local rc=0
 	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
-	db_init_start "$TEST_DIR" throwaway
-	url=$(db_url "$TEST_DIR")
-	migrate "$url" >/dev/null
-	port=$(free_port)
-	mkdir -m 700 "$TEST_DIR/secrets"
-	write_conf "$port" "$TEST_DIR/techmarket.conf"
-	export DATABASE_URL=$url TM_SECRETS_DIR=$TEST_DIR/secrets \
-	    TM_OPENAPI=$ROOT/assets/openapi.json
-	(cd "$TEST_DIR" && exec setsid stdbuf -oL kore -fnr \
-	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/access.log" \
-	    2>"$TEST_DIR/kore.err") &
-	TEST_KORE=$!
-	if ! wait_ready "$port" "$TEST_KORE"; then
-		echo "tm.sh: kore did not become ready on port $port" >&2
+	if ! throwaway_server access.log kore.err bench; then
 		tail -n 30 "$TEST_DIR/access.log" "$TEST_DIR/kore.err" >&2
 		return 1
 	fi
 	# In the background and waited for, so a signal reaches the trap
 	# at once rather than when the driver ends.
-	(TM_ROOT=$ROOT TM_BASE_URL=http://127.0.0.1:$port \
-	    TM_DATABASE_URL=$url BENCH_DIR=$TEST_DIR PGBIN=$PGBIN \
+	(TM_ROOT=$ROOT TM_BASE_URL=http://127.0.0.1:$TEST_PORT \
+	    TM_DATABASE_URL=$TEST_URL BENCH_DIR=$TEST_DIR PGBIN=$PGBIN \
 	    TM_ACCESS_LOG=$TEST_DIR/access.log PYTHONDONTWRITEBYTECODE=1 \
 	    exec setsid /usr/bin/python3 "$ROOT/tests/bench/bench.py") &
 	BENCH_DRIVER=$!
