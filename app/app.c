@@ -23,7 +23,12 @@
 
 #include "app.h"
 
-/* What libpq, glibc and the task threads need beyond Kore's own list. */
+/*
+ * What libpq, glibc and the task threads need beyond Kore's own list,
+ * plus harmless calls glibc may make on rarer paths: Kore kills only the
+ * offending thread, and a worker whose event loop dies while its task
+ * thread lives is never replaced.
+ */
 KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(newfstatat),
 	KORE_SYSCALL_ALLOW(getdents64),
@@ -46,6 +51,18 @@ KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(shutdown),
 	KORE_SYSCALL_ALLOW(getppid),
 	KORE_SYSCALL_ALLOW(mremap),
+	KORE_SYSCALL_ALLOW(sysinfo),
+	KORE_SYSCALL_ALLOW(prlimit64),
+	KORE_SYSCALL_ALLOW(sched_getaffinity),
+	KORE_SYSCALL_ALLOW(pread64),
+	KORE_SYSCALL_ALLOW(fdatasync),
+	KORE_SYSCALL_ALLOW(fstatfs),
+	KORE_SYSCALL_ALLOW(readlinkat),
+	KORE_SYSCALL_ALLOW(getgid),
+	KORE_SYSCALL_ALLOW(getegid),
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(tgkill),
+	KORE_SYSCALL_ALLOW(restart_syscall),
 );
 
 static struct rq	*rq_begin(struct http_request *);
@@ -129,6 +146,7 @@ rq_begin(struct http_request *req)
 	    req->http_body == NULL && http_request_header(req,
 	    "content-length", &cl) && strcmp(cl, "0") != 0)
 		req->owner->flags |= CONN_CLOSE_EMPTY;
+	/* Before the handler: -1 body still to read, -2 answer 405. */
 	r->step = wrong_method ? -2 : -1;
 	return (r);
 }
