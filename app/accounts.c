@@ -16,7 +16,6 @@
 
 static int	account_reply(struct rq *, int, int);
 static int	register_conflict(struct rq *);
-static void	constraint_field(const char *, char *, size_t);
 
 static const char *const self_roles[] = { "vendor", "enterprise", NULL };
 static const char *const staff_roles[] = { "agency", "admin", NULL };
@@ -97,31 +96,9 @@ account_reply(struct rq *r, int status, int col)
 	return (reply_json(r, status, doc, strlen(doc)));
 }
 
-/*
- * "organizations_address_check" -> "organization.address". Text that
- * passed validation can still break a length rule once PostgreSQL has
- * normalised it to NFC, which may add code points.
- */
-static void
-constraint_field(const char *c, char *out, size_t len)
-{
-	const char	*col;
-	size_t		 n;
-
-	col = strchr(c, '_') ? strchr(c, '_') + 1 : c;
-	n = strlen(col);
-	if (n > 6 && !strcmp(col + n - 6, "_check"))
-		n -= 6;
-	(void)snprintf(out, len, "%s%.*s", strncmp(c, "organizations_", 14) ?
-	    "" : "organization.", (int)n, col);
-}
-
 static int
 register_conflict(struct rq *r)
 {
-	struct verrors	ve;
-	char		field[64];
-
 	if (!strcmp(db_sqlstate(r), "23505")) {
 		if (!strcmp(db_constraint(r), "organizations_tax_code"))
 			return (reply_problem(r, 409, "Mã số thuế đã được đăng "
@@ -129,21 +106,7 @@ register_conflict(struct rq *r)
 		return (reply_problem(r, 409, "Email đã được đăng ký",
 		    "This email is already registered"));
 	}
-	if (!strcmp(db_sqlstate(r), "23503")) {
-		ve.n = 0;
-		verr_add(&ve, strstr(db_constraint(r), "district") ?
-		    "organization.district" : strstr(db_constraint(r),
-		    "sector") ? "organization.sector" : "organization",
-		    VERR_ONEOF, NULL);
-		return (reply_invalid(r, &ve));
-	}
-	if (!strcmp(db_sqlstate(r), "23514") && *db_constraint(r) != '\0') {
-		ve.n = 0;
-		constraint_field(db_constraint(r), field, sizeof(field));
-		verr_add(&ve, field, VERR_TOO_LONG, NULL);
-		return (reply_invalid(r, &ve));
-	}
-	return (reply_db_error(r));
+	return (reply_constraint(r));
 }
 
 /* Hash in a task thread, then one statement writes org and account. */

@@ -160,7 +160,8 @@ rq_run(struct rq *r)
 	do {
 		if (r->route == NULL)
 			rc = route_missing(r);
-		else if (r->route->auth != AUTH_NONE && !r->who.authed)
+		else if (r->route->auth != AUTH_NONE && !r->who.authed &&
+		    !r->who.anonymous)
 			rc = auth_step(r);
 		else if (r->step < 0)
 			rc = rq_prepare(r);

@@ -40,6 +40,7 @@
 #define AUTH_ADMIN		0x08
 #define AUTH_ANY		0x0f
 #define AUTH_SESSION		0x10	/* not with an API key */
+#define AUTH_OPTIONAL		0x20	/* anonymous callers too */
 
 /* JSON value types a validator field can ask for. */
 #define JT_STRING		1
@@ -96,6 +97,7 @@ enum verr {
 	VERR_FORMAT,
 	VERR_CONTROL,
 	VERR_DUPLICATE,
+	VERR_RULE,
 	VERR_MAX
 };
 
@@ -113,6 +115,7 @@ struct verrors {
 /* The authenticated caller, filled by auth.c. */
 struct caller {
 	int			 authed;
+	int			 anonymous;	/* AUTH_OPTIONAL, no token */
 	int			 is_key;	/* an API key, not a session */
 	int			 role;		/* one AUTH_* bit */
 	char			 id[UUID_LEN + 1];
@@ -192,6 +195,15 @@ enum query_id {
 	Q_ADMIN_CREATE,
 	Q_ADMIN_LIST,
 	Q_ADMIN_PATCH,
+	Q_TECH_CREATE,
+	Q_TECH_GET,
+	Q_TECH_PATCH,
+	Q_TECH_DELETE,
+	Q_TECH_NEWEST,
+	Q_TECH_PRICE_ASC,
+	Q_TECH_PRICE_DESC,
+	Q_TECH_RELEVANCE,
+	Q_TECH_FACETS,
 	Q_CATEGORIES,
 	Q_SECTORS,
 	Q_DISTRICTS,
@@ -225,8 +237,11 @@ int		 reply_buf(struct rq *, int, struct kore_buf *);
 int		 reply_empty(struct rq *, int);
 int		 reply_problem(struct rq *, int, const char *, const char *);
 int		 reply_list(struct rq *, const char *, int);
+struct kore_buf	*list_build(struct rq *, const char *, int);
+char		*body_text(struct rq *);
 int		 reply_invalid(struct rq *, const struct verrors *);
 int		 reply_db_error(struct rq *);
+int		 reply_constraint(struct rq *);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
 int		 body_parse(struct rq *, const struct field *);
@@ -335,6 +350,15 @@ extern const struct field	 apikey_body[];
 int		 apikeys_create(struct rq *);
 int		 apikeys_list(struct rq *);
 int		 apikeys_delete(struct rq *);
+
+/* technologies.c */
+extern const struct field	 tech_create_body[];
+extern const struct field	 tech_patch_body[];
+int		 tech_list(struct rq *);
+int		 tech_create(struct rq *);
+int		 tech_get(struct rq *);
+int		 tech_patch(struct rq *);
+int		 tech_delete(struct rq *);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

@@ -68,8 +68,13 @@ auth_step(struct rq *r)
 
 	if (r->auth_step == 1)
 		return (auth_check(r));
-	if ((h = header_get(r, "authorization")) == NULL ||
-	    strncasecmp(h, "bearer ", 7) != 0)
+	h = header_get(r, "authorization");
+	/* Anonymous callers may read what is public. */
+	if (h == NULL && r->route->auth & AUTH_OPTIONAL) {
+		r->who.anonymous = 1;
+		return (RQ_AGAIN);
+	}
+	if (h == NULL || strncasecmp(h, "bearer ", 7) != 0)
 		return (auth_fail(r));
 	r->tok = kore_calloc(1, sizeof(*r->tok));
 	if (!token_parse(h + 7, r->tok))

@@ -174,7 +174,10 @@ conn_poll_connect(struct db_conn *c)
 	    (c->writing ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP, 0, c);
 }
 
-/* Connected: prepare every named statement ahead of any request. */
+/*
+ * Connected: prepare every named statement ahead of any request, each
+ * in its own Sync so that one broken statement cannot abort the rest.
+ */
 static void
 conn_ready(struct db_conn *c)
 {
@@ -186,18 +189,17 @@ conn_ready(struct db_conn *c)
 		conn_fail(c, "pipeline mode");
 		return;
 	}
-	op = kore_calloc(1, sizeof(*op));
-	op->internal = 1;
-	for (i = 0; i < Q_MAX; i++)
-		(void)PQsendPrepare(c->pg, queries[i].name, queries[i].sql,
-		    0, NULL);
-	if (PQpipelineSync(c->pg) != 1) {
-		kore_free(op);
-		conn_fail(c, "prepare");
-		return;
+	for (i = 0; i < Q_MAX; i++) {
+		if (PQsendPrepare(c->pg, queries[i].name, queries[i].sql, 0,
+		    NULL) != 1 || PQpipelineSync(c->pg) != 1) {
+			conn_fail(c, "prepare");
+			return;
+		}
+		op = kore_calloc(1, sizeof(*op));
+		op->internal = 1;
+		TAILQ_INSERT_TAIL(&c->ops, op, list);
+		c->nops++;
 	}
-	TAILQ_INSERT_TAIL(&c->ops, op, list);
-	c->nops++;
 	c->state = DB_READY;
 	c->backoff = 0;
 	kore_log(LOG_NOTICE, "database connection %d up",

@@ -273,6 +273,52 @@ reply_throttled(struct rq *r, const char *retry)
 	    "hãy thử lại sau", "Too many wrong passwords; try again later"));
 }
 
+/*
+ * The body field a constraint guards: "organizations_address_check" ->
+ * "organization.address", "technologies_category_fkey" -> "category";
+ * anything after "__" only makes a name unique.
+ */
+static void
+constraint_field(const char *c, char *out, size_t len)
+{
+	const char	*col, *end;
+	size_t		 n;
+
+	col = strchr(c, '_') ? strchr(c, '_') + 1 : c;
+	n = strlen(col);
+	if ((end = strstr(col, "__")) != NULL)
+		n = end - col;
+	else if (n > 6 && !strcmp(col + n - 6, "_check"))
+		n -= 6;
+	else if (n > 5 && !strcmp(col + n - 5, "_fkey"))
+		n -= 5;
+	(void)snprintf(out, len, "%s%.*s", strncmp(c, "organizations_", 14) ?
+	    "" : "organization.", (int)n, col);
+}
+
+/*
+ * A rule of the database that the validator could not see (a code that
+ * is not in the reference data, text that NFC normalisation made longer,
+ * a value a PATCH may not clear): a 422 naming the field.
+ */
+int
+reply_constraint(struct rq *r)
+{
+	struct verrors	 ve;
+	const char	*s;
+	char		 field[64];
+
+	s = db_sqlstate(r);
+	if (*db_constraint(r) == '\0' || (strcmp(s, "23503") &&
+	    strcmp(s, "23514") && strcmp(s, "23502")))
+		return (reply_db_error(r));
+	ve.n = 0;
+	constraint_field(db_constraint(r), field, sizeof(field));
+	verr_add(&ve, field, !strcmp(s, "23503") ? VERR_ONEOF :
+	    !strcmp(s, "23502") ? VERR_REQUIRED : VERR_RULE, NULL);
+	return (reply_invalid(r, &ve));
+}
+
 static int
 content_type_ok(const char *ct)
 {
@@ -494,11 +540,22 @@ int
 reply_list(struct rq *r, const char *ctx, int limit)
 {
 	struct kore_buf	*b;
-	char		*cur;
-	int		 i, n;
 
 	if (!db_ok(r))
 		return (reply_db_error(r));
+	b = list_build(r, ctx, limit);
+	kore_buf_append(b, "}", 1);
+	return (reply_buf(r, 200, b));
+}
+
+/* {"items":[...],"next_cursor":... without the closing brace. */
+struct kore_buf *
+list_build(struct rq *r, const char *ctx, int limit)
+{
+	struct kore_buf	*b;
+	char		*cur;
+	int		 i, n;
+
 	n = db_rows(r);
 	b = kore_buf_alloc(4096);
 	kore_buf_append(b, "{\"items\":[", 10);
@@ -510,11 +567,24 @@ reply_list(struct rq *r, const char *ctx, int limit)
 	kore_buf_append(b, "],\"next_cursor\":", 16);
 	if (n > limit && (cur = cursor_encode(ctx,
 	    db_get(r, limit - 1, 1))) != NULL) {
-		kore_buf_appendf(b, "\"%s\"}", cur);
+		kore_buf_appendf(b, "\"%s\"", cur);
 		free(cur);
 	} else
-		kore_buf_append(b, "null}", 5);
-	return (reply_buf(r, 200, b));
+		kore_buf_append(b, "null", 4);
+	return (b);
+}
+
+/*
+ * The request body as a C string, for a jsonb parameter. Kore rewound
+ * the buffer, so its end is content_length, not offset.
+ */
+char *
+body_text(struct rq *r)
+{
+	struct kore_buf	*b = r->req->http_body;
+
+	b->offset = r->req->content_length;
+	return ((char *)kore_buf_stringify(b, NULL));
 }
 
 const char *

@@ -40,6 +40,8 @@ static const char *const verr_texts[VERR_MAX][2] = {
 	[VERR_CONTROL] =	{ "chứa ký tự điều khiển",
 				    "contains control characters" },
 	[VERR_DUPLICATE] =	{ "xuất hiện hai lần", "appears twice" },
+	[VERR_RULE] =		{ "vi phạm quy tắc của trường này",
+				    "breaks a rule of this field" },
 };
 
 const char *

@@ -89,6 +89,85 @@ const struct query queries[Q_MAX] = {
 	    "SELECT result, doc, doc::json->>'version'"
 	    " FROM account_patch($1, $2, $3, $4)" },
 
+	/* $1 the vendor's organization, $2 the validated body. */
+	[Q_TECH_CREATE] = { "tech_create", 1,
+	    "SELECT doc, version FROM technology_create($1, $2::jsonb)" },
+
+	/* $1 id, $2 the caller's organization or NULL: drafts are its own. */
+	[Q_TECH_GET] = { "tech_get", 0,
+	    "SELECT technology_doc(t, o), t.version FROM technologies t"
+	    " JOIN organizations o ON o.id = t.vendor_id WHERE t.id = $1"
+	    " AND (t.status = 'published' OR t.vendor_id = $2)" },
+
+	/* $1 id, $2 organization, $3 If-Match version, $4 body. */
+	[Q_TECH_PATCH] = { "tech_patch", 1,
+	    "SELECT result, doc, version"
+	    " FROM technology_patch($1, $2, $3, $4::jsonb)" },
+
+	[Q_TECH_DELETE] = { "tech_delete", 1,
+	    "DELETE FROM technologies WHERE id = $1 AND vendor_id = $2"
+	    " RETURNING id" },
+
+	/*
+	 * Lists: $1-$9 the filters of tech_filtered(), $10 and $11 the
+	 * cursor's key and id, $12 the page size + 1. Rows of an inlined
+	 * set-returning function are records, not technologies, so the
+	 * document comes from a join on the primary key.
+	 */
+	[Q_TECH_NEWEST] = { "tech_newest", 0,
+	    "SELECT technology_doc(t, o), cursor_ts(f.created_at) || '|' || f.id"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) f"
+	    " JOIN technologies t ON t.id = f.id"
+	    " JOIN organizations o ON o.id = f.vendor_id"
+	    " WHERE $10::timestamptz IS NULL"
+	    " OR (f.created_at, f.id) < ($10::timestamptz, $11::uuid)"
+	    " ORDER BY f.created_at DESC, f.id DESC LIMIT $12" },
+
+	/* Listings without a price sort after every priced one. */
+	[Q_TECH_PRICE_ASC] = { "tech_price_asc", 0,
+	    "SELECT technology_doc(t, o),"
+	    " coalesce(f.price_min_vnd, 9223372036854775807) || '|' || f.id"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) f"
+	    " JOIN technologies t ON t.id = f.id"
+	    " JOIN organizations o ON o.id = f.vendor_id"
+	    " WHERE $10::bigint IS NULL"
+	    " OR (coalesce(f.price_min_vnd, 9223372036854775807), f.id)"
+	    " > ($10::bigint, $11::uuid)"
+	    " ORDER BY coalesce(f.price_min_vnd, 9223372036854775807), f.id"
+	    " LIMIT $12" },
+
+	[Q_TECH_PRICE_DESC] = { "tech_price_desc", 0,
+	    "SELECT technology_doc(t, o),"
+	    " coalesce(f.price_min_vnd, -1) || '|' || f.id"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) f"
+	    " JOIN technologies t ON t.id = f.id"
+	    " JOIN organizations o ON o.id = f.vendor_id"
+	    " WHERE $10::bigint IS NULL"
+	    " OR (coalesce(f.price_min_vnd, -1), f.id) < ($10::bigint, $11::uuid)"
+	    " ORDER BY coalesce(f.price_min_vnd, -1) DESC, f.id DESC"
+	    " LIMIT $12" },
+
+	[Q_TECH_RELEVANCE] = { "tech_relevance", 0,
+	    "SELECT technology_doc(t, o), f.rank || '|' || f.id"
+	    " FROM (SELECT x.id, x.vendor_id,"
+	    " tm_rank(x.search, x.title_folded, $1) AS rank"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) x) f"
+	    " JOIN technologies t ON t.id = f.id"
+	    " JOIN organizations o ON o.id = f.vendor_id"
+	    " WHERE $10::real IS NULL OR (f.rank, f.id) < ($10::real, $11::uuid)"
+	    " ORDER BY f.rank DESC, f.id DESC LIMIT $12" },
+
+	/* Counts by category and by sector for the same filters. */
+	[Q_TECH_FACETS] = { "tech_facets", 0,
+	    "WITH f AS MATERIALIZED (SELECT category, sectors"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9))"
+	    " SELECT json_build_object("
+	    "'category', (SELECT coalesce(json_object_agg(category, n), '{}')"
+	    " FROM (SELECT category, count(*) AS n FROM f GROUP BY 1) c),"
+	    " 'sector', (SELECT coalesce(json_object_agg(s, n), '{}')"
+	    " FROM (SELECT s, count(*) AS n FROM f, unnest(f.sectors) s"
+	    " GROUP BY 1) x))::text" },
+
 	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
