@@ -86,14 +86,8 @@ const struct field password_body[] = {
 static int
 account_reply(struct rq *r, int status, int col)
 {
-	const char	*doc, *ver;
-
-	if ((doc = db_get(r, 0, col)) == NULL)
-		return (reply_problem(r, 404, "Không tìm thấy tài khoản",
-		    "No such account"));
-	if ((ver = db_get(r, 0, col + 1)) != NULL)
-		header_etag(r, ver);
-	return (reply_json(r, status, doc, strlen(doc)));
+	return (reply_doc(r, status, col, "Không tìm thấy tài khoản",
+	    "No such account"));
 }
 
 static int

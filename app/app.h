@@ -204,6 +204,12 @@ enum query_id {
 	Q_TECH_PRICE_DESC,
 	Q_TECH_RELEVANCE,
 	Q_TECH_FACETS,
+	Q_NEED_CREATE,
+	Q_NEED_GET,
+	Q_NEED_PATCH,
+	Q_NEED_DELETE,
+	Q_NEED_NEWEST,
+	Q_NEED_RELEVANCE,
 	Q_CATEGORIES,
 	Q_SECTORS,
 	Q_DISTRICTS,
@@ -242,6 +248,8 @@ char		*body_text(struct rq *);
 int		 reply_invalid(struct rq *, const struct verrors *);
 int		 reply_db_error(struct rq *);
 int		 reply_constraint(struct rq *);
+int		 reply_doc(struct rq *, int, int, const char *, const char *);
+int		 reply_patched(struct rq *, const char *, const char *);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
 int		 body_parse(struct rq *, const struct field *);
@@ -359,6 +367,15 @@ int		 tech_create(struct rq *);
 int		 tech_get(struct rq *);
 int		 tech_patch(struct rq *);
 int		 tech_delete(struct rq *);
+
+/* needs.c */
+extern const struct field	 need_create_body[];
+extern const struct field	 need_patch_body[];
+int		 need_list(struct rq *);
+int		 need_create(struct rq *);
+int		 need_get(struct rq *);
+int		 need_patch(struct rq *);
+int		 need_delete(struct rq *);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

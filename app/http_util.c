@@ -587,6 +587,50 @@ body_text(struct rq *r)
 	return ((char *)kore_buf_stringify(b, NULL));
 }
 
+/*
+ * Row 0 holds a resource's document at col and its version after it;
+ * no row is a 404 with the resource's own words.
+ */
+int
+reply_doc(struct rq *r, int status, int col, const char *vi,
+    const char *en)
+{
+	const char	*doc, *ver;
+
+	if ((doc = db_get(r, 0, col)) == NULL)
+		return (reply_problem(r, 404, vi, en));
+	if ((ver = db_get(r, 0, col + 1)) != NULL)
+		header_etag(r, ver);
+	return (reply_json(r, status, doc, strlen(doc)));
+}
+
+/*
+ * A PATCH function's row (result, doc, version): "ok", "not_found",
+ * "stale" (If-Match) or "move:<status>" for a lifecycle it forbids.
+ */
+int
+reply_patched(struct rq *r, const char *vi, const char *en)
+{
+	const char	*res;
+	char		 mvi[128], men[128];
+
+	if (!db_ok(r))
+		return (reply_constraint(r));
+	if ((res = db_get(r, 0, 0)) == NULL || !strcmp(res, "not_found"))
+		return (reply_problem(r, 404, vi, en));
+	if (!strcmp(res, "stale"))
+		return (reply_problem(r, 412, "Dữ liệu đã bị thay đổi; hãy "
+		    "tải lại", "It has changed since; fetch it again"));
+	if (!strncmp(res, "move:", 5)) {
+		(void)snprintf(mvi, sizeof(mvi), "Không được chuyển trạng "
+		    "thái từ %s sang trạng thái đã gửi", res + 5);
+		(void)snprintf(men, sizeof(men), "The status cannot move "
+		    "from %s to the one sent", res + 5);
+		return (reply_problem(r, 409, mvi, men));
+	}
+	return (reply_doc(r, 200, 1, vi, en));
+}
+
 const char *
 header_get(struct rq *r, const char *name)
 {

@@ -168,6 +168,44 @@ const struct query queries[Q_MAX] = {
 	    " FROM (SELECT s, count(*) AS n FROM f, unnest(f.sectors) s"
 	    " GROUP BY 1) x))::text" },
 
+	/* $1 the enterprise's organization, $2 the validated body. */
+	[Q_NEED_CREATE] = { "need_create", 1,
+	    "SELECT doc, version FROM need_create($1, $2::jsonb)" },
+
+	/* $1 id, $2 the caller's organization or NULL: closed are its own. */
+	[Q_NEED_GET] = { "need_get", 0,
+	    "SELECT need_doc(n, o), n.version FROM needs n"
+	    " JOIN organizations o ON o.id = n.enterprise_id WHERE n.id = $1"
+	    " AND (n.status = 'open' OR n.enterprise_id = $2)" },
+
+	[Q_NEED_PATCH] = { "need_patch", 1,
+	    "SELECT result, doc, version"
+	    " FROM need_patch($1, $2, $3, $4::jsonb)" },
+
+	[Q_NEED_DELETE] = { "need_delete", 1,
+	    "DELETE FROM needs WHERE id = $1 AND enterprise_id = $2"
+	    " RETURNING id" },
+
+	/* $1-$4 need_filtered(), $5 and $6 the cursor, $7 page size + 1. */
+	[Q_NEED_NEWEST] = { "need_newest", 0,
+	    "SELECT need_doc(n, o), cursor_ts(f.created_at) || '|' || f.id"
+	    " FROM need_filtered($1, $2, $3, $4) f"
+	    " JOIN needs n ON n.id = f.id"
+	    " JOIN organizations o ON o.id = f.enterprise_id"
+	    " WHERE $5::timestamptz IS NULL"
+	    " OR (f.created_at, f.id) < ($5::timestamptz, $6::uuid)"
+	    " ORDER BY f.created_at DESC, f.id DESC LIMIT $7" },
+
+	[Q_NEED_RELEVANCE] = { "need_relevance", 0,
+	    "SELECT need_doc(n, o), f.rank || '|' || f.id"
+	    " FROM (SELECT x.id, x.enterprise_id,"
+	    " tm_rank(x.search, x.title_folded, $1) AS rank"
+	    " FROM need_filtered($1, $2, $3, $4) x) f"
+	    " JOIN needs n ON n.id = f.id"
+	    " JOIN organizations o ON o.id = f.enterprise_id"
+	    " WHERE $5::real IS NULL OR (f.rank, f.id) < ($5::real, $6::uuid)"
+	    " ORDER BY f.rank DESC, f.id DESC LIMIT $7" },
+
 	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"

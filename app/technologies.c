@@ -86,16 +86,11 @@ tech_not_found(struct rq *r)
 	    "No such technology"));
 }
 
-/* Row 0: the document at col, its version after it. */
 static int
 tech_reply(struct rq *r, int status, int col)
 {
-	const char	*doc;
-
-	if ((doc = db_get(r, 0, col)) == NULL)
-		return (tech_not_found(r));
-	header_etag(r, db_get(r, 0, col + 1));
-	return (reply_json(r, status, doc, strlen(doc)));
+	return (reply_doc(r, status, col, "Không tìm thấy công nghệ",
+	    "No such technology"));
 }
 
 int
@@ -139,33 +134,18 @@ tech_get(struct rq *r)
 int
 tech_patch(struct rq *r)
 {
-	char		 ver[16], vi[128], en[128];
-	const char	*res;
+	char		ver[16];
 
-	if (r->step == 0) {
-		if (!format_ok(JF_UUID, r->pathid))
-			return (tech_not_found(r));
-		if (if_match(r, ver, sizeof(ver), 1) < 0)
-			return (RQ_DONE);
-		r->step = 1;
-		return (db_one(r, Q_TECH_PATCH, 4, r->pathid, r->who.org_id,
-		    ver, body_text(r)));
-	}
-	if (!db_ok(r))
-		return (reply_constraint(r));
-	if ((res = db_get(r, 0, 0)) == NULL || !strcmp(res, "not_found"))
+	if (r->step == 1)
+		return (reply_patched(r, "Không tìm thấy công nghệ",
+		    "No such technology"));
+	if (!format_ok(JF_UUID, r->pathid))
 		return (tech_not_found(r));
-	if (!strcmp(res, "stale"))
-		return (reply_problem(r, 412, "Công nghệ đã bị thay đổi; hãy "
-		    "tải lại", "The technology has changed; fetch it again"));
-	if (!strncmp(res, "move:", 5)) {
-		(void)snprintf(vi, sizeof(vi), "Không được chuyển trạng thái "
-		    "từ %s sang trạng thái đã gửi", res + 5);
-		(void)snprintf(en, sizeof(en), "The status cannot move from "
-		    "%s to the one sent", res + 5);
-		return (reply_problem(r, 409, vi, en));
-	}
-	return (tech_reply(r, 200, 1));
+	if (if_match(r, ver, sizeof(ver), 1) < 0)
+		return (RQ_DONE);
+	r->step = 1;
+	return (db_one(r, Q_TECH_PATCH, 4, r->pathid, r->who.org_id, ver,
+	    body_text(r)));
 }
 
 /* 409 once quote requests refer to it; they arrive with that work. */

@@ -295,3 +295,96 @@ CREATE FUNCTION tm_rank(search tsvector, title_folded text, q text)
 RETURNS real LANGUAGE sql STABLE PARALLEL SAFE
 RETURN ts_rank(search, tm_tsquery(q)) + word_similarity(tm_fold(q),
     title_folded);
+
+CREATE FUNCTION need_doc(n needs, o organizations) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN json_build_object(
+	'id', n.id,
+	'enterprise', json_build_object('id', o.id, 'name', o.name),
+	'title', n.title,
+	'description', n.description,
+	'category', n.category,
+	'sector', n.sector,
+	'district', n.district,
+	'budget_max_vnd', n.budget_max_vnd,
+	'deadline', n.deadline,
+	'status', n.status,
+	'version', n.version,
+	'created_at', rfc3339(n.created_at),
+	'updated_at', rfc3339(n.updated_at))::text;
+
+CREATE FUNCTION need_create(p_enterprise uuid, b jsonb,
+    OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id uuid;
+BEGIN
+	INSERT INTO needs (enterprise_id, title, description, category,
+	    sector, district, budget_max_vnd, deadline)
+	VALUES (p_enterprise, normalize(b ->> 'title', NFC),
+	    coalesce(normalize(b ->> 'description', NFC), ''),
+	    b ->> 'category', b ->> 'sector', b ->> 'district',
+	    (b ->> 'budget_max_vnd')::bigint, (b ->> 'deadline')::date)
+	RETURNING id INTO v_id;
+	SELECT need_doc(n, o), n.version INTO doc, version
+	FROM needs n JOIN organizations o ON o.id = n.enterprise_id
+	WHERE n.id = v_id;
+END $$;
+
+-- result: ok, not_found or stale. A need may close and open again.
+CREATE FUNCTION need_patch(p_id uuid, p_enterprise uuid, p_version int,
+    b jsonb, OUT result text, OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v needs;
+BEGIN
+	SELECT * INTO v FROM needs n
+	WHERE n.id = p_id AND n.enterprise_id = p_enterprise FOR UPDATE;
+	IF NOT FOUND THEN
+		result := 'not_found';
+		RETURN;
+	END IF;
+	IF v.version <> p_version THEN
+		result := 'stale';
+		RETURN;
+	END IF;
+	PERFORM tm_no_nulls(b, 'needs',
+	    ARRAY['title', 'category', 'sector', 'district', 'status']);
+	UPDATE needs n SET
+	    title = CASE WHEN b ? 'title' THEN normalize(b ->> 'title', NFC)
+		ELSE n.title END,
+	    description = CASE WHEN b ? 'description'
+		THEN coalesce(normalize(b ->> 'description', NFC), '')
+		ELSE n.description END,
+	    category = CASE WHEN b ? 'category' THEN b ->> 'category'
+		ELSE n.category END,
+	    sector = CASE WHEN b ? 'sector' THEN b ->> 'sector'
+		ELSE n.sector END,
+	    district = CASE WHEN b ? 'district' THEN b ->> 'district'
+		ELSE n.district END,
+	    budget_max_vnd = CASE WHEN b ? 'budget_max_vnd'
+		THEN (b ->> 'budget_max_vnd')::bigint ELSE n.budget_max_vnd END,
+	    deadline = CASE WHEN b ? 'deadline' THEN (b ->> 'deadline')::date
+		ELSE n.deadline END,
+	    status = coalesce(b ->> 'status', n.status),
+	    version = n.version + 1,
+	    updated_at = now()
+	WHERE n.id = p_id;
+	result := 'ok';
+	SELECT need_doc(n, o), n.version INTO doc, version
+	FROM needs n JOIN organizations o ON o.id = n.enterprise_id
+	WHERE n.id = p_id;
+END $$;
+
+-- The open needs a list shows, by the contract's filters (NULL: none).
+CREATE FUNCTION need_filtered(p_q text, p_category text, p_sector text,
+    p_district text)
+RETURNS SETOF needs LANGUAGE sql STABLE AS $$
+	SELECT n.* FROM needs n
+	WHERE n.status = 'open'
+	    AND (p_q IS NULL OR n.search @@ tm_tsquery(p_q)
+		OR tm_fold(p_q) <% n.title_folded)
+	    AND (p_category IS NULL OR n.category = p_category)
+	    AND (p_sector IS NULL OR n.sector = p_sector)
+	    AND (p_district IS NULL OR n.district = p_district)
+$$;
