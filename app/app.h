@@ -210,6 +210,10 @@ enum query_id {
 	Q_NEED_DELETE,
 	Q_NEED_NEWEST,
 	Q_NEED_RELEVANCE,
+	Q_NEED_MATCHES,
+	Q_TECH_MATCHES,
+	Q_NEED_OWNED,
+	Q_TECH_OWNED,
 	Q_CATEGORIES,
 	Q_SECTORS,
 	Q_DISTRICTS,
@@ -376,6 +380,10 @@ int		 need_create(struct rq *);
 int		 need_get(struct rq *);
 int		 need_patch(struct rq *);
 int		 need_delete(struct rq *);
+
+/* matches.c */
+int		 need_matches(struct rq *);
+int		 tech_matches(struct rq *);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

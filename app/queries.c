@@ -206,6 +206,44 @@ const struct query queries[Q_MAX] = {
 	    " WHERE $5::real IS NULL OR (f.rank, f.id) < ($5::real, $6::uuid)"
 	    " ORDER BY f.rank DESC, f.id DESC LIMIT $7" },
 
+	/*
+	 * $1 the need, $2 its enterprise (anyone else: no rows), $3 and $4
+	 * the cursor (score, id), $5 page size + 1.
+	 */
+	[Q_NEED_MATCHES] = { "need_matches", 0,
+	    "SELECT json_build_object('score', m.score, 'reasons', m.reasons,"
+	    " 'technology', technology_doc(t, v)::json)::text,"
+	    " m.score || '|' || t.id"
+	    " FROM needs n JOIN technologies t ON t.status = 'published'"
+	    " AND (t.category = n.category OR n.sector = ANY (t.sectors)"
+	    " OR t.title_folded % n.title_folded)"
+	    " JOIN organizations v ON v.id = t.vendor_id,"
+	    " LATERAL tm_match(t, n, v) m"
+	    " WHERE n.id = $1 AND n.enterprise_id = $2"
+	    " AND ($3::numeric IS NULL OR (m.score, t.id) < ($3::numeric,"
+	    " $4::uuid)) ORDER BY m.score DESC, t.id DESC LIMIT $5" },
+
+	/* The same from the technology's side: open needs, its vendor. */
+	[Q_TECH_MATCHES] = { "tech_matches", 0,
+	    "SELECT json_build_object('score', m.score, 'reasons', m.reasons,"
+	    " 'need', need_doc(n, e)::json)::text, m.score || '|' || n.id"
+	    " FROM technologies t JOIN needs n ON n.status = 'open'"
+	    " AND (t.category = n.category OR n.sector = ANY (t.sectors)"
+	    " OR t.title_folded % n.title_folded)"
+	    " JOIN organizations v ON v.id = t.vendor_id"
+	    " JOIN organizations e ON e.id = n.enterprise_id,"
+	    " LATERAL tm_match(t, n, v) m"
+	    " WHERE t.id = $1 AND t.vendor_id = $2"
+	    " AND ($3::numeric IS NULL OR (m.score, n.id) < ($3::numeric,"
+	    " $4::uuid)) ORDER BY m.score DESC, n.id DESC LIMIT $5" },
+
+	/* Whether id exists for the caller, to tell 404 from no matches. */
+	[Q_NEED_OWNED] = { "need_owned", 0,
+	    "SELECT 1 FROM needs WHERE id = $1 AND enterprise_id = $2" },
+
+	[Q_TECH_OWNED] = { "tech_owned", 0,
+	    "SELECT 1 FROM technologies WHERE id = $1 AND vendor_id = $2" },
+
 	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"

@@ -1,0 +1,70 @@
+/*
+ * matches.c -- ranked matches between needs and technologies, for the
+ * need's enterprise and the technology's vendor. The scoring is SQL
+ * (tm_match() in sql/004_market.sql); this is the paging around it.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include "app.h"
+
+struct match_list {
+	char		cur[160];
+	char		limit1[16];
+};
+
+static int	matches(struct rq *, int, int, const char *);
+
+/* First that the caller owns the object (else 404), then the page. */
+static int
+matches(struct rq *r, int owned, int query, const char *ctx)
+{
+	static const char *const allowed[] = { "limit", "cursor", NULL };
+	struct match_list	*m;
+
+	switch (r->step) {
+	case 0:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404, "Không tìm thấy",
+			    "Not found"));
+		m = kore_calloc(1, sizeof(*m));
+		r->ctx = m;
+		r->ctx_free = kore_free;
+		if (!query_check(r, allowed) || !query_limit(r, &r->limit) ||
+		    !query_cursor(r, ctx, m->cur, sizeof(m->cur)))
+			return (RQ_DONE);
+		r->step = 1;
+		return (db_one(r, owned, 2, r->pathid, r->who.org_id));
+	case 1:
+		if (!db_ok(r))
+			return (reply_db_error(r));
+		if (db_rows(r) != 1)
+			return (reply_problem(r, 404, "Không tìm thấy",
+			    "Not found"));
+		m = r->ctx;
+		(void)snprintf(m->limit1, sizeof(m->limit1), "%d",
+		    r->limit + 1);
+		r->step = 2;
+		return (db_one(r, query, 5, r->pathid, r->who.org_id,
+		    m->cur[0] ? m->cur : NULL,
+		    m->cur[0] ? m->cur + strlen(m->cur) + 1 : NULL, m->limit1));
+	default:
+		return (reply_list(r, ctx, r->limit));
+	}
+}
+
+int
+need_matches(struct rq *r)
+{
+	return (matches(r, Q_NEED_OWNED, Q_NEED_MATCHES, "need:matches"));
+}
+
+int
+tech_matches(struct rq *r)
+{
+	return (matches(r, Q_TECH_OWNED, Q_TECH_MATCHES, "tech:matches"));
+}
