@@ -94,17 +94,19 @@ int
 need_patch(struct rq *r)
 {
 	char		ver[16];
+	int		m;
 
 	if (r->step == 1)
 		return (reply_patched(r, "Không tìm thấy nhu cầu",
 		    "No such need"));
 	if (!format_ok(JF_UUID, r->pathid))
 		return (need_not_found(r));
-	if (if_match(r, ver, sizeof(ver), 1) < 0)
+	/* "*": whatever the current version is. */
+	if ((m = if_match(r, ver, sizeof(ver), 1)) < 0)
 		return (RQ_DONE);
 	r->step = 1;
-	return (db_one(r, Q_NEED_PATCH, 4, r->pathid, r->who.org_id, ver,
-	    body_text(r)));
+	return (db_one(r, Q_NEED_PATCH, 4, r->pathid, r->who.org_id,
+	    m ? ver : NULL, body_text(r)));
 }
 
 int

@@ -189,7 +189,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v technologies;
 	v_status text;
-	v_bn jsonb := coalesce(b -> 'benefits', '{}'::jsonb);
+	-- "benefits": null clears all four.
+	v_bn jsonb := CASE WHEN b -> 'benefits' = 'null'::jsonb THEN
+	    '{"energy_saving_pct": null, "water_saving_pct": null,
+	    "waste_reduction_pct": null,
+	    "co2_reduction_tonnes_per_year": null}'::jsonb
+	    ELSE coalesce(b -> 'benefits', '{}'::jsonb) END;
 BEGIN
 	SELECT * INTO v FROM technologies t
 	WHERE t.id = p_id AND t.vendor_id = p_vendor FOR UPDATE;
