@@ -19,7 +19,7 @@ UNIT		:= $(BUILD)/unit
 TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
-.PHONY: all build deps run stop test unit bench admin clean
+.PHONY: all build deps run stop test unit bench bench-data admin clean
 
 all: build
 
@@ -67,6 +67,10 @@ bench:
 	@conf/tm.sh deps
 	@$(MAKE) --no-print-directory build
 	@conf/tm.sh bench
+
+bench-data:
+	@conf/tm.sh deps
+	@conf/tm.sh bench-data "$(N)"
 
 admin:
 	@conf/tm.sh deps

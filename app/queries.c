@@ -147,15 +147,17 @@ const struct query queries[Q_MAX] = {
 	    " ORDER BY coalesce(f.price_min_vnd, -1) DESC, f.id DESC"
 	    " LIMIT $12" },
 
+	/* The page is cut before the join: documents only for its rows. */
 	[Q_TECH_RELEVANCE] = { "tech_relevance", 0,
 	    "SELECT technology_doc(t, o), f.rank || '|' || f.id"
-	    " FROM (SELECT x.id, x.vendor_id,"
+	    " FROM (SELECT * FROM (SELECT x.id, x.vendor_id,"
 	    " tm_rank(x.search, x.title_folded, $1) AS rank"
-	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) x) f"
+	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) x) r"
+	    " WHERE $10::real IS NULL OR (r.rank, r.id) < ($10::real, $11::uuid)"
+	    " ORDER BY r.rank DESC, r.id DESC LIMIT $12) f"
 	    " JOIN technologies t ON t.id = f.id"
 	    " JOIN organizations o ON o.id = f.vendor_id"
-	    " WHERE $10::real IS NULL OR (f.rank, f.id) < ($10::real, $11::uuid)"
-	    " ORDER BY f.rank DESC, f.id DESC LIMIT $12" },
+	    " ORDER BY f.rank DESC, f.id DESC" },
 
 	/* Counts by category and by sector for the same filters. */
 	[Q_TECH_FACETS] = { "tech_facets", 0,

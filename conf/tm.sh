@@ -438,8 +438,26 @@ read_password() {
 	printf '%s' "$pw"
 }
 
+# The database `make run` uses, migrated, in MAIN_URL: DATABASE_URL, or
+# the private cluster in var/pg, started for this command if it was not
+# running and stopped again when the command exits.
+main_db() {
+	local dir=$ROOT/var/pg
+	if [ -n "${DATABASE_URL:-}" ]; then
+		MAIN_URL=$DATABASE_URL
+	else
+		if ! db_running "$dir"; then
+			# shellcheck disable=SC2064 # $dir is local: expand it now
+			trap "db_stop $(printf %q "$dir")" EXIT
+		fi
+		db_init_start "$dir"
+		MAIN_URL=$(db_url "$dir")
+	fi
+	migrate "$MAIN_URL"
+}
+
 cmd_admin() {
-	local email=${1:-} pw hash url dir=$ROOT/var/pg
+	local email=${1:-} pw hash
 	if [ -z "$email" ]; then
 		echo "usage: make admin EMAIL=you@example.com  (password on stdin)" >&2
 		exit 2
@@ -449,25 +467,27 @@ cmd_admin() {
 	[ ${#pw} -ge 10 ] || die "the password must be at least 10 characters long"
 	hash=$(printf '%s' "$pw" | "$TMCTL" hash) || die "tmctl hash failed"
 	pw=
-	if [ -n "${DATABASE_URL:-}" ]; then
-		url=$DATABASE_URL
-	else
-		if ! db_running "$dir"; then
-			# shellcheck disable=SC2064 # $dir is local: expand it now
-			trap "db_stop $(printf %q "$dir")" EXIT
-		fi
-		db_init_start "$dir"
-		url=$(db_url "$dir")
-	fi
-	migrate "$url"
+	main_db
 	# Terse errors: the default ones quote the query, hash included.
-	psql_q "$url" -v VERBOSITY=terse -v email="$email" -v hash="$hash" \
+	psql_q "$MAIN_URL" -v VERBOSITY=terse -v email="$email" -v hash="$hash" \
 	    >/dev/null <<<"SELECT admin_upsert(:'email', :'hash');"
 	echo "admin $email ready"
 }
 
+# N synthetic published technologies in the database `make run` uses.
+cmd_bench_data() {
+	local n=${1:-}
+	[[ $n =~ ^[1-9][0-9]{0,7}$ ]] ||
+	    die "usage: make bench-data N=100000 (1 to 99999999)"
+	main_db
+	echo "loading $n technologies"
+	psql_q "$MAIN_URL" -v n="$n" -f "$ROOT/tests/bench/bench_data.sql" \
+	    >/dev/null
+	echo "bench data ready: $n technologies"
+}
+
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench|bench-data N" >&2
 	exit 2
 }
 
@@ -483,6 +503,7 @@ main() {
 	admin)		cmd_admin "$@" ;;
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;
 	bench)		cmd_bench ;;
+	bench-data)	cmd_bench_data "$@" ;;
 	*)		usage ;;
 	esac
 }

@@ -271,35 +271,62 @@ CREATE FUNCTION tm_tsquery(q text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN websearch_to_tsquery('simple', tm_fold(q));
 
+-- The filters other than q and district, shared by the branches of
+-- tech_filtered(). No sub-select here: it would stop PostgreSQL from
+-- inlining the function, and calling it per row doubles a search's cost.
+CREATE FUNCTION tech_filter(t technologies, p_category text, p_sector text,
+    p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
+    p_funding boolean)
+RETURNS boolean LANGUAGE sql STABLE
+RETURN (p_category IS NULL OR t.category = p_category)
+    AND (p_sector IS NULL OR t.sectors @> ARRAY[p_sector])
+    AND (p_trl_min IS NULL OR t.trl >= p_trl_min)
+    AND (p_trl_max IS NULL OR t.trl <= p_trl_max)
+    AND (p_price_max IS NULL OR t.price_min_vnd <= p_price_max)
+    AND (p_vendor IS NULL OR t.vendor_id = p_vendor)
+    -- No technology is flagged eligible before the funding work.
+    AND (p_funding IS NULL OR NOT p_funding);
+
 -- The published technologies a list shows, by the contract's filters
--- (NULL: no filter). A word-similar title (a typo, a missing word)
--- also matches when the words alone do not.
+-- (NULL: no filter). With q: the rows holding every word, or only when
+-- there are none, the rows whose title is word-similar to q (a typo, a
+-- missing word). Trigram similarity must be checked row by row, so it
+-- runs only as that fallback; each branch's one-time filter skips it.
 CREATE FUNCTION tech_filtered(p_q text, p_category text, p_sector text,
     p_district text, p_trl_min int, p_trl_max int, p_price_max bigint,
     p_vendor uuid, p_funding boolean)
 RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	SELECT t.* FROM technologies t
-	WHERE t.status = 'published'
-	    AND (p_q IS NULL OR t.search @@ tm_tsquery(p_q)
-		OR tm_fold(p_q) <% t.title_folded)
-	    AND (p_category IS NULL OR t.category = p_category)
-	    AND (p_sector IS NULL OR t.sectors @> ARRAY[p_sector])
-	    AND (p_district IS NULL OR EXISTS (SELECT 1 FROM organizations o
-		WHERE o.id = t.vendor_id AND o.district = p_district))
-	    AND (p_trl_min IS NULL OR t.trl >= p_trl_min)
-	    AND (p_trl_max IS NULL OR t.trl <= p_trl_max)
-	    AND (p_price_max IS NULL OR t.price_min_vnd <= p_price_max)
-	    AND (p_vendor IS NULL OR t.vendor_id = p_vendor)
-	    -- No technology is flagged eligible before the funding work.
-	    AND (p_funding IS NULL OR NOT p_funding)
+	WHERE t.status = 'published' AND p_q IS NULL
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	UNION ALL
+	SELECT t.* FROM technologies t
+	WHERE t.status = 'published' AND t.search @@ tm_tsquery(p_q)
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	UNION ALL
+	SELECT t.* FROM technologies t
+	WHERE t.status = 'published' AND tm_fold(p_q) <% t.title_folded
+	    AND NOT EXISTS (SELECT 1 FROM technologies x
+		WHERE x.status = 'published' AND x.search @@ tm_tsquery(p_q))
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
 $$;
 
--- Title hits first: title words carry weight A, and the title's word
--- similarity is added on top.
+-- Title hits first: title words carry weight A. Rows found only by the
+-- title fallback rank by that similarity instead (computing it for every
+-- full-text hit would triple a broad search's cost).
 CREATE FUNCTION tm_rank(search tsvector, title_folded text, q text)
 RETURNS real LANGUAGE sql STABLE PARALLEL SAFE
-RETURN ts_rank(search, tm_tsquery(q)) + word_similarity(tm_fold(q),
-    title_folded);
+RETURN CASE WHEN search @@ tm_tsquery(q) THEN ts_rank(search, tm_tsquery(q))
+    ELSE word_similarity(tm_fold(q), title_folded) / 10 END;
 
 CREATE FUNCTION need_doc(n needs, o organizations) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
