@@ -74,7 +74,8 @@ login_check(struct rq *r)
 	retry = db_get(r, 0, 0);
 	if (retry != NULL && strcmp(retry, "0") != 0)
 		return (reply_throttled(r, retry));
-	if ((hash = db_get(r, 0, 3)) != NULL) {
+	/* Accounts that cannot sign in (demo data: "!") cost the same. */
+	if ((hash = db_get(r, 0, 3)) != NULL && !strncmp(hash, "$argon2", 7)) {
 		kore_strlcpy(l->account_id, db_get(r, 0, 2),
 		    sizeof(l->account_id));
 		kore_strlcpy(l->status, db_get(r, 0, 4), sizeof(l->status));
