@@ -289,8 +289,8 @@ RETURN (p_category IS NULL OR t.category = p_category)
 
 -- The published technologies a list shows, by the contract's filters
 -- (NULL: no filter). With q: the rows holding every word, or only when
--- there are none, the rows whose title is word-similar to q (a typo, a
--- missing word). Trigram similarity must be checked row by row, so it
+-- the filters keep none of those, the rows whose title is word-similar
+-- to q (a typo, a missing word). Trigram similarity must be checked row by row, so it
 -- runs only as that fallback; each branch's one-time filter skips it.
 CREATE FUNCTION tech_filtered(p_q text, p_category text, p_sector text,
     p_district text, p_trl_min int, p_trl_max int, p_price_max bigint,
@@ -312,8 +312,13 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND tm_fold(p_q) <% t.title_folded
+	    -- No full-text hit among the rows the other filters keep.
 	    AND NOT EXISTS (SELECT 1 FROM technologies x
-		WHERE x.status = 'published' AND x.search @@ tm_tsquery(p_q))
+		WHERE x.status = 'published' AND x.search @@ tm_tsquery(p_q)
+		AND tech_filter(x, p_category, p_sector, p_trl_min, p_trl_max,
+		    p_price_max, p_vendor, p_funding)
+		AND (p_district IS NULL OR x.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.district = p_district)))
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
 	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
