@@ -277,7 +277,8 @@ date_ok(const char *s)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1)
+	/* No year 0 in PostgreSQL (nor in the calendar). */
+	if (y < 1 || m < 1 || m > 12 || d < 1)
 		return (0);
 	mdays = (m == 2) ? 28 + ((y % 4 == 0 && y % 100 != 0) ||
 	    y % 400 == 0) : 31 - ((m == 4 || m == 6 || m == 9 || m == 11));

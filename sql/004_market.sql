@@ -428,7 +428,8 @@ $$;
 
 -- Matching. Deterministic scores in 0..1: same category 0.35, sector
 -- fits 0.20, within budget 0.15, text similarity up to 0.15 (trigram
--- similarity of the folded titles, full marks at 0.5), funding eligible
+-- similarity of the folded titles, counted from 0.2, full marks at 0.5),
+-- funding eligible
 -- 0.10 (no flags exist before the funding work), same district 0.05.
 -- Candidates share the category or the sector or a similar title.
 CREATE FUNCTION tm_match(t technologies, n needs, v organizations,
@@ -438,7 +439,8 @@ LANGUAGE sql STABLE AS $$
 	    CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
 	    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
 	    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
-	    0.15 * least(1, sim / 0.5)::numeric +
+	    CASE WHEN sim >= 0.2 THEN 0.15 * least(1, sim / 0.5)::numeric
+		ELSE 0 END +
 	    CASE WHEN v.district = n.district THEN 0.05 ELSE 0 END, 3),
 	    array_remove(ARRAY[
 		CASE WHEN t.category = n.category THEN 'same category' END,

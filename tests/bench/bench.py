@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """bench.py -- drives `make bench` against the server and cluster that
 conf/tm.sh bench started: seeds data, runs wrk on each endpoint and
-pgbench on the same SQL, then a login storm, and prints the table.
+pgbench on the same SQL, then a login storm; then loads BENCH_TECHS
+technologies (bench_data.sql) and an enterprise's need and does the same
+for the market: a technology by random id, three searches, the need's
+matches. Prints the table.
 
 Standard library only. Environment (set by conf/tm.sh):
   TM_BASE_URL, TM_DATABASE_URL, TM_ROOT, BENCH_DIR (scratch, removed
   afterwards), TM_ACCESS_LOG, PGBIN; optional BENCH_SECONDS (10),
   BENCH_WARMUP (2), BENCH_CONNS (64), BENCH_THREADS (2),
-  BENCH_STORM_CONNS (20), BENCH_SEED (10000).
+  BENCH_STORM_CONNS (20), BENCH_SEED (10000), BENCH_TECHS (100000),
+  BENCH_IDS (10000: how many random published ids GET /technologies/{id}
+  picks from), BENCH_MATCH_CONNS (2: matching a need scans and scores
+  every candidate, seconds per request at 100,000 technologies, so 64
+  connections would only queue into wrk's timeouts).
 """
 
 import base64
@@ -21,7 +28,9 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.environ["TM_ROOT"]
@@ -46,10 +55,20 @@ CONNS = env_int("BENCH_CONNS", 64)
 THREADS = env_int("BENCH_THREADS", 2)
 STORM_CONNS = env_int("BENCH_STORM_CONNS", 20)
 SEED = env_int("BENCH_SEED", 10000)
+TECHS = env_int("BENCH_TECHS", 100000)
+IDS = env_int("BENCH_IDS", 10000)
+MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 2)
 
 VENDOR = "bench-vendor@bench.example"
 PASSWORD = "bench-password-0123"
 STORM_PREFIX = "storm-"
+ENTERPRISE = "bench-enterprise@bench.example"
+NEED = {"title": "Cần hệ thống xử lý nước thải cho nhà máy chế biến cá tra",
+        "category": "wastewater_treatment", "sector": "seafood_processing",
+        "district": "ninh_kieu", "budget_max_vnd": 3000000000}
+# Typical searches: no diacritics, with diacritics, a longer phrase.
+SEARCHES = ("xu ly nuoc thai", "điện mặt trời", "lò hơi đốt trấu")
+SEARCH_TARGET_MS = 20		# the issue's p50 at 1,000,000 technologies
 MAX_ERROR_SHARE = 0.01
 
 children = []			# running Popen objects, killed on the way out
@@ -164,10 +183,12 @@ def parse_wrk(out):
     rps = float(num(r"Requests/sec:\s*([\d.]+)")[0])
     total = int(num(r"(\d+) requests in")[0])
     v, unit = num(r"\n\s*99%\s+([\d.]+)(us|ms|s|m|h)\b")
+    v50, unit50 = num(r"\n\s*50%\s+([\d.]+)(us|ms|s|m|h)\b")
     non2xx = int(num(r"Non-2xx or 3xx responses:\s*(\d+)", ("0",))[0])
     sock = num(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                r"timeout (\d+)", ("0", "0", "0", "0"))
-    return {"rps": rps, "p99": float(v) * UNITS[unit], "total": total,
+    return {"rps": rps, "p99": float(v) * UNITS[unit],
+            "p50": float(v50) * UNITS[unit50], "total": total,
             "non2xx": non2xx, "errors": sum(map(int, sock)),
             "socket": ", ".join(f"{k} {n}" for k, n in
                                 zip(("connect", "read", "write", "timeout"),
@@ -180,7 +201,12 @@ def check_errors(name, r):
             f"socket errors: {r['socket']}")
     log(line)
     bad = r["non2xx"] + r["errors"]
-    if r["total"] == 0 or bad > MAX_ERROR_SHARE * r["total"]:
+    if r["total"] == 0:
+        msg = (f"FAILED: {name}: no request completed in {SECONDS} s "
+               f"({r['socket']})")
+        log("  " + msg)
+        failures.append(msg)
+    elif bad > MAX_ERROR_SHARE * r["total"]:
         msg = (f"FAILED: {name}: {bad} of {r['total']} requests were "
                f"non-2xx or socket errors (over {MAX_ERROR_SHARE:.0%})")
         log("  " + msg)
@@ -201,11 +227,37 @@ def wrk_cmd(path, conns, seconds, token=None, script=None, script_args=(),
     return cmd
 
 
-def wrk(name, path, token=None):
-    log(f"wrk {name}: {WARMUP} s warm-up, {SECONDS} s at {CONNS} "
-        "connections")
-    run(wrk_cmd(path, CONNS, WARMUP, token), WARMUP + 30)
-    r = parse_wrk(run(wrk_cmd(path, CONNS, SECONDS, token), SECONDS + 30))
+def quiesce(limit=600):
+    """Wait until no query is running: a slow endpoint's requests that
+    wrk gave up on (or pgbench's last transactions) would otherwise
+    still hold the cores when the next run starts."""
+    t = time.monotonic()
+    calm = 0
+    while calm < 2:		# twice in a row, a step apart
+        busy = int(psql(sql="SELECT count(*) FROM pg_stat_activity"
+                        " WHERE state = 'active' AND pid <> pg_backend_pid()"
+                        " AND backend_type = 'client backend'"))
+        calm = calm + 1 if busy == 0 else 0
+        if time.monotonic() - t > limit:
+            raise BenchError(f"{busy} queries still running after {limit} s")
+        time.sleep(0.1 if calm else 0.5)
+    waited = time.monotonic() - t
+    if waited > 1:
+        log(f"  waited {waited:.1f} s for the previous run's queries")
+
+
+def wrk(name, path, token=None, conns=None, script=None, script_args=(),
+        warmup=True):
+    conns = conns or CONNS
+    quiesce()
+    log(f"wrk {name}: {WARMUP if warmup else 0} s warm-up, {SECONDS} s at "
+        f"{conns} connections")
+    if warmup:
+        run(wrk_cmd(path, conns, WARMUP, token, script, script_args),
+            WARMUP + 30)
+        quiesce()		# what wrk left running when it stopped
+    r = parse_wrk(run(wrk_cmd(path, conns, SECONDS, token, script,
+                              script_args), SECONDS + 30))
     check_errors(name, r)
     return r
 
@@ -215,18 +267,29 @@ def percentile(values, q):
     return values[max(0, math.ceil(q * len(values)) - 1)]
 
 
-def pgbench(name, script, defines):
-    """tps and p99 (ms) of the script, p99 from the per-transaction log."""
-    log(f"pgbench {name}: {WARMUP} s warm-up, {SECONDS} s at {CONNS} "
+def pgbench(name, script, defines, mode="prepared", conns=None,
+            skip_first=False, statements=False):
+    """tps, p50 and p99 (ms) of the script, percentiles from the
+    per-transaction log; skip_first leaves each client's first
+    transaction (its PREPAREs) out of them. statements: also
+    pgbench's average latency of each command, as (ms, command)."""
+    conns = conns or CONNS
+    quiesce()
+    log(f"pgbench {name}: {WARMUP} s warm-up, {SECONDS} s at {conns} "
         "clients")
-    base = [f"{PGBIN}/pgbench", "-n", "-M", "prepared", "-c", str(CONNS),
-            "-j", str(THREADS), "-f", script]
+    base = [f"{PGBIN}/pgbench", "-n", "-M", mode, "-c", str(conns),
+            "-j", str(min(THREADS, conns)), "-f", script]
     for k, v in defines.items():
         base += ["-D", f"{k}={v}"]
-    run(base + ["-T", str(WARMUP), DBURL], WARMUP + 60)
+    if statements:
+        base.append("-r")
+    # Generous: clients finish the transaction they are in when time is
+    # up, and a matching transaction takes seconds.
+    run(base + ["-T", str(WARMUP), DBURL], WARMUP + 120)
+    quiesce()
     prefix = os.path.join(DIR, "pgbench-" + re.sub(r"\W+", "_", name))
     out = run(base + ["-T", str(SECONDS), "-l", "--log-prefix", prefix,
-                      DBURL], SECONDS + 60)
+                      DBURL], SECONDS + 120)
     m = re.search(r"tps = ([\d.]+) \(without initial connection time\)",
                   out)
     if m is None:
@@ -235,17 +298,31 @@ def pgbench(name, script, defines):
     if failed and int(failed.group(1)) > 0:
         failures.append(f"FAILED: pgbench {name}: {failed.group(1)} failed "
                         "transactions")
-    lat = []
+    lat, first = [], []
     for f in glob.glob(prefix + ".*"):
         with open(f) as fh:
-            lat.extend(int(line.split()[2]) for line in fh)
+            # client transaction_no time_us script_no epoch us
+            for line in fh:
+                w = line.split()
+                (first if skip_first and w[1] == "1" else lat).append(
+                    int(w[2]))
         os.unlink(f)
+    if not lat:		# a slow statement and a short run
+        skip_first, lat = False, first
     if not lat:
         raise BenchError(f"pgbench {name} logged no transactions")
     p99 = percentile(lat, 0.99) / 1000.0
-    log(f"  pgbench {name}: {len(lat)} transactions, "
+    p50 = percentile(lat, 0.50) / 1000.0
+    log(f"  pgbench {name}: {len(lat)} transactions"
+        f"{' (first of each client left out)' if skip_first else ''}, "
         f"{failed.group(1) if failed else 0} failed")
-    return {"tps": float(m.group(1)), "p99": p99}
+    r = {"tps": float(m.group(1)), "p99": p99, "p50": p50}
+    if statements:
+        # "   0.118   0  EXECUTE ..." below "statement latencies"
+        tail = out.split("statement latencies", 1)[-1]
+        r["statements"] = [(float(a), c.strip()) for a, c in re.findall(
+            r"^\s*([\d.]+)\s+\d+\s+(.*)$", tail, re.M)]
+    return r
 
 
 # --- the steps ------------------------------------------------------
@@ -344,6 +421,206 @@ def storm(token):
     return me, logins
 
 
+# --- the market -----------------------------------------------------
+
+def sql_literal(v):
+    """A parameter as the server sends it: text, or NULL."""
+    if v is None:
+        return "NULL"
+    v = str(v)
+    # pgbench would take a ':' for a variable, a backslash for a command.
+    if ":" in v or "\\" in v or "\n" in v:
+        raise BenchError(f"cannot put {v!r} in a pgbench script")
+    return "'" + v.replace("'", "''") + "'"
+
+
+def execute(qname, params):
+    return (f"EXECUTE {qname[2:].lower()}("
+            + ", ".join(sql_literal(p) for p in params) + ")")
+
+
+def prepared_script(name, queries, qnames, body):
+    """A pgbench script (run with -M simple) whose clients PREPARE the
+    statements of app/queries.c under the server's names, untouched, in
+    their first transaction, and then EXECUTE them with the server's
+    parameters. Unlike -M prepared with variables, which can only send
+    strings, a parameter can be NULL, as the server's are, so the plans
+    (custom or generic) are the server's."""
+    lines = [f"-- generated by tests/bench/bench.py from app/queries.c: "
+             f"{', '.join(qnames)}",
+             "-- run with -M simple -D prepared=0; each client's first "
+             "transaction also PREPAREs",
+             "\\if :prepared = 0"]
+    for q in qnames:
+        if q not in queries:
+            raise BenchError(f"{q} not found in app/queries.c")
+        sql = queries[q]
+        if ";" in sql or "\\" in sql or "\n" in sql or \
+                re.search(r"(?<!:):(?!:)", sql):
+            raise BenchError(f"{q} holds a ';', a backslash, a newline or a "
+                             "':' that pgbench would misread")
+        lines.append(f"PREPARE {q[2:].lower()} AS {sql};")
+    lines += ["\\set prepared 1", "\\endif"] + body
+    path = os.path.join(DIR, f"{name}.sql")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def psql_execute(queries, qname, params):
+    """The statement's rows, run by psql as the pgbench script runs it."""
+    out = psql(sql=f"PREPARE {qname[2:].lower()} AS {queries[qname]};\n"
+               f"{execute(qname, params)};")
+    return out.split("\n") if out else []
+
+
+def cursor_ids(rows):
+    """The ids of list rows: their last column is the cursor key|id."""
+    return [r.rsplit("|", 1)[1] for r in rows]
+
+
+def market_prepare():
+    """Load TECHS technologies, register an enterprise, post its need.
+    Returns {"token", "org", "need", "ids" (file), "nids"}."""
+    status, body = http("POST", "/api/v1/accounts", {
+        "email": ENTERPRISE, "password": PASSWORD,
+        "display_name": "Bench Enterprise", "role": "enterprise",
+        "organization": {"name": "Bench Enterprise Co",
+                         "tax_code": "6000000002", "district": "ninh_kieu",
+                         "sector": "seafood_processing"}})
+    if status != 201:
+        raise BenchError(f"registering {ENTERPRISE}: {status} {body}")
+    log(f"loading {TECHS} technologies (tests/bench/bench_data.sql)")
+    t = time.monotonic()
+    psql("-v", f"n={TECHS}", "-f", os.path.join(HERE, "bench_data.sql"))
+    # Now rather than autovacuum in the middle of a run.
+    psql(sql="VACUUM (ANALYZE) technologies")
+    psql(sql="VACUUM (ANALYZE) organizations")
+    published = int(psql(sql="SELECT count(*) FROM technologies"
+                         " WHERE status = 'published'"))
+    log(f"loaded and vacuumed in {time.monotonic() - t:.1f} s: "
+        f"{published} published technologies")
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": ENTERPRISE, "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"logging in {ENTERPRISE}: {status} {body}")
+    token = body["token"]
+    status, me = http("GET", "/api/v1/me", token=token)
+    if status != 200 or not (me.get("organization") or {}).get("id"):
+        raise BenchError(f"GET /api/v1/me as {ENTERPRISE}: {status} {me}")
+    status, need = http("POST", "/api/v1/needs", NEED, token=token)
+    if status != 201:
+        raise BenchError(f"POST /api/v1/needs: {status} {need}")
+    # Random published ids, numbered for pgbench, listed for wrk.
+    psql(sql=f"""CREATE TABLE bench_ids (n int PRIMARY KEY, id uuid NOT NULL);
+        INSERT INTO bench_ids SELECT row_number() OVER (), id
+        FROM (SELECT id FROM technologies WHERE status = 'published'
+            ORDER BY random() LIMIT {IDS}) x;
+        ANALYZE bench_ids;""")
+    ids = psql(sql="SELECT id FROM bench_ids ORDER BY n").split("\n")
+    path = os.path.join(DIR, "tech_ids.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(ids) + "\n")
+    return {"token": token, "org": me["organization"]["id"],
+            "need": need["id"], "ids": path, "nids": len(ids),
+            "first_id": ids[0]}
+
+
+def market_scripts(m):
+    """pgbench scripts for the market rows, each checked against the
+    endpoint: the same statement must give the same rows."""
+    queries = load_queries()
+    limit1 = 21		# the default page of 20 and one to tell if more
+    scripts = {}
+
+    # A technology by id: the id comes from bench_ids, one lookup more.
+    scripts["tech_get"] = prepared_script("tech_get", queries, ["Q_TECH_GET"], [
+        f"\\set i random(1, {m['nids']})",
+        "SELECT id AS tid FROM bench_ids WHERE n = :i \\gset",
+        # \gset: exactly one row, or the transaction fails.
+        "EXECUTE tech_get(':tid', NULL) \\gset r_"])
+    status, doc = http("GET", f"/api/v1/technologies/{m['first_id']}")
+    rows = psql_execute(queries, "Q_TECH_GET", [m["first_id"], None])
+    if status != 200 or doc.get("id") != m["first_id"] or len(rows) != 1:
+        raise BenchError(f"GET /api/v1/technologies/{m['first_id']}: "
+                         f"{status}, Q_TECH_GET {len(rows)} rows")
+
+    # Searches: $1 q, $2-$9 no filters, $10-$11 no cursor, $12 the page.
+    for q in SEARCHES:
+        params = [q] + [None] * 10 + [limit1]
+        key = "search_" + re.sub(r"\W+", "_", unicodedata.normalize(
+            "NFKD", q).encode("ascii", "ignore").decode())
+        scripts[key] = prepared_script(key, queries, ["Q_TECH_RELEVANCE"],
+                                       [execute("Q_TECH_RELEVANCE", params)
+                                        + ";"])
+        status, body = http("GET", "/api/v1/technologies?q="
+                            + urllib.parse.quote(q, safe=""))
+        rows = psql_execute(queries, "Q_TECH_RELEVANCE", params)
+        got = [t["id"] for t in body["items"]] if status == 200 else body
+        if got != cursor_ids(rows)[:limit1 - 1] or not got:
+            raise BenchError(f"search {q!r}: the endpoint gave {status} "
+                             f"{got!r:.200}, Q_TECH_RELEVANCE {len(rows)} "
+                             "other rows")
+        log(f"  q={q}: {len(rows)} rows from Q_TECH_RELEVANCE, the "
+            "endpoint's page matches")
+
+    # Matches: the two statements the server runs, in its order.
+    owned = [m["need"], m["org"]]
+    params = [m["need"], m["org"], None, None, limit1]
+    scripts["matches"] = prepared_script(
+        "matches", queries, ["Q_NEED_OWNED", "Q_NEED_MATCHES"],
+        # No \gset on need_owned: its one column is "?column?", not a
+        # pgbench name. It finds the need: checked below.
+        [execute("Q_NEED_OWNED", owned) + ";",
+         execute("Q_NEED_MATCHES", params) + ";"])
+    if len(psql_execute(queries, "Q_NEED_OWNED", owned)) != 1:
+        raise BenchError("Q_NEED_OWNED does not find the need")
+    t = time.monotonic()
+    status, body = http("GET", f"/api/v1/needs/{m['need']}/matches",
+                        token=m["token"])
+    took = time.monotonic() - t
+    rows = psql_execute(queries, "Q_NEED_MATCHES", params)
+    got = ([x["technology"]["id"] for x in body["items"]]
+           if status == 200 else body)
+    if got != cursor_ids(rows)[:limit1 - 1] or not got:
+        raise BenchError(f"matches: the endpoint gave {status} {got!r:.200}"
+                         f", Q_NEED_MATCHES {len(rows)} other rows")
+    log(f"  matches: {len(rows)} rows from Q_NEED_MATCHES, the endpoint's "
+        f"page matches ({took:.2f} s alone)")
+    return scripts
+
+
+def market(m, scripts):
+    """The market rows: (name, wrk, pgbench) and the unloaded searches."""
+    rows = []
+    w = wrk("GET /api/v1/technologies/{id}", "/api/v1/technologies/",
+            script=os.path.join(HERE, "tech_get.lua"),
+            script_args=(m["ids"], "/api/v1/technologies/"))
+    pg = pgbench("tech_get", scripts["tech_get"], {"prepared": 0},
+                 mode="simple", skip_first=True, statements=True)
+    rows.append(("GET /api/v1/technologies/{id} *", w, pg))
+    unloaded = []
+    for q in SEARCHES:
+        key = "search_" + re.sub(r"\W+", "_", unicodedata.normalize(
+            "NFKD", q).encode("ascii", "ignore").decode())
+        path = "/api/v1/technologies?q=" + urllib.parse.quote(q, safe="")
+        name = f"GET /api/v1/technologies?q={q}"
+        w = wrk(name, path)
+        pg = pgbench(key, scripts[key], {"prepared": 0}, mode="simple",
+                     skip_first=True)
+        rows.append((name, w, pg))
+        # Warm already: no warm-up.
+        unloaded.append((q, wrk(name + " (1 connection)", path, conns=1,
+                                warmup=False)))
+    name = "GET /api/v1/needs/{id}/matches"
+    w = wrk(name, f"/api/v1/needs/{m['need']}/matches", token=m["token"],
+            conns=MATCH_CONNS)
+    pg = pgbench("matches", scripts["matches"], {"prepared": 0},
+                 mode="simple", conns=MATCH_CONNS, skip_first=True)
+    rows.append((name + " **", w, pg))
+    return rows, unloaded
+
+
 def access_summary():
     """Statuses per route in the server's access log, as a cross-check."""
     if not ACCESS_LOG or not os.path.exists(ACCESS_LOG):
@@ -364,25 +641,68 @@ def ms(v):
     return f"{v:.2f}ms"
 
 
-def table(rows, me, logins):
+def rate(v):
+    """req/s or tps: whole numbers, but a slow endpoint's 0.9 is not 1."""
+    return f"{v:.0f}" if v >= 100 else f"{v:.2f}" if v < 10 else f"{v:.1f}"
+
+
+def table(rows, market_rows, unloaded, tech_get_pg, me, logins):
     conf = (f"wrk/pgbench: {CONNS} connections, {THREADS} threads, "
             f"{SECONDS} s after {WARMUP} s warm-up; "
             f"per worker {os.environ.get('TM_DB_CONNS') or 3} reading + "
             f"{os.environ.get('TM_DB_WRITE_CONNS') or 2} writing "
             f"connections; "
-            f"{os.cpu_count()} CPUs; {SEED} seeded accounts")
-    head = (f"{'endpoint':<26} {'req/s':>9} {'p99':>9}  | "
-            f"{'pgbench same SQL tps':>20} {'p99':>9}  | ratio")
+            f"{os.cpu_count()} CPUs; {SEED} seeded accounts; "
+            f"{TECHS} technologies for the market rows")
+    width = max(26, *(len(r[0]) for r in rows + market_rows))
+    head = (f"{'endpoint':<{width}} {'req/s':>9} {'p99':>9}  | "
+            f"{'pgbench same SQL tps':>20} {'p99':>9}  | ratio | "
+            f"{'p50':>9} {'pg p50':>9}")
     lines = [time.strftime("make bench, %Y-%m-%d %H:%M:%S %Z"), conf, "",
              head, "-" * len(head)]
-    for name, w, pg in rows:
+
+    def row(name, w, pg, p50=False):
         if pg is None:
-            lines.append(f"{name:<26} {w['rps']:>9.0f} {ms(w['p99']):>9}  | "
-                         f"{'-':>20} {'':>9}  |")
-        else:
-            lines.append(f"{name:<26} {w['rps']:>9.0f} {ms(w['p99']):>9}  | "
-                         f"{pg['tps']:>20.0f} {ms(pg['p99']):>9}  | "
-                         f"{w['rps'] / pg['tps']:.2f}")
+            return (f"{name:<{width}} {rate(w['rps']):>9} {ms(w['p99']):>9}"
+                    f"  | {'-':>20} {'':>9}  |")
+        line = (f"{name:<{width}} {rate(w['rps']):>9} {ms(w['p99']):>9}  | "
+                f"{rate(pg['tps']):>20} {ms(pg['p99']):>9}  | "
+                f"{w['rps'] / pg['tps']:>5.2f}")
+        if p50:
+            line += f" | {ms(w['p50']):>9} {ms(pg['p50']):>9}"
+        return line
+    for name, w, pg in rows:
+        lines.append(row(name, w, pg))
+    lines.append(f"{'market, ' + str(TECHS) + ' technologies:':<{width}}")
+    for name, w, pg in market_rows:
+        lines.append(row(name, w, pg, "?q=" in name))
+    lines.append("")
+    lookup = [a for a, c in tech_get_pg.get("statements", [])
+              if c.startswith("SELECT id AS tid")]
+    total = sum(a for a, c in tech_get_pg.get("statements", []))
+    lines.append(f"* wrk and pgbench pick uniformly among the same {IDS} "
+                 "random published ids; pgbench's transaction also looks "
+                 "its id up in a table bench_ids"
+                 + (f" (avg {lookup[0]:.3f} ms of its {total:.3f} ms)"
+                    if lookup else "") + ".")
+    lines.append(f"** at {MATCH_CONNS} connections / pgbench clients "
+                 "(BENCH_MATCH_CONNS), not " + str(CONNS) + "; pgbench runs "
+                 "Q_NEED_OWNED then Q_NEED_MATCHES, as the server does.")
+    lines.append("Market pgbench scripts: -M simple; each client PREPAREs the "
+                 "statements of app/queries.c as they are, then EXECUTEs "
+                 "them with the server's parameters, NULLs included (its "
+                 "first transaction, with the PREPAREs, is left out of the "
+                 "percentiles).")
+    lines.append("")
+    lines.append(f"Search p50, target under {SEARCH_TARGET_MS} ms at "
+                 f"1,000,000 technologies; here {TECHS}. At {CONNS} "
+                 "connections (p50 column) it is mostly queueing; one "
+                 "connection at a time, wrk only:")
+    for q, w in unloaded:
+        verdict = "under" if w["p50"] < SEARCH_TARGET_MS else "OVER"
+        lines.append(f"  q={q:<20} p50 {ms(w['p50']):>9} ({verdict} "
+                     f"target)  p99 {ms(w['p99']):>9}  {rate(w['rps'])} "
+                     "req/s")
     lines.append("")
     lines.append(f"GET /api/v1/me during {STORM_CONNS}-conn login storm: "
                  f"{me['rps']:.0f} req/s, p99 {ms(me['p99'])}; "
@@ -407,7 +727,11 @@ def main():
     w = wrk("GET /api/v1/me", "/api/v1/me", token)
     rows.append(("GET /api/v1/me", w, pgbench("me", scripts["me"], params)))
     me, logins = storm(token)
-    lines = table(rows, me, logins)
+    m = market_prepare()
+    market_sql = market_scripts(m)
+    scripts.update(market_sql)
+    market_rows, unloaded = market(m, market_sql)
+    lines = table(rows, market_rows, unloaded, market_rows[0][2], me, logins)
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

@@ -1,0 +1,527 @@
+"""Matching: GET /needs/{id}/matches (published technologies for the
+need's enterprise) and GET /technologies/{id}/matches (open needs for the
+technology's vendor), ranked by a deterministic score in 0..1 with the
+reasons that make it up (README, "The market: search and matching"):
+
+    same category 0.35, sector fits 0.20, within budget 0.15,
+    text similarity up to 0.15 (trigram similarity of the folded titles,
+    counting from 0.2, full weight at 0.5), funding eligible 0.10,
+    same district 0.05; rounded to three decimals, ties broken on id.
+
+Other tests publish technologies and post needs that share categories
+and sectors with these, so lists are searched for this module's ids and
+the ranking rules are checked over whatever the lists hold.
+"""
+
+import secrets
+import struct
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from conftest import (API, UUID_RE, assert_etag, assert_problem, db_rows,
+                      db_value, get, new_user, patch, post)
+
+NEEDS = f"{API}/needs"
+TECH = f"{API}/technologies"
+
+WEIGHTS = [("same category", Decimal("0.35")),
+           ("sector fits", Decimal("0.20")),
+           ("within budget", Decimal("0.15")),
+           ("text similarity", Decimal("0.15")),
+           ("funding eligible", Decimal("0.10")),
+           ("same district", Decimal("0.05"))]
+REASONS = [name for name, _ in WEIGHTS]
+
+DISTRICT = "thot_not"       # the need's and the near vendor's
+FAR = "vinh_thanh"          # the far vendor's
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def made_up_word(n=10):
+    return "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(n))
+
+
+def etag(doc):
+    return f'"{doc["version"]}"'
+
+
+def create_tech(user, **fields):
+    body = {"summary": "Giải pháp sản xuất sạch hơn cho nhà máy.",
+            "trl": 7}
+    body.update(fields)
+    r = post(TECH, body, token=user.token)
+    assert r.status_code == 201, f"{r.status_code}: {r.text}"
+    doc = r.json()
+    assert_etag(r, doc)
+    return doc
+
+
+def set_tech_status(user, doc, status):
+    r = patch(f"{TECH}/{doc['id']}", {"status": status}, token=user.token,
+              headers={"If-Match": etag(doc)})
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    assert r.json()["status"] == status
+    return r.json()
+
+
+def create_need(user, **fields):
+    r = post(NEEDS, fields, token=user.token)
+    assert r.status_code == 201, f"{r.status_code}: {r.text}"
+    doc = r.json()
+    assert_etag(r, doc)
+    return doc
+
+
+def set_need_status(user, doc, status):
+    r = patch(f"{NEEDS}/{doc['id']}", {"status": status}, token=user.token,
+              headers={"If-Match": etag(doc)})
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    assert r.json()["status"] == status
+    return r.json()
+
+
+def similarity(tech_id, need_id):
+    """pg_trgm's similarity (a real) of the stored folded titles: the one
+    input of the score the test cannot work out by itself."""
+    return float32(db_value(
+        "SELECT similarity(t.title_folded, n.title_folded)"
+        " FROM technologies t, needs n"
+        " WHERE t.id = :'t' AND n.id = :'n'", t=tech_id, n=need_id))
+
+
+def similarities(tech_ids, need_ids):
+    """{(tech id, need id): similarity} for every pair, in one query."""
+    rows = db_rows(
+        "SELECT t.id, n.id, similarity(t.title_folded, n.title_folded)"
+        " FROM technologies t, needs n"
+        " WHERE t.id = ANY (string_to_array(:'t', ',')::uuid[])"
+        " AND n.id = ANY (string_to_array(:'n', ',')::uuid[])",
+        t=",".join(tech_ids), n=",".join(need_ids))
+    return {(t, n): float32(s) for t, n, s in rows}
+
+
+def districts(org_ids):
+    rows = db_rows("SELECT id, district FROM organizations"
+                   " WHERE id = ANY (string_to_array(:'o', ',')::uuid[])",
+                   o=",".join(org_ids))
+    return dict(rows)
+
+
+def float32(text):
+    """The exact value of a PostgreSQL real printed as text."""
+    return Decimal(struct.unpack("f", struct.pack("f", float(text)))[0])
+
+
+def expected(tech, need, vendor_district, sim=None):
+    """(score, reasons, exact) by the README's table; exact is False when
+    the text similarity term is partial, where the server's float to
+    numeric conversions may move the third decimal by one."""
+    if sim is None:
+        sim = similarity(tech["id"], need["id"])
+    budget = need["budget_max_vnd"]
+    price = tech["price_min_vnd"]
+    terms = {
+        "same category": tech["category"] == need["category"],
+        "sector fits": need["sector"] in tech["sectors"],
+        "within budget": (price is not None and budget is not None
+                          and price <= budget),
+        "text similarity": sim >= Decimal("0.2"),
+        "funding eligible": False,
+        "same district": vendor_district == need["district"],
+    }
+    score = sum((w for name, w in WEIGHTS
+                 if terms[name] and name != "text similarity"), Decimal(0))
+    if terms["text similarity"]:
+        score += Decimal("0.15") * min(Decimal(1), sim / Decimal("0.5"))
+    score = score.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    exact = sim < Decimal("0.2") or sim >= Decimal("0.5")
+    return score, [name for name in REASONS if terms[name]], exact
+
+
+def assert_scored(item, tech, need, vendor_district, sim=None):
+    score, reasons, exact = expected(tech, need, vendor_district, sim)
+    assert item["reasons"] == reasons, (item, reasons)
+    got = Decimal(str(item["score"]))
+    if exact:
+        assert got == score, (item, score)
+    else:
+        assert abs(got - score) <= Decimal("0.001"), (item, score)
+
+
+def matches_page(path, token, params=None):
+    r = get(path, token=token, params=params or {})
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    doc = r.json()
+    assert set(doc) == {"items", "next_cursor"}, sorted(doc)
+    assert isinstance(doc["items"], list)
+    assert doc["next_cursor"] is None or \
+        isinstance(doc["next_cursor"], str) and doc["next_cursor"]
+    return doc
+
+
+def walk(path, token, limit=100, max_pages=1000):
+    items, params = [], {"limit": str(limit)}
+    for _ in range(max_pages):
+        doc = matches_page(path, token, params)
+        assert len(doc["items"]) <= limit
+        items += doc["items"]
+        if doc["next_cursor"] is None:
+            return items
+        assert doc["items"], "an empty page with a next_cursor"
+        params["cursor"] = doc["next_cursor"]
+    pytest.fail(f"more than {max_pages} pages")
+
+
+def need_matches(need, user, **kw):
+    return walk(f"{NEEDS}/{need['id']}/matches", user.token, **kw)
+
+
+def tech_matches(tech, user, **kw):
+    return walk(f"{TECH}/{tech['id']}/matches", user.token, **kw)
+
+
+def by_id(items, key):
+    return {item[key]["id"]: item for item in items}
+
+
+def assert_ranked(items, key):
+    """Scores in 0..1 with at most three decimals, reasons known and
+    never "funding eligible", order by score then id, both descending."""
+    for item in items:
+        assert set(item) == {"score", "reasons", key}, sorted(item)
+        score = item["score"]
+        assert isinstance(score, (int, float)) and \
+            not isinstance(score, bool), item
+        assert 0 <= score <= 1, item
+        assert round(score, 3) == score, item
+        reasons = item["reasons"]
+        assert isinstance(reasons, list) and reasons, item
+        assert set(reasons) <= set(REASONS), item
+        assert reasons == [r for r in REASONS if r in reasons], item
+        assert "funding eligible" not in reasons, item
+        # A score is at least the sum of the named terms' weights (text
+        # similarity counts from 0.06 when named: 0.15 * 0.2 / 0.5).
+        floor = sum(Decimal("0.06") if name == "text similarity" else w
+                    for name, w in WEIGHTS if name in reasons)
+        assert Decimal(str(score)) >= floor, item
+        assert UUID_RE.match(item[key]["id"]), item
+    keys = [(item["score"], item[key]["id"]) for item in items]
+    assert keys == sorted(keys, reverse=True), "not ranked by score, id"
+    assert len({k for _, k in keys}) == len(keys), "an item came twice"
+
+
+# --- the scenario -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scene(base_url):
+    """An enterprise need and vendors' technologies around it:
+
+    a  same category, sector fits, within budget, same title, vendor in
+       the need's district: every term but funding
+    b  same category only: over budget, other sectors, dissimilar title,
+       vendor elsewhere
+    e  sector fits only: another category, no price, dissimilar title
+    c  a draft that would match like a
+    r  an archived technology that would match like a
+    d  unrelated category and sectors, dissimilar title: no candidate
+    """
+    word = made_up_word()
+    s = type("Scene", (), {})()
+    s.word = word
+    s.enterprise = new_user("enterprise", sector="seafood_processing",
+                            district=DISTRICT)
+    s.rival = new_user("enterprise", sector="seafood_processing",
+                       district=DISTRICT)
+    s.near = new_user("vendor", district=DISTRICT)
+    s.far = new_user("vendor", district=FAR)
+    title = f"Xử lý nước thải chế biến thủy sản {word}"
+    s.need = create_need(s.enterprise, title=title,
+                         description="Nước thải giàu đạm từ fillet cá tra.",
+                         category="wastewater_treatment",
+                         sector="seafood_processing", district=DISTRICT,
+                         budget_max_vnd=3_000_000_000,
+                         deadline="2027-06-30")
+    s.a = set_tech_status(s.near, create_tech(
+        s.near, title=title, category="wastewater_treatment",
+        sectors=["seafood_processing", "beverages"],
+        price_min_vnd=2_000_000_000, price_max_vnd=4_000_000_000),
+        "published")
+    s.b = set_tech_status(s.far, create_tech(
+        s.far, title="Bể lắng Lamella công suất lớn",
+        category="wastewater_treatment",
+        sectors=["textiles_garments", "chemicals_plastics"],
+        price_min_vnd=5_000_000_000, price_max_vnd=9_000_000_000),
+        "published")
+    # Identical to b: the same score, so the order falls to the id.
+    s.b2 = set_tech_status(s.far, create_tech(
+        s.far, title="Bể lắng Lamella công suất lớn",
+        category="wastewater_treatment",
+        sectors=["textiles_garments", "chemicals_plastics"],
+        price_min_vnd=5_000_000_000, price_max_vnd=9_000_000_000),
+        "published")
+    s.e = set_tech_status(s.far, create_tech(
+        s.far, title="Máy nén khí biến tần", category="energy_efficiency",
+        sectors=["seafood_processing"]), "published")
+    s.c = create_tech(s.near, title=title, category="wastewater_treatment",
+                      sectors=["seafood_processing"],
+                      price_min_vnd=1_000_000_000)
+    s.r = set_tech_status(s.near, set_tech_status(s.near, create_tech(
+        s.near, title=title, category="wastewater_treatment",
+        sectors=["seafood_processing"], price_min_vnd=1_000_000_000),
+        "published"), "archived")
+    s.d = set_tech_status(s.far, create_tech(
+        s.far, title="Pin mặt trời áp mái", category="renewable_energy",
+        sectors=["textiles_garments"], price_min_vnd=100_000_000),
+        "published")
+    s.district_of = {s.a["id"]: DISTRICT, s.b["id"]: FAR, s.b2["id"]: FAR,
+                     s.e["id"]: FAR, s.d["id"]: FAR}
+    return s
+
+
+def test_scenario_is_what_the_tests_assume(scene):
+    """Preconditions on the data, not the server: titles similar or
+    dissimilar as designed."""
+    assert similarity(scene.a["id"], scene.need["id"]) >= Decimal("0.5")
+    for t in (scene.b, scene.e):
+        assert similarity(t["id"], scene.need["id"]) < Decimal("0.2")
+    # Below pg_trgm's % threshold (0.3): d is no candidate at all.
+    assert similarity(scene.d["id"], scene.need["id"]) < Decimal("0.3")
+
+
+def test_best_match_scores_every_term(scene):
+    items = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert scene.a["id"] in items, "the best technology is not listed"
+    a = items[scene.a["id"]]
+    assert a["reasons"] == ["same category", "sector fits", "within budget",
+                            "text similarity", "same district"]
+    assert a["score"] == 0.9          # 0.35 + 0.20 + 0.15 + 0.15 + 0.05
+    assert_scored(a, scene.a, scene.need, DISTRICT)
+    assert a["technology"] == scene.a
+
+
+@pytest.mark.parametrize("name", ["b", "b2", "e"])
+def test_partial_matches_score_by_the_table(scene, name):
+    tech = getattr(scene, name)
+    items = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert tech["id"] in items, f"technology {name} is not listed"
+    got = items[tech["id"]]
+    assert_scored(got, tech, scene.need, scene.district_of[tech["id"]])
+    assert got["reasons"] == {"b": ["same category"],
+                              "b2": ["same category"],
+                              "e": ["sector fits"]}[name]
+    assert got["score"] < items[scene.a["id"]]["score"]
+    assert got["technology"] == tech
+
+
+def test_same_category_outranks_sector_only(scene):
+    got = [item["technology"]["id"]
+           for item in need_matches(scene.need, scene.enterprise)]
+    assert got.index(scene.a["id"]) < got.index(scene.b["id"]) \
+        < got.index(scene.e["id"])
+
+
+def test_unpublished_and_unrelated_technologies_are_not_listed(scene):
+    got = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert scene.c["id"] not in got, "a draft is listed"
+    assert scene.r["id"] not in got, "an archived technology is listed"
+    assert scene.d["id"] not in got, "an unrelated technology is listed"
+    for item in got.values():
+        assert item["technology"]["status"] == "published", item
+
+
+def test_every_listed_technology_is_a_candidate_scored_by_the_table(scene):
+    """Whoever published them: published, sharing the category or the
+    sector or a similar title, and scored by the table."""
+    items = need_matches(scene.need, scene.enterprise)
+    assert_ranked(items, "technology")
+    techs = [item["technology"] for item in items]
+    sims = similarities([t["id"] for t in techs], [scene.need["id"]])
+    where = districts([t["vendor"]["id"] for t in techs])
+    for item, tech in zip(items, techs):
+        sim = sims[tech["id"], scene.need["id"]]
+        assert_scored(item, tech, scene.need, where[tech["vendor"]["id"]],
+                      sim)
+        assert (tech["category"] == scene.need["category"]
+                or scene.need["sector"] in tech["sectors"]
+                or sim >= Decimal("0.3")), item
+
+
+def test_equal_scores_are_ordered_by_id(scene):
+    items = need_matches(scene.need, scene.enterprise)
+    got = [item["technology"]["id"] for item in items]
+    scores = {item["technology"]["id"]: item["score"] for item in items}
+    assert scores[scene.b["id"]] == scores[scene.b2["id"]]
+    high, low = sorted([scene.b["id"], scene.b2["id"]], reverse=True)
+    assert got.index(high) == got.index(low) - 1 or \
+        all(scores[i] == scores[high]
+            for i in got[got.index(high):got.index(low) + 1])
+    assert got.index(high) < got.index(low)
+    # A page boundary between the two loses neither.
+    one = [item["technology"]["id"]
+           for item in need_matches(scene.need, scene.enterprise, limit=1)]
+    assert one == got
+
+
+def test_ranking_is_deterministic(scene):
+    first = need_matches(scene.need, scene.enterprise)
+    second = need_matches(scene.need, scene.enterprise)
+    assert first == second
+    assert_ranked(first, "technology")
+
+
+def test_walk_with_limit_1_returns_every_match_once(scene):
+    whole = need_matches(scene.need, scene.enterprise)
+    one = need_matches(scene.need, scene.enterprise, limit=1)
+    assert [i["technology"]["id"] for i in one] == \
+        [i["technology"]["id"] for i in whole]
+    assert one == whole
+    page = matches_page(f"{NEEDS}/{scene.need['id']}/matches",
+                        scene.enterprise.token, {"limit": "1"})
+    assert len(page["items"]) == 1
+    assert page["next_cursor"], "more than one match, but no next_cursor"
+
+
+def test_new_publication_and_archiving_show_at_once(scene):
+    tech = create_tech(scene.near, title=f"Bể UASB {scene.word} cải tiến",
+                       category="wastewater_treatment",
+                       sectors=["seafood_processing"],
+                       price_min_vnd=3_000_000_000)
+    listed = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert tech["id"] not in listed
+    tech = set_tech_status(scene.near, tech, "published")
+    listed = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert tech["id"] in listed
+    got = listed[tech["id"]]
+    assert_scored(got, tech, scene.need, DISTRICT)
+    # Exactly at the budget is within it.
+    assert "within budget" in got["reasons"]
+    set_tech_status(scene.near, tech, "archived")
+    listed = by_id(need_matches(scene.need, scene.enterprise), "technology")
+    assert tech["id"] not in listed
+
+
+# --- who may see a need's matches ------------------------------------------
+
+
+def test_need_matches_for_others(scene, admin):
+    path = f"{NEEDS}/{scene.need['id']}/matches"
+    assert_problem(get(path, token=scene.rival.token), 404)
+    assert_problem(get(path, token=scene.near.token), 403)
+    assert_problem(get(path, token=admin.token), 403)
+    assert_problem(get(path), 401)
+    assert_problem(get(path, token="tms_" + "C" * 64), 401)
+
+
+@pytest.mark.parametrize("nid", ["not-a-uuid", "42",
+                                 "6f1c0000-0000-0000-0000-00000000000g"])
+def test_need_matches_of_a_non_uuid_id_is_404(scene, nid):
+    assert_problem(get(f"{NEEDS}/{nid}/matches",
+                       token=scene.enterprise.token), 404)
+
+
+def test_need_matches_of_an_unknown_need_is_404(scene):
+    assert_problem(get(f"{NEEDS}/{uuid.uuid4()}/matches",
+                       token=scene.enterprise.token), 404)
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=x",
+                                   "cursor=garbage", "q=nuoc", "sort=score",
+                                   "limit=1&limit=2"])
+def test_bad_match_parameters_are_400(scene, query):
+    assert_problem(get(f"{NEEDS}/{scene.need['id']}/matches?{query}",
+                       token=scene.enterprise.token), 400)
+    assert_problem(get(f"{TECH}/{scene.a['id']}/matches?{query}",
+                       token=scene.near.token), 400)
+
+
+def test_match_cursors_are_bound_to_their_list(scene):
+    need_page = matches_page(f"{NEEDS}/{scene.need['id']}/matches",
+                             scene.enterprise.token, {"limit": "1"})
+    assert need_page["next_cursor"]
+    assert_problem(get(f"{TECH}/{scene.a['id']}/matches",
+                       token=scene.near.token,
+                       params={"cursor": need_page["next_cursor"]}), 400)
+    assert_problem(get(NEEDS, params={"cursor": need_page["next_cursor"]}),
+                   400)
+
+
+# --- the technology's side --------------------------------------------------
+
+
+def test_technology_matches_list_the_need_with_the_same_score(scene):
+    from_need = by_id(need_matches(scene.need, scene.enterprise),
+                      "technology")
+    for name in ("a", "b", "e"):
+        tech = getattr(scene, name)
+        vendor = scene.near if name == "a" else scene.far
+        items = by_id(tech_matches(tech, vendor), "need")
+        assert scene.need["id"] in items, f"the need is not listed for {name}"
+        got = items[scene.need["id"]]
+        want = from_need[tech["id"]]
+        assert (got["score"], got["reasons"]) == \
+            (want["score"], want["reasons"]), name
+        assert got["need"] == scene.need
+    a = by_id(tech_matches(scene.a, scene.near), "need")[scene.need["id"]]
+    assert a["score"] == 0.9
+    assert a["reasons"] == ["same category", "sector fits", "within budget",
+                            "text similarity", "same district"]
+
+
+def test_technology_matches_are_ranked_open_needs(scene):
+    items = tech_matches(scene.a, scene.near)
+    assert_ranked(items, "need")
+    sims = similarities([scene.a["id"]], [i["need"]["id"] for i in items])
+    for item in items:
+        need = item["need"]
+        assert need["status"] == "open", item
+        assert_scored(item, scene.a, need, DISTRICT,
+                      sims[scene.a["id"], need["id"]])
+        assert (need["category"] == scene.a["category"]
+                or need["sector"] in scene.a["sectors"]
+                or sims[scene.a["id"], need["id"]] >= Decimal("0.3")), item
+    assert tech_matches(scene.a, scene.near, limit=1) == items
+    assert tech_matches(scene.a, scene.near) == items
+
+
+def test_closed_needs_are_not_listed(scene):
+    need = create_need(scene.enterprise,
+                       title=f"Nước thải thủy sản {scene.word} giai đoạn 2",
+                       category="wastewater_treatment",
+                       sector="seafood_processing", district="o_mon",
+                       budget_max_vnd=1_000_000_000)
+    listed = by_id(tech_matches(scene.a, scene.near), "need")
+    assert need["id"] in listed
+    got = listed[need["id"]]
+    assert_scored(got, scene.a, need, DISTRICT)
+    assert "within budget" not in got["reasons"]
+    assert "same district" not in got["reasons"]
+    closed = set_need_status(scene.enterprise, need, "closed")
+    assert need["id"] not in by_id(tech_matches(scene.a, scene.near),
+                                   "need")
+    set_need_status(scene.enterprise, closed, "open")
+    assert need["id"] in by_id(tech_matches(scene.a, scene.near), "need")
+
+
+def test_technology_matches_for_others(scene, admin):
+    path = f"{TECH}/{scene.a['id']}/matches"
+    assert_problem(get(path, token=scene.far.token), 404)
+    assert_problem(get(path, token=scene.enterprise.token), 403)
+    assert_problem(get(path, token=admin.token), 403)
+    assert_problem(get(path), 401)
+    assert_problem(get(f"{TECH}/{uuid.uuid4()}/matches",
+                       token=scene.near.token), 404)
+    assert_problem(get(f"{TECH}/not-a-uuid/matches",
+                       token=scene.near.token), 404)
+
+
+def test_funding_eligible_never_appears_yet(scene):
+    for items in (need_matches(scene.need, scene.enterprise),
+                  tech_matches(scene.a, scene.near),
+                  tech_matches(scene.b, scene.far)):
+        for item in items:
+            assert "funding eligible" not in item["reasons"], item
