@@ -429,8 +429,8 @@ $$;
 -- Matching. Deterministic scores in 0..1: same category 0.35, sector
 -- fits 0.20, within budget 0.15, text similarity up to 0.15 (trigram
 -- similarity of the folded titles, counted from 0.2, full marks at 0.5),
--- funding eligible
--- 0.10 (no flags exist before the funding work), same district 0.05.
+-- funding eligible 0.10 (no flags exist before the funding work), same
+-- district 0.05.
 -- Candidates share the category or the sector or a similar title.
 CREATE FUNCTION tm_match(t technologies, n needs, v organizations,
     OUT score numeric, OUT reasons text[])
