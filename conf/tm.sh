@@ -318,15 +318,18 @@ TEST_KORE=
 TEST_URL=
 TEST_PORT=
 
+# End a process started with setsid and everything in its group.
+kill_group() {
+	kill -TERM -- "-$1" 2>/dev/null
+	wait_gone "$1"
+	kill -KILL -- "-$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 test_cleanup() {
 	set +e
-	if [ -n "$TEST_KORE" ]; then
-		# Kore runs in its own session: its group is kore and workers.
-		kill -TERM -- "-$TEST_KORE" 2>/dev/null
-		wait_gone "$TEST_KORE"
-		kill -KILL -- "-$TEST_KORE" 2>/dev/null
-		wait "$TEST_KORE" 2>/dev/null
-	fi
+	# Kore runs in its own session: its group is kore and workers.
+	[ -n "$TEST_KORE" ] && kill_group "$TEST_KORE"
 	if [ -n "$TEST_DIR" ]; then
 		db_stop "$TEST_DIR"
 		db_remove "$TEST_DIR"
@@ -389,13 +392,8 @@ BENCH_DRIVER=
 
 bench_cleanup() {
 	set +e
-	if [ -n "$BENCH_DRIVER" ]; then
-		# Its own session too: the group holds its wrk and pgbench.
-		kill -TERM -- "-$BENCH_DRIVER" 2>/dev/null
-		wait_gone "$BENCH_DRIVER"
-		kill -KILL -- "-$BENCH_DRIVER" 2>/dev/null
-		wait "$BENCH_DRIVER" 2>/dev/null
-	fi
+	# Its own session too: the group holds its wrk and pgbench.
+	[ -n "$BENCH_DRIVER" ] && kill_group "$BENCH_DRIVER"
 	test_cleanup
 }
 
