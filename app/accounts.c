@@ -213,13 +213,11 @@ admin_accounts_list(struct rq *r)
 {
 	static const char *const allowed[] = { "role", "status", "limit",
 	    "cursor", NULL };
-	char		 cur[128], limit1[16];
 	const char	*role, *status;
 
 	if (r->step == 1)
 		return (reply_list(r, "admin_accounts", r->limit));
-	if (!query_check(r, allowed) || !query_limit(r, &r->limit) ||
-	    !query_cursor(r, "admin_accounts", cur, sizeof(cur)))
+	if (!query_check(r, allowed) || !query_page(r, "admin_accounts"))
 		return (RQ_DONE);
 	role = query_arg(r, "role");
 	status = query_arg(r, "status");
@@ -227,11 +225,9 @@ admin_accounts_list(struct rq *r)
 	    strcmp(status, "active") && strcmp(status, "suspended")))
 		return (reply_problem(r, 400, "role hoặc status không hợp lệ",
 		    "Invalid role or status filter"));
-	(void)snprintf(limit1, sizeof(limit1), "%d", r->limit + 1);
 	r->step = 1;
-	return (db_one(r, Q_ADMIN_LIST, 5, role, status,
-	    cur[0] ? cur : NULL, cur[0] ? cur + strlen(cur) + 1 : NULL,
-	    limit1));
+	return (db_one(r, Q_ADMIN_LIST, 5, role, status, r->page.key,
+	    r->page.id, r->page.fetch));
 }
 
 int

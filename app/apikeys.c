@@ -86,17 +86,14 @@ int
 apikeys_list(struct rq *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
-	char		cur[128], limit1[16];
 
 	if (r->step == 1)
 		return (reply_list(r, "api_keys", r->limit));
-	if (!query_check(r, allowed) || !query_limit(r, &r->limit) ||
-	    !query_cursor(r, "api_keys", cur, sizeof(cur)))
+	if (!query_check(r, allowed) || !query_page(r, "api_keys"))
 		return (RQ_DONE);
-	(void)snprintf(limit1, sizeof(limit1), "%d", r->limit + 1);
 	r->step = 1;
-	return (db_one(r, Q_APIKEY_LIST, 4, r->who.id, cur[0] ? cur : NULL,
-	    cur[0] ? cur + strlen(cur) + 1 : NULL, limit1));
+	return (db_one(r, Q_APIKEY_LIST, 4, r->who.id, r->page.key,
+	    r->page.id, r->page.fetch));
 }
 
 /* Someone else's key, or no key at all: the same 404. */

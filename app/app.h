@@ -145,6 +145,12 @@ struct rq {
 	int			 lang;
 	int			 status;	/* for the access log */
 	int			 limit;		/* page size of a list */
+	struct page {
+		char		 buf[160];	/* cursor: key NUL id */
+		const char	*key;		/* NULL on the first page */
+		const char	*id;
+		char		 fetch[16];	/* limit + 1, for the SQL */
+	}			 page;
 	uint64_t		 t0_us;
 	char			 reqid[40];
 	char			*pathid;	/* the {id} in the path */
@@ -260,7 +266,7 @@ int		 body_parse(struct rq *, const struct field *);
 const char	*query_arg(struct rq *, const char *);
 int		 query_limit(struct rq *, int *);
 int		 query_check(struct rq *, const char *const *);
-int		 query_cursor(struct rq *, const char *, char *, size_t);
+int		 query_page(struct rq *, const char *);
 void		 query_free(struct rq *);
 const char	*header_get(struct rq *, const char *);
 void		 header_etag(struct rq *, const char *);

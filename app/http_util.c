@@ -511,24 +511,30 @@ query_limit(struct rq *r, int *limit)
 }
 
 /*
- * The cursor's payload "time|uuid" split into out (time) and, after the
- * NUL, the id. 1 without a cursor (out empty), 0 after a 400.
+ * Every list's paging: limit into r->limit, the "limit + 1" rows the
+ * statement fetches, and the cursor of list ctx split into its sort key
+ * and id (both NULL on the first page). 0 after answering 400.
  */
 int
-query_cursor(struct rq *r, const char *ctx, char *out, size_t len)
+query_page(struct rq *r, const char *ctx)
 {
+	struct page	*p = &r->page;
 	const char	*v;
 	char		*bar;
 
-	out[0] = '\0';
+	if (!query_limit(r, &r->limit))
+		return (0);
+	(void)snprintf(p->fetch, sizeof(p->fetch), "%d", r->limit + 1);
 	if ((v = query_arg(r, "cursor")) == NULL)
 		return (1);
-	if (!cursor_decode(ctx, v, out, len) ||
-	    (bar = strchr(out, '|')) == NULL ||
+	if (!cursor_decode(ctx, v, p->buf, sizeof(p->buf)) ||
+	    (bar = strchr(p->buf, '|')) == NULL ||
 	    !format_ok(JF_UUID, bar + 1))
 		return (reply_problem(r, 400, "cursor không hợp lệ",
 		    "Invalid cursor"), 0);
 	*bar = '\0';
+	p->key = p->buf;
+	p->id = bar + 1;
 	return (1);
 }
 

@@ -12,11 +12,6 @@
 
 #include "app.h"
 
-struct match_list {
-	char		cur[160];
-	char		limit1[16];
-};
-
 static int	matches(struct rq *, int, int, const char *);
 
 /* First that the caller owns the object (else 404), then the page. */
@@ -24,18 +19,13 @@ static int
 matches(struct rq *r, int owned, int query, const char *ctx)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
-	struct match_list	*m;
 
 	switch (r->step) {
 	case 0:
 		if (!format_ok(JF_UUID, r->pathid))
 			return (reply_problem(r, 404, "Không tìm thấy",
 			    "Not found"));
-		m = kore_calloc(1, sizeof(*m));
-		r->ctx = m;
-		r->ctx_free = kore_free;
-		if (!query_check(r, allowed) || !query_limit(r, &r->limit) ||
-		    !query_cursor(r, ctx, m->cur, sizeof(m->cur)))
+		if (!query_check(r, allowed) || !query_page(r, ctx))
 			return (RQ_DONE);
 		r->step = 1;
 		return (db_one(r, owned, 2, r->pathid, r->who.org_id));
@@ -45,13 +35,9 @@ matches(struct rq *r, int owned, int query, const char *ctx)
 		if (db_rows(r) != 1)
 			return (reply_problem(r, 404, "Không tìm thấy",
 			    "Not found"));
-		m = r->ctx;
-		(void)snprintf(m->limit1, sizeof(m->limit1), "%d",
-		    r->limit + 1);
 		r->step = 2;
 		return (db_one(r, query, 5, r->pathid, r->who.org_id,
-		    m->cur[0] ? m->cur : NULL,
-		    m->cur[0] ? m->cur + strlen(m->cur) + 1 : NULL, m->limit1));
+		    r->page.key, r->page.id, r->page.fetch));
 	default:
 		return (reply_list(r, ctx, r->limit));
 	}

@@ -15,8 +15,6 @@
 #define FILTERS		4
 
 struct need_list {
-	char		 cur[160];
-	char		 limit1[16];
 	const char	*ctx;
 	int		 query;
 };
@@ -134,7 +132,7 @@ need_list_parse(struct rq *r, struct need_list *l)
 	const char	*q, *s;
 	size_t		 chars;
 
-	if (!query_check(r, allowed) || !query_limit(r, &r->limit))
+	if (!query_check(r, allowed))
 		return (0);
 	q = query_arg(r, "q");
 	if (q != NULL && (!utf8_valid(q, strlen(q), &chars) || chars > 200))
@@ -149,7 +147,7 @@ need_list_parse(struct rq *r, struct need_list *l)
 	else
 		return (reply_problem(r, 400, "sort không hợp lệ",
 		    "Invalid sort"), 0);
-	return (query_cursor(r, l->ctx, l->cur, sizeof(l->cur)));
+	return (query_page(r, l->ctx));
 }
 
 int
@@ -175,10 +173,9 @@ need_list(struct rq *r)
 	st.params[1] = query_arg(r, "category");
 	st.params[2] = query_arg(r, "sector");
 	st.params[3] = query_arg(r, "district");
-	st.params[4] = l->cur[0] ? l->cur : NULL;
-	st.params[5] = l->cur[0] ? l->cur + strlen(l->cur) + 1 : NULL;
-	(void)snprintf(l->limit1, sizeof(l->limit1), "%d", r->limit + 1);
-	st.params[6] = l->limit1;
+	st.params[4] = r->page.key;
+	st.params[5] = r->page.id;
+	st.params[6] = r->page.fetch;
 	r->step = 1;
 	return (db_run(r, &st, 1));
 }

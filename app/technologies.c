@@ -17,8 +17,6 @@
 #define FILTERS		9
 
 struct list {
-	char		 cur[160];
-	char		 limit1[16];
 	const char	*ctx;
 	const char	*p[FILTERS];
 	int		 query;
@@ -214,7 +212,7 @@ list_parse(struct rq *r, struct list *l)
 	const char	*v, *fe, *fa;
 	size_t		 chars;
 
-	if (!query_check(r, allowed) || !query_limit(r, &r->limit))
+	if (!query_check(r, allowed))
 		return (0);
 	v = query_arg(r, "q");
 	/* Free text: anything is searched for, but not a book. */
@@ -263,7 +261,7 @@ list_sort(struct rq *r, struct list *l)
 	else
 		return (reply_problem(r, 400, "sort không hợp lệ",
 		    "Invalid sort"), 0);
-	return (query_cursor(r, l->ctx, l->cur, sizeof(l->cur)));
+	return (query_page(r, l->ctx));
 }
 
 /* Facets are a second step over the same filters. */
@@ -302,12 +300,9 @@ tech_list(struct rq *r)
 		st.nparams = FILTERS + 3;
 		for (i = 0; i < FILTERS; i++)
 			st.params[i] = l->p[i];
-		st.params[FILTERS] = l->cur[0] ? l->cur : NULL;
-		st.params[FILTERS + 1] = l->cur[0] ?
-		    l->cur + strlen(l->cur) + 1 : NULL;
-		(void)snprintf(l->limit1, sizeof(l->limit1), "%d",
-		    r->limit + 1);
-		st.params[FILTERS + 2] = l->limit1;
+		st.params[FILTERS] = r->page.key;
+		st.params[FILTERS + 1] = r->page.id;
+		st.params[FILTERS + 2] = r->page.fetch;
 		r->step = 1;
 		return (db_run(r, &st, 1));
 	case 1:
