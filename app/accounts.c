@@ -163,16 +163,15 @@ int
 accounts_password(struct rq *r)
 {
 	struct verrors	 ve = { 0 };
-	char		 hash[128], max[8], window[8];
+	char		 hash[128];
 	const char	*retry;
 	int		 rc;
 
 	switch (r->step) {
 	case 0:
-		(void)snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
-		(void)snprintf(window, sizeof(window), "%d", LOGIN_WINDOW_SECS);
 		r->step = 1;
-		return (db_one(r, Q_PASSWORD_CHECK, 3, r->who.id, max, window));
+		return (db_one(r, Q_PASSWORD_CHECK, 3, r->who.id,
+		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS));
 	case 1:
 		if (!db_ok(r) || db_rows(r) != 1)
 			return (reply_db_error(r));
@@ -286,18 +285,11 @@ admin_accounts_patch(struct rq *r)
 		    json_bool(r->body, "verified", &verified) ?
 		    (verified ? "true" : "false") : NULL, m ? ver : NULL));
 	}
-	if (!db_ok(r))
-		return (reply_db_error(r));
-	res = db_get(r, 0, 0);
-	if (res == NULL || !strcmp(res, "not_found"))
-		return (reply_problem(r, 404, "Không tìm thấy tài khoản",
-		    "No such account"));
-	if (!strcmp(res, "stale"))
-		return (reply_problem(r, 412, "Tài khoản đã bị thay đổi; hãy "
-		    "tải lại", "The account has changed; fetch it again"));
-	if (!strcmp(res, "no_org"))
+	if (db_ok(r) && (res = db_get(r, 0, 0)) != NULL &&
+	    !strcmp(res, "no_org"))
 		return (reply_problem(r, 422, "Tài khoản này không có tổ chức "
 		    "để xác minh", "This account has no organization to "
 		    "verify"));
-	return (account_reply(r, 200, 1));
+	return (reply_patched(r, "Không tìm thấy tài khoản",
+	    "No such account"));
 }

@@ -21,8 +21,9 @@
 #define PASSWORD_MIN		10
 #define PASSWORD_MAX		256
 #define SESSION_TTL_SECS	(12 * 3600)
-#define LOGIN_MAX_FAILURES	5
-#define LOGIN_WINDOW_SECS	(15 * 60)
+/* Throttling, as the statements take it: five failures in 15 minutes. */
+#define LOGIN_MAX_FAILURES	"5"
+#define LOGIN_WINDOW_SECS	"900"
 
 /* What a handler tells the dispatcher. */
 #define RQ_DONE			1	/* response written */

@@ -42,17 +42,14 @@ login_free(void *arg)
 int
 sessions_create(struct rq *r)
 {
-	char		 max[8], window[8];
-
 	switch (r->step) {
 	case 0:
 		r->email = email_lower(json_str(r->body, "email"));
-		(void)snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
-		(void)snprintf(window, sizeof(window), "%d", LOGIN_WINDOW_SECS);
 		r->ctx = kore_calloc(1, sizeof(struct login));
 		r->ctx_free = login_free;
 		r->step = 1;
-		return (db_one(r, Q_LOGIN_BEGIN, 3, r->email, max, window));
+		return (db_one(r, Q_LOGIN_BEGIN, 3, r->email,
+		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS));
 	case 1:
 		return (login_check(r));
 	case 2:
