@@ -147,17 +147,15 @@ const struct query queries[Q_MAX] = {
 	    " ORDER BY coalesce(f.price_min_vnd, -1) DESC, f.id DESC"
 	    " LIMIT $12" },
 
-	/* The page is cut before the join: documents only for its rows. */
+	/* $10 the cursor's "rank created_at", see tech_search(). */
 	[Q_TECH_RELEVANCE] = { "tech_relevance", 0,
-	    "SELECT technology_doc(t, o), f.rank || '|' || f.id"
-	    " FROM (SELECT * FROM (SELECT x.id, x.vendor_id,"
-	    " tm_rank(x.search, x.title_folded, $1) AS rank"
-	    " FROM tech_filtered($1, $2, $3, $4, $5, $6, $7, $8, $9) x) r"
-	    " WHERE $10::real IS NULL OR (r.rank, r.id) < ($10::real, $11::uuid)"
-	    " ORDER BY r.rank DESC, r.id DESC LIMIT $12) f"
+	    "SELECT technology_doc(t, o),"
+	    " f.rank || ' ' || cursor_ts(f.created_at) || '|' || f.id"
+	    " FROM tech_search($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+	    " $11, $12) WITH ORDINALITY f"
 	    " JOIN technologies t ON t.id = f.id"
 	    " JOIN organizations o ON o.id = f.vendor_id"
-	    " ORDER BY f.rank DESC, f.id DESC" },
+	    " ORDER BY f.ordinality" },
 
 	/* Counts by category and by sector for the same filters. */
 	[Q_TECH_FACETS] = { "tech_facets", 0,
@@ -216,9 +214,8 @@ const struct query queries[Q_MAX] = {
 	    "SELECT json_build_object('score', m.score, 'reasons', m.reasons,"
 	    " 'technology', technology_doc(t, v)::json)::text,"
 	    " m.score || '|' || t.id"
-	    " FROM needs n JOIN technologies t ON t.status = 'published'"
-	    " AND (t.category = n.category OR n.sector = ANY (t.sectors)"
-	    " OR t.title_folded % n.title_folded)"
+	    " FROM needs n CROSS JOIN LATERAL need_candidates(n) c"
+	    " JOIN technologies t ON t.id = c"
 	    " JOIN organizations v ON v.id = t.vendor_id,"
 	    " LATERAL tm_match(t, n, v) m"
 	    " WHERE n.id = $1 AND n.enterprise_id = $2"
@@ -230,8 +227,7 @@ const struct query queries[Q_MAX] = {
 	    "SELECT json_build_object('score', m.score, 'reasons', m.reasons,"
 	    " 'need', need_doc(n, e)::json)::text, m.score || '|' || n.id"
 	    " FROM technologies t JOIN needs n ON n.status = 'open'"
-	    " AND (t.category = n.category OR n.sector = ANY (t.sectors)"
-	    " OR t.title_folded % n.title_folded)"
+	    " AND (t.category = n.category OR n.sector = ANY (t.sectors))"
 	    " JOIN organizations v ON v.id = t.vendor_id"
 	    " JOIN organizations e ON e.id = n.enterprise_id,"
 	    " LATERAL tm_match(t, n, v) m"

@@ -251,7 +251,7 @@ list_sort(struct rq *r, struct list *l)
 	if (s == NULL)
 		s = l->p[0] != NULL ? "relevance" : "newest";
 	if (!strcmp(s, "relevance") && l->p[0] != NULL)
-		l->query = Q_TECH_RELEVANCE, l->ctx = "tech:relevance";
+		l->query = Q_TECH_RELEVANCE, l->ctx = "tech:tiers";
 	else if (!strcmp(s, "newest") || !strcmp(s, "relevance"))
 		l->query = Q_TECH_NEWEST, l->ctx = "tech:newest";
 	else if (!strcmp(s, "price_asc"))

@@ -378,7 +378,7 @@ cmd_test() {
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
 		PYTHONDONTWRITEBYTECODE=1 \
 		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-		    "$ROOT/tests/integration" "$@" || rc=1
+		    "${@:-$ROOT/tests/integration}" || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
 		echo "--- last 60 lines of kore.log" >&2

@@ -12,9 +12,7 @@ Standard library only. Environment (set by conf/tm.sh):
   BENCH_WARMUP (2), BENCH_CONNS (64), BENCH_THREADS (2),
   BENCH_STORM_CONNS (20), BENCH_SEED (10000), BENCH_TECHS (100000),
   BENCH_IDS (10000: how many random published ids GET /technologies/{id}
-  picks from), BENCH_MATCH_CONNS (2: matching a need scans and scores
-  every candidate, seconds per request at 100,000 technologies, so 64
-  connections would only queue into wrk's timeouts).
+  picks from), BENCH_MATCH_CONNS (64, the matches row's connections).
 """
 
 import base64
@@ -58,7 +56,7 @@ STORM_CONNS = env_int("BENCH_STORM_CONNS", 20)
 SEED = env_int("BENCH_SEED", 10000)
 TECHS = env_int("BENCH_TECHS", 100000)
 IDS = env_int("BENCH_IDS", 10000)
-MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 2)
+MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 64)
 
 VENDOR = "bench-vendor@bench.example"
 PASSWORD = "bench-password-0123"
@@ -589,7 +587,6 @@ def market_scripts(m):
     if len(psql_execute(queries, "Q_NEED_OWNED", owned)) != 1:
         raise BenchError("Q_NEED_OWNED does not find the need")
     t = time.monotonic()
-    # Seconds at 100,000 technologies, ten times that at 1,000,000.
     status, body = http("GET", f"/api/v1/needs/{m['need']}/matches",
                         token=m["token"], timeout=600)
     took = time.monotonic() - t
@@ -700,8 +697,8 @@ def table(rows, market_rows, unloaded, m, me, logins):
          "one with \\set random() and \\if, so its transaction is the "
          "one EXECUTE.")
     note(f"** at {MATCH_CONNS} connections / pgbench clients "
-         f"(BENCH_MATCH_CONNS), not {CONNS}; pgbench runs Q_NEED_OWNED "
-         "then Q_NEED_MATCHES, as the server does.")
+         "(BENCH_MATCH_CONNS); pgbench runs Q_NEED_OWNED then "
+         "Q_NEED_MATCHES, as the server does.")
     note("Market pgbench scripts: -M simple; each client PREPAREs the "
          "statements of app/queries.c as they are, then EXECUTEs them with "
          "the server's parameters, NULLs included, so the plans are the "

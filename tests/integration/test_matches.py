@@ -229,6 +229,8 @@ def scene(base_url):
     c  a draft that would match like a
     r  an archived technology that would match like a
     d  unrelated category and sectors, dissimilar title: no candidate
+    x  unrelated category and sectors, the need's very title: no
+       candidate either, a title alone does not make a match
     """
     word = made_up_word()
     s = type("Scene", (), {})()
@@ -276,6 +278,10 @@ def scene(base_url):
         "published"), "archived")
     s.d = set_tech_status(s.far, create_tech(
         s.far, title="Pin mặt trời áp mái", category="renewable_energy",
+        sectors=["textiles_garments"], price_min_vnd=100_000_000),
+        "published")
+    s.x = set_tech_status(s.near, create_tech(
+        s.near, title=title, category="renewable_energy",
         sectors=["textiles_garments"], price_min_vnd=100_000_000),
         "published")
     s.district_of = {s.a["id"]: DISTRICT, s.b["id"]: FAR, s.b2["id"]: FAR,
@@ -330,13 +336,15 @@ def test_unpublished_and_unrelated_technologies_are_not_listed(scene):
     assert scene.c["id"] not in got, "a draft is listed"
     assert scene.r["id"] not in got, "an archived technology is listed"
     assert scene.d["id"] not in got, "an unrelated technology is listed"
+    assert scene.x["id"] not in got, "a title alone made a candidate"
     for item in got.values():
         assert item["technology"]["status"] == "published", item
 
 
 def test_every_listed_technology_is_a_candidate_scored_by_the_table(scene):
     """Whoever published them: published, sharing the category or the
-    sector or a similar title, and scored by the table."""
+    sector (a similar title alone does not make a candidate), and scored
+    by the table."""
     items = need_matches(scene.need, scene.enterprise)
     assert_ranked(items, "technology")
     techs = [item["technology"] for item in items]
@@ -347,8 +355,7 @@ def test_every_listed_technology_is_a_candidate_scored_by_the_table(scene):
         assert_scored(item, tech, scene.need, where[tech["vendor"]["id"]],
                       sim)
         assert (tech["category"] == scene.need["category"]
-                or scene.need["sector"] in tech["sectors"]
-                or sim >= Decimal("0.3")), item
+                or scene.need["sector"] in tech["sectors"]), item
 
 
 def test_equal_scores_are_ordered_by_id(scene):
@@ -482,9 +489,11 @@ def test_technology_matches_are_ranked_open_needs(scene):
         assert_scored(item, scene.a, need, DISTRICT,
                       sims[scene.a["id"], need["id"]])
         assert (need["category"] == scene.a["category"]
-                or need["sector"] in scene.a["sectors"]
-                or sims[scene.a["id"], need["id"]] >= Decimal("0.3")), item
+                or need["sector"] in scene.a["sectors"]), item
     assert tech_matches(scene.a, scene.near, limit=1) == items
+    # The same rule from this side: the need's very title is no match.
+    assert scene.need["id"] not in by_id(tech_matches(scene.x, scene.near),
+                                         "need")
     assert tech_matches(scene.a, scene.near) == items
 
 

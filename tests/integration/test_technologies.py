@@ -1309,8 +1309,8 @@ def test_typo_match_does_not_depend_on_listings_outside_the_filter(
 def test_title_hits_rank_first(corpus):
     w, t = corpus["w"], corpus["t"]
     got = search_ids(w["w4"], sort="relevance")
-    assert set(got) == {t[k]["id"] for k in ("T", "S", "D1", "D2")}, got
-    assert got[0] == t["T"]["id"], got
+    # The title hit, then the others newest first (D2 was made last).
+    assert got == [t[k]["id"] for k in ("T", "D2", "D1", "S")], got
     # relevance is the default with q; newest still filters by q.
     assert search_ids(w["w4"]) == got
     newest = search_ids(w["w4"], sort="newest")
@@ -1324,6 +1324,31 @@ def test_relevance_walk_with_limit_1(corpus):
     assert ids(walk({"q": w["w4"]}, limit=1)) == whole
     assert ids(walk({"q": "xu ly nuoc thai"}, limit=1)) == \
         ids(walk({"q": "xu ly nuoc thai"}, limit=100))
+
+
+def test_typo_fallback_walk_with_limit_1(corpus):
+    whole = ids(walk({"q": "nuoc thia"}, limit=100))
+    assert corpus["t"]["A"]["id"] in whole
+    assert ids(walk({"q": "nuoc thia"}, limit=1)) == whole
+
+
+def test_title_tier_holds_every_title_word(corpus):
+    """Both words in the title rank above one in the title and one in
+    the summary, whichever is newer."""
+    v, w = corpus["vendor"], corpus["w"]
+    a, b = made_up_word(10), made_up_word(10)
+    split = published(v, title=f"Bộ lọc {a} cho nhà xưởng",
+                      summary=f"Kèm {b}.")
+    both = published(v, title=f"Bộ lọc {b} {a}", summary="Lọc nước.")
+    later = published(v, title=f"Máy nén {a}", summary=f"Tiết kiệm {b}.")
+    try:
+        assert search_ids(f"{a} {b}") == [both["id"], later["id"],
+                                           split["id"]]
+        # Quoted: the words side by side, in the title only for "both".
+        assert search_ids(f'"{b} {a}"') == [both["id"]]
+    finally:
+        for x in (split, both, later):
+            set_status(v, x, "archived")
 
 
 def test_search_with_other_filters(corpus):
