@@ -147,15 +147,15 @@ const struct query queries[Q_MAX] = {
 	    " ORDER BY coalesce(f.price_min_vnd, -1) DESC, f.id DESC"
 	    " LIMIT $12" },
 
-	/* $10 the cursor's "rank created_at", see tech_search(). */
+	/* $10 the cursor's "rank created_at", see tech_relevance(). */
 	[Q_TECH_RELEVANCE] = { "tech_relevance", 0,
 	    "SELECT technology_doc(t, o),"
 	    " f.rank || ' ' || cursor_ts(f.created_at) || '|' || f.id"
-	    " FROM tech_search($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-	    " $11, $12) WITH ORDINALITY f"
+	    " FROM tech_relevance($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+	    " $11, $12) f"
 	    " JOIN technologies t ON t.id = f.id"
 	    " JOIN organizations o ON o.id = f.vendor_id"
-	    " ORDER BY f.ordinality" },
+	    " ORDER BY f.rank DESC, f.created_at DESC, f.id DESC" },
 
 	/* Counts by category and by sector for the same filters. */
 	[Q_TECH_FACETS] = { "tech_facets", 0,

@@ -22,13 +22,35 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN regexp_replace(tm_tsquery(q)::text, $re$'((?:[^']|'')*)'$re$,
     $re$'\1':A$re$, 'g')::tsquery;
 
+-- The parts of a relevance cursor key "rank created_at"; the time only
+-- when the rank is p_rank (NULL: any).
+CREATE FUNCTION tm_cursor_rank(k text) RETURNS real
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN split_part(k, ' ', 1)::real;
+
+CREATE FUNCTION tm_cursor_ts(k text, p_rank real) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN p_rank IS NULL OR tm_cursor_rank(k) = p_rank
+    THEN split_part(k, ' ', 2)::timestamptz END;
+
+-- A page is the first rows of an ordered union (tech_relevance): a
+-- parallel plan could interleave the branches. Parallel workers would
+-- only take the cores from other requests anyway.
+DO $$
+BEGIN
+	EXECUTE format('ALTER DATABASE %I SET max_parallel_workers_per_gather'
+	    ' = 0', current_database());
+END $$;
+SET max_parallel_workers_per_gather = 0;
+
 -- The rows of one tier, newest first, after the cursor (c_ts, c_id; NULL:
 -- from the top), at most p_n. A page of a common query is found among
 -- the newest rows, so those are tried first, in index order, a bounded
 -- number of them; only when they hold too few hits does the tier's own
 -- index find them all. The planner can't choose between the two by
 -- itself: Vietnamese words are syllables that occur together, and their
--- independence estimate is off by a factor of a thousand.
+-- independence estimate is off by a factor of a thousand. (SELECT p_q):
+-- the query is worked out once, not for every row the filter sees.
 CREATE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_category text, p_sector text, p_district text, p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
@@ -41,7 +63,8 @@ LANGUAGE sql STABLE AS $$
 		WHERE x.status = 'published' AND (c_ts IS NULL
 		    OR (x.created_at, x.id) < (c_ts, c_id))
 		ORDER BY x.created_at DESC, x.id DESC LIMIT 2000) t
-	    WHERE t.search @@ p_q AND (t.search @@ p_qa) = (p_tier = 2)
+	    WHERE t.search @@ (SELECT p_q)
+		AND (t.search @@ (SELECT p_qa)) = (p_tier = 2)
 		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding)
 		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
@@ -51,9 +74,10 @@ LANGUAGE sql STABLE AS $$
 	UNION ALL
 	SELECT * FROM (SELECT s.id, s.vendor_id, s.created_at FROM (
 		SELECT t.id, t.vendor_id, t.created_at FROM technologies t
-		WHERE t.status = 'published' AND t.search @@ p_q
-		    AND (t.search @@ p_qa) = (p_tier = 2)
-		    AND (p_tier <> 2 OR tm_title_search(t.title_folded) @@ p_q)
+		WHERE t.status = 'published' AND t.search @@ (SELECT p_q)
+		    AND (t.search @@ (SELECT p_qa)) = (p_tier = 2)
+		    AND (p_tier <> 2 OR tm_title_search(t.title_folded)
+			@@ (SELECT p_q))
 		    AND (c_ts IS NULL OR (t.created_at, t.id) < (c_ts, c_id))
 		    AND tech_filter(t, p_category, p_sector, p_trl_min,
 			p_trl_max, p_price_max, p_vendor, p_funding)
@@ -66,56 +90,59 @@ LANGUAGE sql STABLE AS $$
 	    ORDER BY s.created_at DESC, s.id DESC LIMIT p_n) b
 $$;
 
--- One page of q by relevance: rows (id, vendor_id, rank, created_at) in
--- order, at most p_n. rank is 2 for a title hit, 1 for a hit elsewhere,
--- a tenth of the title's word similarity for the fallback. The cursor
--- key is "rank created_at" of the last row shown.
-CREATE FUNCTION tech_search(p_q text, p_category text, p_sector text,
+-- One page of q by relevance: rows (id, vendor_id, rank, created_at), at
+-- most p_n, to be ordered by rank, created_at and id, all descending.
+-- rank is 2 for a title hit, 1 for a hit elsewhere, a tenth of the
+-- title's word similarity for the typo fallback, which applies only when
+-- no row holds every word. The cursor key p_key is "rank created_at" of
+-- the last row shown.
+--
+-- One statement that PostgreSQL inlines: the tiers' branches run in
+-- order and only until the page is full, so a full title tier never
+-- starts the next one. (That order is why parallel plans are off, above.)
+CREATE FUNCTION tech_relevance(p_q text, p_category text, p_sector text,
     p_district text, p_trl_min int, p_trl_max int, p_price_max bigint,
     p_vendor uuid, p_funding boolean, p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	q	tsquery := tm_tsquery(p_q);
-	qa	tsquery := tm_tsquery_title(p_q);
-	c_rank	real := split_part(p_key, ' ', 1)::real;
-	c_ts	timestamptz := split_part(p_key, ' ', 2)::timestamptz;
-	got	int := 0;
-	n	int;
-BEGIN
-	-- The tier is a constant in each call, so that the planner can fold
-	-- the tier's condition into an index condition.
-	IF c_rank IS NULL OR c_rank >= 2 THEN
-		RETURN QUERY SELECT h.id, h.vendor_id, 2::real, h.created_at
-		FROM tech_tier(2, q, qa, p_category, p_sector, p_district,
-		    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-		    CASE WHEN c_rank = 2 THEN c_ts END,
-		    CASE WHEN c_rank = 2 THEN p_id END, p_n) h;
-		GET DIAGNOSTICS got = ROW_COUNT;
-	END IF;
-	IF got < p_n AND (c_rank IS NULL OR c_rank >= 1) THEN
-		RETURN QUERY SELECT h.id, h.vendor_id, 1::real, h.created_at
-		FROM tech_tier(1, q, qa, p_category, p_sector, p_district,
-		    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-		    CASE WHEN c_rank = 1 THEN c_ts END,
-		    CASE WHEN c_rank = 1 THEN p_id END, p_n - got) h;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		got := got + n;
-	END IF;
-	-- The typo fallback, only when no row holds every word: the tiers
-	-- hold every full-text hit, so a first page that found none, or a
-	-- later page of the fallback itself.
-	IF got > 0 OR c_rank >= 1 THEN
-		RETURN;
-	END IF;
-	RETURN QUERY SELECT * FROM (SELECT f.id, f.vendor_id,
-		(word_similarity(tm_fold(p_q), f.title_folded) / 10)::real AS r,
-		f.created_at
-	    FROM tech_filtered(p_q, p_category, p_sector, p_district,
-		p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding) f) s
-	WHERE p_key IS NULL OR (s.r, s.created_at, s.id) < (c_rank, c_ts, p_id)
-	ORDER BY s.r DESC, s.created_at DESC, s.id DESC LIMIT p_n;
-END $$;
+LANGUAGE sql STABLE AS $$
+	WITH tiers AS MATERIALIZED (
+	    SELECT h.id, h.vendor_id, 2::real, h.created_at
+	    FROM tech_tier(2, tm_tsquery(p_q), tm_tsquery_title(p_q),
+		p_category, p_sector, p_district, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding, tm_cursor_ts(p_key, 2),
+		CASE WHEN tm_cursor_rank(p_key) = 2 THEN p_id END,
+		CASE WHEN coalesce(tm_cursor_rank(p_key), 2) >= 2 THEN p_n
+		ELSE 0 END) h
+	    UNION ALL
+	    SELECT h.id, h.vendor_id, 1::real, h.created_at
+	    FROM tech_tier(1, tm_tsquery(p_q), tm_tsquery_title(p_q),
+		p_category, p_sector, p_district, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding, tm_cursor_ts(p_key, 1),
+		CASE WHEN tm_cursor_rank(p_key) = 1 THEN p_id END,
+		CASE WHEN coalesce(tm_cursor_rank(p_key), 1) >= 1 THEN p_n
+		ELSE 0 END) h
+	    LIMIT p_n)
+	SELECT * FROM tiers
+	UNION ALL
+	-- The tiers hold every full-text hit: a first page without any, or
+	-- a page after a fallback row.
+	SELECT * FROM (
+	    SELECT t.id, t.vendor_id,
+		(word_similarity(tm_fold(p_q), t.title_folded) / 10)::real AS r,
+		t.created_at
+	    FROM technologies t
+	    WHERE t.status = 'published' AND tm_fold(p_q) <% t.title_folded
+		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		    p_price_max, p_vendor, p_funding)
+		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.district = p_district))) s
+	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
+	    AND NOT EXISTS (SELECT 1 FROM tiers)
+	    AND (p_key IS NULL OR (s.r, s.created_at, s.id)
+		< (tm_cursor_rank(p_key), tm_cursor_ts(p_key, NULL), p_id))
+	ORDER BY 3 DESC, 4 DESC, 1 DESC
+	LIMIT p_n
+$$;
 
 -- Matching, bounded. Scoring every technology that shares the need's
 -- category or sector took 2 s at 100,000 and 23 s at 1,000,000; the
@@ -169,5 +196,7 @@ LANGUAGE sql STABLE AS $$
 		CASE WHEN sim >= 0.2 THEN 'text similarity' END,
 		CASE WHEN v.district = n.district THEN 'same district' END],
 		NULL)
-	FROM (SELECT similarity(t.title_folded, n.title_folded) AS sim) s
+	-- OFFSET 0: computed once, not once for every use of sim.
+	FROM (SELECT similarity(t.title_folded, n.title_folded) AS sim
+	    OFFSET 0) s
 $$;
