@@ -34,8 +34,10 @@ $(BUILD):
 $(BUILD)/%.o: app/%.c app/app.h | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Linked aside and renamed: a running server has the old file mapped.
 $(MODULE): $(OBJ)
-	$(CC) -shared -o $@ $(OBJ) $(LDLIBS)
+	$(CC) -shared -o $@.tmp $(OBJ) $(LDLIBS)
+	mv -f $@.tmp $@
 
 $(TMCTL): app/tmctl.c app/crypto.c app/app.h | $(BUILD)
 	$(CC) $(CFLAGS) -o $@ app/tmctl.c app/crypto.c $(LDLIBS)

@@ -99,6 +99,7 @@ app_init(int state)
 	wconns = getenv("TM_DB_WRITE_CONNS");
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
 		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
+	quote_sweeper();
 	return (KORE_RESULT_OK);
 }
 
@@ -189,7 +190,9 @@ route_missing(struct rq *r)
 static int
 rq_prepare(struct rq *r)
 {
-	if (r->route->body != NULL && !body_parse(r, r->route->body))
+	if (r->route->body != NULL && !(r->route->body_optional &&
+	    r->req->http_body == NULL && r->req->content_length == 0) &&
+	    !body_parse(r, r->route->body))
 		return (RQ_DONE);
 	r->step = 0;
 	return (RQ_AGAIN);

@@ -99,6 +99,8 @@ enum verr {
 	VERR_CONTROL,
 	VERR_DUPLICATE,
 	VERR_RULE,
+	VERR_NO_SUCH,
+	VERR_PAST,
 	VERR_MAX
 };
 
@@ -175,6 +177,7 @@ struct route {
 	int			(*fn)(struct rq *);
 	int			 auth;		/* AUTH_* mask allowed */
 	const struct field	*body;		/* NULL: no body expected */
+	int			 body_optional;	/* none at all is fine too */
 };
 
 /* One statement of a database step. */
@@ -221,6 +224,15 @@ enum query_id {
 	Q_TECH_MATCHES,
 	Q_NEED_OWNED,
 	Q_TECH_OWNED,
+	Q_QUOTE_CREATE,
+	Q_QUOTE_LIST,
+	Q_QUOTE_COUNTS,
+	Q_QUOTE_GET,
+	Q_QUOTE_ACT,
+	Q_QUOTE_PARTY,
+	Q_QUOTE_MESSAGES,
+	Q_QUOTE_MESSAGE_POST,
+	Q_QUOTE_SWEEP,
 	Q_CATEGORIES,
 	Q_SECTORS,
 	Q_DISTRICTS,
@@ -261,6 +273,7 @@ int		 reply_db_error(struct rq *);
 int		 reply_constraint(struct rq *);
 int		 reply_doc(struct rq *, int, int, const char *, const char *);
 int		 reply_patched(struct rq *, const char *, const char *);
+int		 owned_list(struct rq *, int, int, const char *);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
 int		 body_parse(struct rq *, const struct field *);
@@ -277,6 +290,7 @@ int		 if_match(struct rq *, char *, size_t, int);
 int		 db_init(const char *, int, int);
 int		 db_run(struct rq *, const struct db_stmt *, int);
 int		 db_one(struct rq *, int, int, ...);
+void		 db_fire(const struct db_stmt *, int);
 void		 db_op_release(struct db_op *);
 int		 db_ok(struct rq *);
 const char	*db_sqlstate(struct rq *);
@@ -308,6 +322,8 @@ int		 validate(yajl_val, const struct field *, struct verrors *);
 int		 utf8_valid(const char *, size_t, size_t *);
 int		 format_ok(int, const char *);
 char		*email_lower(const char *);
+int		 str_oneof(const char *, const char *const *);
+int		 ascii_printable(const char *);
 void		 verr_add(struct verrors *, const char *, enum verr,
 		    const char *);
 
@@ -391,6 +407,22 @@ int		 need_delete(struct rq *);
 /* matches.c */
 int		 need_matches(struct rq *);
 int		 tech_matches(struct rq *);
+
+/* quotes.c */
+extern const struct field	 quote_create_body[];
+extern const struct field	 quote_quote_body[];
+extern const struct field	 quote_note_body[];
+extern const struct field	 quote_message_body[];
+int		 quote_create(struct rq *);
+int		 quote_list(struct rq *);
+int		 quote_get(struct rq *);
+int		 quote_quote(struct rq *);
+int		 quote_accept(struct rq *);
+int		 quote_decline(struct rq *);
+int		 quote_withdraw(struct rq *);
+int		 quote_messages(struct rq *);
+int		 quote_message_post(struct rq *);
+void		 quote_sweeper(void);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

@@ -87,6 +87,7 @@ static struct db_conn	*conn_pick(int);
 static void		 op_send(struct db_conn *, struct db_op *,
 			    const struct db_stmt *, int);
 static void		 op_hold(struct db_op *, const struct db_stmt *, int);
+static void		 op_start(struct db_op *, const struct db_stmt *, int);
 static void		 held_free(struct db_op *);
 static void		 pending_flush(void);
 static void		 pending_expire(u_int64_t);
@@ -499,25 +500,42 @@ pending_expire(u_int64_t now)
 int
 db_run(struct rq *r, const struct db_stmt *st, int n)
 {
-	struct db_conn	*c;
-	struct db_op	*op, *prev;
-	int		 i;
+	struct db_op	*prev;
 
 	/* Parameters may point into the previous step's rows: free after. */
 	prev = r->op;
-	op = kore_calloc(1, sizeof(*op));
-	r->op = op;
-	op->req = r->req;
-	for (i = 0; i < n; i++)
-		op->writes |= queries[st[i].id].writes;
+	r->op = kore_calloc(1, sizeof(*r->op));
+	r->op->req = r->req;
 	/* First: a send that fails at once wakes the request right away. */
 	http_request_sleep(r->req);
+	op_start(r->op, st, n);
+	db_op_release(prev);
+	return (RQ_WAIT);
+}
+
+/* A step nobody waits for (housekeeping); failures are logged. */
+void
+db_fire(const struct db_stmt *st, int n)
+{
+	struct db_op	*op;
+
+	op = kore_calloc(1, sizeof(*op));
+	op->internal = 1;
+	op_start(op, st, n);
+}
+
+static void
+op_start(struct db_op *op, const struct db_stmt *st, int n)
+{
+	struct db_conn	*c;
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		op->writes |= queries[st[i].id].writes;
 	if ((c = conn_pick(op->writes)) != NULL)
 		op_send(c, op, st, n);
 	else
 		op_hold(op, st, n);
-	db_op_release(prev);
-	return (RQ_WAIT);
 }
 
 /* One statement with text parameters. */

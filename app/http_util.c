@@ -539,6 +539,42 @@ query_page(struct rq *r, const char *ctx)
 }
 
 /*
+ * A list under an object of the caller's, {id} in the path: first
+ * whether the caller may see the object (owned: $1 id, $2 the caller's
+ * organization, one row or 404), then the page (query: $1 and $2 the
+ * same, $3 and $4 the cursor, $5 the page size + 1).
+ */
+int
+owned_list(struct rq *r, int owned, int query, const char *ctx)
+{
+	static const char *const allowed[] = { "limit", "cursor", NULL };
+	const char		*org;
+
+	org = r->who.org_id[0] ? r->who.org_id : NULL;
+	switch (r->step) {
+	case 0:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404, "Không tìm thấy",
+			    "Not found"));
+		if (!query_check(r, allowed) || !query_page(r, ctx))
+			return (RQ_DONE);
+		r->step = 1;
+		return (db_one(r, owned, 2, r->pathid, org));
+	case 1:
+		if (!db_ok(r))
+			return (reply_db_error(r));
+		if (db_rows(r) != 1)
+			return (reply_problem(r, 404, "Không tìm thấy",
+			    "Not found"));
+		r->step = 2;
+		return (db_one(r, query, 5, r->pathid, org, r->page.key,
+		    r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r, ctx, r->limit));
+	}
+}
+
+/*
  * Rows are (doc, cursor key); the statement fetched limit + 1 of them
  * so the extra row says whether another page exists.
  */
@@ -612,11 +648,14 @@ reply_doc(struct rq *r, int status, int col, const char *vi,
 
 /*
  * A PATCH function's row (result, doc, version): "ok", "not_found",
- * "stale" (If-Match) or "move:<status>" for a lifecycle it forbids.
+ * "stale" (If-Match), "move:<status>" for a lifecycle it forbids,
+ * "forbidden" for a move that is the other party's, "field:<name>" for
+ * a field the database found wrong (a reference, a date).
  */
 int
 reply_patched(struct rq *r, const char *vi, const char *en)
 {
+	struct verrors	 ve;
 	const char	*res;
 	char		 mvi[128], men[128];
 
@@ -624,6 +663,15 @@ reply_patched(struct rq *r, const char *vi, const char *en)
 		return (reply_constraint(r));
 	if ((res = db_get(r, 0, 0)) == NULL || !strcmp(res, "not_found"))
 		return (reply_problem(r, 404, vi, en));
+	if (!strcmp(res, "forbidden"))
+		return (reply_problem(r, 403, "Việc này là của bên kia",
+		    "This is the other party's to do"));
+	if (!strncmp(res, "field:", 6)) {
+		ve.n = 0;
+		verr_add(&ve, res + 6, !strcmp(res + 6, "valid_until") ?
+		    VERR_PAST : VERR_NO_SUCH, NULL);
+		return (reply_invalid(r, &ve));
+	}
 	if (!strcmp(res, "stale"))
 		return (reply_problem(r, 412, "Dữ liệu đã bị thay đổi; hãy "
 		    "tải lại", "It has changed since; fetch it again"));

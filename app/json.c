@@ -42,6 +42,10 @@ static const char *const verr_texts[VERR_MAX][2] = {
 	[VERR_DUPLICATE] =	{ "xuất hiện hai lần", "appears twice" },
 	[VERR_RULE] =		{ "vi phạm quy tắc của trường này",
 				    "breaks a rule of this field" },
+	[VERR_NO_SUCH] =	{ "không trỏ tới mục nào bạn được dùng",
+				    "refers to nothing you may use" },
+	[VERR_PAST] =		{ "không được là ngày đã qua",
+				    "must not be a past date" },
 };
 
 const char *

@@ -242,6 +242,54 @@ const struct query queries[Q_MAX] = {
 	[Q_TECH_OWNED] = { "tech_owned", 0,
 	    "SELECT 1 FROM technologies WHERE id = $1 AND vendor_id = $2" },
 
+	/* $1 account, $2 its organization, $3 Idempotency-Key, $4 body. */
+	[Q_QUOTE_CREATE] = { "quote_create", 1,
+	    "SELECT result, doc, version, qid FROM quote_create($1, $2, $3,"
+	    " $4::jsonb)" },
+
+	/*
+	 * $1 the caller's organization, $2 role (sent, received, NULL:
+	 * either), $3 status, $4 and $5 the cursor, $6 page size + 1.
+	 */
+	[Q_QUOTE_LIST] = { "quote_list", 0,
+	    "SELECT quote_doc(x, false), cursor_ts(q.created_at) || '|' || q.id"
+	    " FROM quote_list($1, $2, $3, $4, $5, $6) q"
+	    " JOIN quote_requests x ON x.id = q.id"
+	    " ORDER BY q.created_at DESC, q.id DESC" },
+
+	/* Per status, every status, for the list's organization and role. */
+	[Q_QUOTE_COUNTS] = { "quote_counts", 0,
+	    "SELECT quote_counts($1, $2)" },
+
+	/* $1 id, $2 the caller's organization: its two parties only. */
+	[Q_QUOTE_GET] = { "quote_get", 0,
+	    "SELECT quote_doc(q, true), q.version FROM quote_requests q"
+	    " WHERE q.id = $1 AND (q.enterprise_id = $2 OR q.vendor_id = $2)" },
+
+	/* $1 id, $2 account, $3 organization, $4 action, $5 If-Match. */
+	[Q_QUOTE_ACT] = { "quote_act", 1,
+	    "SELECT result, doc, version FROM quote_act($1, $2, $3, $4, $5,"
+	    " $6::jsonb)" },
+
+	[Q_QUOTE_PARTY] = { "quote_party", 0,
+	    "SELECT 1 FROM quote_requests WHERE id = $1"
+	    " AND (enterprise_id = $2 OR vendor_id = $2)" },
+
+	/* Oldest first: $3 the cursor's sequence number, $4 its id. */
+	[Q_QUOTE_MESSAGES] = { "quote_messages", 0,
+	    "SELECT quote_message_doc(m), m.seq || '|' || m.id"
+	    " FROM quote_messages m JOIN quote_requests q"
+	    " ON q.id = m.quote_request_id"
+	    " AND (q.enterprise_id = $2 OR q.vendor_id = $2)"
+	    " WHERE m.quote_request_id = $1 AND ($3::bigint IS NULL"
+	    " OR (m.seq, m.id) > ($3::bigint, $4::uuid))"
+	    " ORDER BY m.seq LIMIT $5" },
+
+	[Q_QUOTE_MESSAGE_POST] = { "quote_message_post", 1,
+	    "SELECT quote_message_post($1, $2, $3, $4)" },
+
+	[Q_QUOTE_SWEEP] = { "quote_sweep", 1, "SELECT quote_sweep()" },
+
 	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"

@@ -189,7 +189,6 @@ static void
 check_string(const char *s, const struct field *f, const char *path,
     struct verrors *ve)
 {
-	const char *const	*o;
 	int64_t			 n, max;
 	const char		*p;
 
@@ -206,13 +205,30 @@ check_string(const char *s, const struct field *f, const char *path,
 		verr_add(ve, path, VERR_TOO_LONG, NULL);
 	else if (f->format != JF_NONE && !format_ok(f->format, s))
 		verr_add(ve, path, VERR_FORMAT, NULL);
-	else if (f->oneof != NULL) {
-		for (o = f->oneof; *o != NULL; o++) {
-			if (!strcmp(*o, s))
-				return;
-		}
+	else if (f->oneof != NULL && !str_oneof(s, f->oneof))
 		verr_add(ve, path, VERR_ONEOF, NULL);
+}
+
+/* Whether s is one of the NULL-ended list. */
+int
+str_oneof(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (!strcmp(*list, s))
+			return (1);
 	}
+	return (0);
+}
+
+/* Whether every byte of s is printable ASCII, space excluded. */
+int
+ascii_printable(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < 0x21 || *s > 0x7e)
+			return (0);
+	}
+	return (1);
 }
 
 static int

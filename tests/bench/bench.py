@@ -85,9 +85,10 @@ def log(msg):
 
 # --- HTTP and SQL helpers -------------------------------------------
 
-def http(method, path, body=None, token=None, timeout=30):
+def http(method, path, body=None, token=None, timeout=30, headers=None):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method)
+    req = urllib.request.Request(BASE + path, data=data, method=method,
+                                 headers=headers or {})
     if data is not None:
         req.add_header("Content-Type", "application/json")
     if token is not None:
@@ -631,6 +632,82 @@ def market(m, scripts):
     return rows, unloaded
 
 
+# --- the quote-request write path -------------------------------------
+
+def quotes_prepare(vendor_token, m):
+    """A published technology of the bench vendor, and who is who: the
+    enterprise is the market's. Returns the ids, tokens and selectors."""
+    status, tech = http("POST", "/api/v1/technologies", {
+        "title": "Hệ thống xử lý nước thải cá tra 20 tấn/ngày", "trl": 8,
+        "summary": "Bể sinh học hiếu khí.", "category":
+        "wastewater_treatment", "sectors": ["seafood_processing"]},
+        token=vendor_token)
+    if status != 201:
+        raise BenchError(f"POST /api/v1/technologies: {status} {tech}")
+    status, tech = http("PATCH", f"/api/v1/technologies/{tech['id']}",
+                        {"status": "published"}, token=vendor_token,
+                        headers={"If-Match": f'"{tech["version"]}"'})
+    if status != 200:
+        raise BenchError(f"publishing: {status} {tech}")
+    q = {"tech": tech["id"], "e_token": m["token"], "v_token": vendor_token,
+         "valid": time.strftime("%Y-%m-%d",
+                                time.gmtime(time.time() + 30 * 86400))}
+    for side in ("e", "v"):
+        status, me = http("GET", "/api/v1/me", token=q[f"{side}_token"])
+        if status != 200:
+            raise BenchError(f"GET /api/v1/me: {status} {me}")
+        q[f"{side}_account"] = me["id"]
+        q[f"{side}_org"] = me["organization"]["id"]
+        q[f"{side}_sel"] = selector_of(q[f"{side}_token"])
+    return q
+
+
+def quotes_script(q):
+    """The server's statements for one request, quote and accept, each
+    request's token lookup included; bodies and selectors as -D values,
+    which pgbench puts in as they are."""
+    queries = load_queries()
+    names = ["Q_AUTH_LOOKUP", "Q_QUOTE_CREATE", "Q_QUOTE_ACT"]
+    body = [
+        "EXECUTE auth_lookup(':esel', 'session') \\gset a_",
+        f"EXECUTE quote_create('{q['e_account']}', '{q['e_org']}', NULL,"
+        " ':cbody') \\gset c_",
+        "EXECUTE auth_lookup(':vsel', 'session') \\gset a_",
+        f"EXECUTE quote_act(':c_qid', '{q['v_account']}', '{q['v_org']}',"
+        " 'quote', NULL, ':qbody') \\gset m_",
+        "EXECUTE auth_lookup(':esel', 'session') \\gset a_",
+        f"EXECUTE quote_act(':c_qid', '{q['e_account']}', '{q['e_org']}',"
+        " 'accept', NULL, '{}') \\gset m_"]
+    path = prepared_script("quote_flow", queries, names, body)
+    defines = {"esel": q["e_sel"], "vsel": q["v_sel"], "prepared": 0,
+               "cbody": json.dumps({"technology_id": q["tech"],
+                                    "message": "Xin báo giá cho dây chuyền "
+                                    "20 tấn/ngày.", "quantity": 1},
+                                   ensure_ascii=False),
+               "qbody": json.dumps({"price_vnd": 1250000000,
+                                    "valid_until": q["valid"],
+                                    "delivery_days": 45})}
+    return path, defines
+
+
+def quotes(q):
+    """(name, wrk, pgbench) for the write path, both in flows a second:
+    wrk counts requests (three a flow), pgbench scripts (one a flow)."""
+    name = "POST /quote-requests, /quote, /accept ***"
+    w = wrk(name, "/api/v1/quote-requests",
+            script=os.path.join(HERE, "quote_flow.lua"),
+            script_args=(q["tech"], q["e_token"], q["v_token"], q["valid"]))
+    path, defines = quotes_script(q)
+    pg = pgbench("quote_flow", path, defines, mode="simple",
+                 skip_first=True)
+    pg["tps"] *= 3		# requests, as wrk counts them
+    accepted = int(psql(sql="SELECT count(*) FROM quote_requests"
+                        " WHERE status = 'accepted'"))
+    created = int(psql(sql="SELECT count(*) FROM quote_requests"))
+    log(f"  {created} quote requests written, {accepted} accepted")
+    return [(name, w, pg)]
+
+
 def access_summary():
     """Statuses per route in the server's access log, as a cross-check."""
     if not ACCESS_LOG or not os.path.exists(ACCESS_LOG):
@@ -699,6 +776,13 @@ def table(rows, market_rows, unloaded, m, me, logins):
     note(f"** at {MATCH_CONNS} connections / pgbench clients "
          "(BENCH_MATCH_CONNS); pgbench runs Q_NEED_OWNED then "
          "Q_NEED_MATCHES, as the server does.")
+    note("*** the quote-request write path: each wrk connection creates "
+         "a request as the enterprise, quotes it as the vendor, accepts it "
+         "as the enterprise, and again; req/s counts the three requests. "
+         "Its pgbench script runs the same statements (each request's token "
+         "lookup and its write, each in its own transaction) as one script, "
+         "so its p99 is a whole flow's; its tps column is three times the "
+         "scripts a second, requests as wrk counts them.")
     note("Market pgbench scripts: -M simple; each client PREPAREs the "
          "statements of app/queries.c as they are, then EXECUTEs them with "
          "the server's parameters, NULLs included, so the plans are the "
@@ -744,7 +828,8 @@ def main():
     market_sql = market_scripts(m)
     scripts.update(market_sql)
     market_rows, unloaded = market(m, market_sql)
-    lines = table(rows, market_rows, unloaded, m, me, logins)
+    quote_rows = quotes(quotes_prepare(token, m))
+    lines = table(rows, market_rows + quote_rows, unloaded, m, me, logins)
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

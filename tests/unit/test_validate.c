@@ -29,6 +29,7 @@ static void	limits(void);
 static void	cost(void);
 static void	formats(void);
 static void	utf8(void);
+static void	lists_and_keys(void);
 
 static const char *const roles[] = { "vendor", "enterprise", "agency", NULL };
 
@@ -691,4 +692,32 @@ test_validate(void)
 	cost();
 	formats();
 	utf8();
+	lists_and_keys();
+}
+
+/* str_oneof() for query values, ascii_printable() for Idempotency-Key. */
+static void
+lists_and_keys(void)
+{
+	static const char *const states[] = { "requested", "quoted", NULL };
+	static const char *const none[] = { NULL };
+	static const char *const keys_ok[] = { "a", "k-6f1c2d",
+	    "!\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~", NULL };
+	static const char *const keys_bad[] = { " ", "a b", "a\tb", "a\nb",
+	    "kh\xc3\xb3" "a", "\x7f", "a\x01", NULL };
+	size_t		i;
+
+	CHECK(str_oneof("requested", states));
+	CHECK(str_oneof("quoted", states));
+	CHECK(!str_oneof("Quoted", states));
+	CHECK(!str_oneof("quote", states));
+	CHECK(!str_oneof("quotedx", states));
+	CHECK(!str_oneof("", states));
+	CHECK(!str_oneof("requested", none));
+	for (i = 0; keys_ok[i] != NULL; i++)
+		CHECK(ascii_printable(keys_ok[i]));
+	for (i = 0; keys_bad[i] != NULL; i++)
+		CHECK(!ascii_printable(keys_bad[i]));
+	/* The empty key is refused by its length, not here. */
+	CHECK(ascii_printable(""));
 }
