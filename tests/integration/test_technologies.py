@@ -1332,6 +1332,24 @@ def test_typo_fallback_walk_with_limit_1(corpus):
     assert ids(walk({"q": "nuoc thia"}, limit=1)) == whole
 
 
+def test_a_stray_word_is_dropped(corpus):
+    """A word no title knows and nothing resembles costs no results."""
+    w, t = corpus["w"], corpus["t"]
+    got = search_ids(f"{w['w1']} zqxjv", vendor_id=org_id(corpus["vendor"]))
+    assert got == [t["A"]["id"]], got
+
+
+def test_new_title_words_correct_typos_at_once(corpus):
+    v = corpus["vendor"]
+    word = made_up_word(9)
+    tech = published(v, title=f"Máy sấy {word} năng lượng mặt trời")
+    try:
+        typo = word[:-1] + ("a" if word[-1] != "a" else "e")
+        assert search_ids(typo) == [tech["id"]], typo
+    finally:
+        set_status(v, tech, "archived")
+
+
 def test_title_tier_holds_every_title_word(corpus):
     """Both words in the title rank above one in the title and one in
     the summary, whichever is newer."""
