@@ -63,6 +63,12 @@ KORE_SECCOMP_FILTER("techmarket",
 	KORE_SYSCALL_ALLOW(gettid),
 	KORE_SYSCALL_ALLOW(tgkill),
 	KORE_SYSCALL_ALLOW(restart_syscall),
+	/* The signing key's files (crypto.c: signkey_*). */
+	KORE_SYSCALL_ALLOW(mkdir),
+	KORE_SYSCALL_ALLOW(mkdirat),
+	KORE_SYSCALL_ALLOW(rename),
+	KORE_SYSCALL_ALLOW(renameat),
+	KORE_SYSCALL_ALLOW(renameat2),
 );
 
 static struct rq	*rq_begin(struct http_request *);
@@ -92,6 +98,8 @@ app_init(int state)
 		fatalx("cannot read or create %s/cursor.key", dir);
 	cursor_set_key(key);
 	sodium_memzero(key, sizeof(key));
+	if (!sign_init(dir))
+		fatalx("cannot read or create the signing key in %s", dir);
 	(void)password_dummy_hash();
 	metrics_init();
 	openapi_load(getenv("TM_OPENAPI"));

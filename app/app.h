@@ -115,6 +115,29 @@ struct verrors {
 	struct field_error	 e[FIELD_ERRORS_MAX];
 };
 
+/* One field of a record to sign (canon_json). */
+#define CANON_NULL		0
+#define CANON_STR		1	/* str; NULL is null */
+#define CANON_INT		2	/* num */
+#define CANON_BOOL		3	/* num != 0 */
+
+struct canon {
+	const char		*key;
+	int			 kind;
+	const char		*str;
+	long long		 num;
+};
+
+/* An Ed25519 signing key: the seed file's, and which file that was. */
+#define SIGNKEY_ID_LEN		24
+struct signkey {
+	uint8_t			 pk[32];
+	uint8_t			 sk[64];
+	char			 id[SIGNKEY_ID_LEN + 1];
+	uint64_t		 ino;
+	int64_t			 mtime_ns;
+};
+
 /* The authenticated caller, filled by auth.c. */
 struct caller {
 	int			 authed;
@@ -213,6 +236,7 @@ enum query_id {
 	Q_TECH_PRICE_ASC,
 	Q_TECH_PRICE_DESC,
 	Q_TECH_RELEVANCE,
+	Q_PLAN_GENERIC,
 	Q_TECH_FACETS,
 	Q_NEED_CREATE,
 	Q_NEED_GET,
@@ -233,6 +257,17 @@ enum query_id {
 	Q_QUOTE_MESSAGES,
 	Q_QUOTE_MESSAGE_POST,
 	Q_QUOTE_SWEEP,
+	Q_PROGRAM_GET,
+	Q_PROGRAM_PATCH,
+	Q_FLAG_FACTS,
+	Q_FLAG_PUT,
+	Q_FLAG_TECH,
+	Q_FLAG_HISTORY,
+	Q_APPLY,
+	Q_APPLICATION_LIST,
+	Q_APPLICATION_GET,
+	Q_DECISION_FACTS,
+	Q_DECIDE,
 	Q_CATEGORIES,
 	Q_SECTORS,
 	Q_DISTRICTS,
@@ -315,6 +350,7 @@ void		 json_gen_str(yajl_gen, const char *);
 void		 json_gen_kv(yajl_gen, const char *, const char *);
 void		 json_gen_kint(yajl_gen, const char *, long long);
 char		*json_gen_take(yajl_gen, size_t *);
+char		*canon_json(struct canon *, size_t, size_t *);
 const char	*verr_text(enum verr, int);
 
 /* validate.c */
@@ -343,6 +379,13 @@ const char	*password_dummy_hash(void);
 char		*hex_encode(const uint8_t *, size_t, char *);
 int		 b64url_ok(const char *, size_t);
 int		 secret_load(const char *, const char *, uint8_t *, size_t);
+int		 signkey_load(const char *, struct signkey *);
+int		 signkey_stale(const char *, const struct signkey *);
+int		 signkey_rotate(const char *);
+int		 signkey_sign(const struct signkey *, const char *, size_t,
+		    char *, size_t);
+int		 signkey_pub_b64(const uint8_t *, char *, size_t);
+void		 signkey_wipe(struct signkey *);
 
 /* auth.c */
 int		 auth_step(struct rq *);
@@ -423,6 +466,27 @@ int		 quote_withdraw(struct rq *);
 int		 quote_messages(struct rq *);
 int		 quote_message_post(struct rq *);
 void		 quote_sweeper(void);
+
+/* signing.c */
+int		 sign_init(const char *);
+int		 sign_record(struct canon *, size_t, char **, char *, size_t,
+		    char *, size_t);
+int		 keys_list(struct rq *);
+
+/* funding.c */
+extern const struct field	 program_patch_body[];
+extern const struct field	 flag_body[];
+extern const struct field	 application_body[];
+extern const struct field	 decision_body[];
+int		 program_get(struct rq *);
+int		 program_patch(struct rq *);
+int		 flag_put(struct rq *);
+int		 flag_history(struct rq *);
+int		 application_create(struct rq *);
+int		 application_list(struct rq *);
+int		 application_get(struct rq *);
+int		 application_review(struct rq *);
+int		 application_decide(struct rq *);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

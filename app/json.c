@@ -286,3 +286,46 @@ json_gen_take(yajl_gen g, size_t *len)
 	yajl_gen_free(g);
 	return (out);
 }
+
+static int
+canon_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct canon *)a)->key,
+	    ((const struct canon *)b)->key));
+}
+
+/*
+ * The canonical text of a flat record, what a signature covers: one JSON
+ * object, keys sorted bytewise, no white space, UTF-8 as it is. Sorts f
+ * in place; the caller frees the text.
+ */
+char *
+canon_json(struct canon *f, size_t n, size_t *len)
+{
+	yajl_gen	g;
+	size_t		i;
+
+	if ((g = yajl_gen_alloc(NULL)) == NULL)
+		return (NULL);
+	qsort(f, n, sizeof(*f), canon_cmp);
+	yajl_gen_map_open(g);
+	for (i = 0; i < n; i++) {
+		json_gen_str(g, f[i].key);
+		switch (f[i].kind) {
+		case CANON_STR:
+			json_gen_str(g, f[i].str);
+			break;
+		case CANON_INT:
+			yajl_gen_integer(g, f[i].num);
+			break;
+		case CANON_BOOL:
+			yajl_gen_bool(g, f[i].num != 0);
+			break;
+		default:
+			yajl_gen_null(g);
+			break;
+		}
+	}
+	yajl_gen_map_close(g);
+	return (json_gen_take(g, len));
+}

@@ -157,6 +157,15 @@ const struct query queries[Q_MAX] = {
 	    " JOIN organizations o ON o.id = f.vendor_id"
 	    " ORDER BY f.rank DESC, f.created_at DESC, f.id DESC" },
 
+	/*
+	 * Sent in the step before Q_TECH_RELEVANCE (one transaction): that
+	 * statement's plan is the same for every q, but PostgreSQL keeps
+	 * planning it anew (3 ms, three times the run) because the custom
+	 * plans look cheaper on paper.
+	 */
+	[Q_PLAN_GENERIC] = { "plan_generic", 0,
+	    "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)" },
+
 	/* Counts by category and by sector for the same filters. */
 	[Q_TECH_FACETS] = { "tech_facets", 0,
 	    "WITH f AS MATERIALIZED (SELECT category, sectors"
@@ -290,6 +299,71 @@ const struct query queries[Q_MAX] = {
 
 	[Q_QUOTE_SWEEP] = { "quote_sweep", 1, "SELECT quote_sweep()" },
 
+	[Q_PROGRAM_GET] = { "program_get", 0,
+	    "SELECT funding_program_doc(p), p.version FROM funding_programs p"
+	    " WHERE p.code = $1" },
+
+	/* $1 code, $2 the caller's agency, $3 If-Match, $4 body. */
+	[Q_PROGRAM_PATCH] = { "program_patch", 1,
+	    "SELECT result, doc, version"
+	    " FROM funding_program_patch($1, $2, $3, $4::jsonb)" },
+
+	/* $1 technology, $2 program: (result, the time to sign). */
+	[Q_FLAG_FACTS] = { "flag_facts", 0,
+	    "SELECT result, flagged_at FROM funding_flag_facts($1, $2)" },
+
+	[Q_FLAG_PUT] = { "flag_put", 1,
+	    "SELECT result, doc FROM funding_flag_put($1, $2, $3, $4, $5, $6,"
+	    " $7, $8, $9, $10, $11)" },
+
+	/* Published, or the caller's own: whose flags may be listed. */
+	[Q_FLAG_TECH] = { "flag_tech", 0,
+	    "SELECT 1 FROM technologies t WHERE t.id = $1"
+	    " AND (t.status = 'published' OR t.vendor_id = $2)" },
+
+	/* Newest first: $3 the cursor's flag id, $4 its technology. */
+	[Q_FLAG_HISTORY] = { "flag_history", 0,
+	    "SELECT funding_flag_doc(f), f.id || '|' || f.technology_id"
+	    " FROM funding_flags f JOIN technologies t"
+	    " ON t.id = f.technology_id"
+	    " AND (t.status = 'published' OR t.vendor_id = $2)"
+	    " WHERE f.technology_id = $1 AND ($3::bigint IS NULL"
+	    " OR (f.id < $3::bigint AND f.technology_id = $4::uuid))"
+	    " ORDER BY f.id DESC LIMIT $5" },
+
+	/* $1 account, $2 its enterprise, $3 body. */
+	[Q_APPLY] = { "apply", 1,
+	    "SELECT result, doc, version, aid"
+	    " FROM funding_apply($1, $2, $3::jsonb)" },
+
+	/*
+	 * $1 the caller's organization, $2 its agency, $3 program, $4
+	 * status, $5 and $6 the cursor, $7 page size + 1.
+	 */
+	[Q_APPLICATION_LIST] = { "application_list", 0,
+	    "SELECT funding_application_doc(x),"
+	    " cursor_ts(a.created_at) || '|' || a.id"
+	    " FROM funding_list($1, $2, $3, $4, $5, $6, $7) a"
+	    " JOIN funding_applications x ON x.id = a.id"
+	    " ORDER BY a.created_at DESC, a.id DESC" },
+
+	[Q_APPLICATION_GET] = { "application_get", 0,
+	    "SELECT funding_application_doc(a), a.version"
+	    " FROM funding_applications a"
+	    " WHERE a.id = $1 AND funding_visible(a, $2, $3)" },
+
+	[Q_DECISION_FACTS] = { "decision_facts", 0,
+	    "SELECT * FROM funding_decision_facts($1, $2, $3)" },
+
+	/*
+	 * $1 id, $2 organization, $3 agency, $4 account, $5 review,
+	 * approved or rejected, $6 the version the facts had, $7 amount,
+	 * $8 note, $9 decided_at, $10-$12 signed text, signature, key id.
+	 */
+	[Q_DECIDE] = { "decide", 1,
+	    "SELECT result, doc, version FROM funding_decide($1, $2, $3, $4,"
+	    " $5, $6, $7, $8, $9, $10, $11, $12)" },
+
 	[Q_CATEGORIES] = { "categories", 0,
 	    "SELECT json_build_object('items', coalesce(json_agg("
 	    "json_build_object('code', code, 'name_vi', name_vi,"
@@ -313,7 +387,7 @@ const struct query queries[Q_MAX] = {
 	    "json_build_object('code', code, 'name_vi', name_vi,"
 	    " 'name_en', name_en, 'agency', agency, 'year', year,"
 	    " 'budget_vnd', budget_vnd, 'committed_vnd', committed_vnd,"
-	    " 'max_support_pct', max_support_pct)"
+	    " 'max_support_pct', max_support_pct, 'version', version)"
 	    " ORDER BY year DESC, sort_order, code), '[]'))::text"
 	    " FROM funding_programs" },
 };

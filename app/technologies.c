@@ -284,7 +284,7 @@ int
 tech_list(struct rq *r)
 {
 	struct list	*l;
-	struct db_stmt	 st;
+	struct db_stmt	 st[2];
 	int		 i;
 
 	l = r->ctx;
@@ -295,16 +295,20 @@ tech_list(struct rq *r)
 		r->ctx_free = list_free;
 		if (!list_parse(r, l))
 			return (RQ_DONE);
-		memset(&st, 0, sizeof(st));
-		st.id = l->query;
-		st.nparams = FILTERS + 3;
+		memset(st, 0, sizeof(st));
+		st[0].id = Q_PLAN_GENERIC;
+		st[1].id = l->query;
+		st[1].nparams = FILTERS + 3;
 		for (i = 0; i < FILTERS; i++)
-			st.params[i] = l->p[i];
-		st.params[FILTERS] = r->page.key;
-		st.params[FILTERS + 1] = r->page.id;
-		st.params[FILTERS + 2] = r->page.fetch;
+			st[1].params[i] = l->p[i];
+		st[1].params[FILTERS] = r->page.key;
+		st[1].params[FILTERS + 1] = r->page.id;
+		st[1].params[FILTERS + 2] = r->page.fetch;
 		r->step = 1;
-		return (db_run(r, &st, 1));
+		/* Only relevance needs the generic plan forced. */
+		if (l->query == Q_TECH_RELEVANCE)
+			return (db_run(r, st, 2));
+		return (db_run(r, &st[1], 1));
 	case 1:
 		if (!db_ok(r))
 			return (reply_db_error(r));

@@ -1,7 +1,9 @@
 /*
  * tmctl.c -- operator's helper for conf/tm.sh: `tmctl hash` reads a
  * password on stdin and prints its Argon2id string, so `make admin`
- * never needs a password on a command line or in the tree.
+ * never needs a password on a command line or in the tree; `tmctl
+ * rotate-key DIR` replaces the signing key in the secrets directory DIR
+ * (the old public key stays published) and prints the new key's id.
  */
 
 #include <stdio.h>
@@ -11,6 +13,22 @@
 
 #include "app.h"
 
+static int	rotate(const char *);
+
+static int
+rotate(const char *dir)
+{
+	struct signkey	k;
+
+	if (!signkey_rotate(dir) || !signkey_load(dir, &k)) {
+		fprintf(stderr, "tmctl: cannot rotate the key in %s\n", dir);
+		return (1);
+	}
+	printf("%s\n", k.id);
+	signkey_wipe(&k);
+	return (0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -19,8 +37,11 @@ main(int argc, char *argv[])
 	int		rc;
 
 	rc = 1;
+	if (argc == 3 && strcmp(argv[1], "rotate-key") == 0)
+		return (sodium_init() < 0 ? 1 : rotate(argv[2]));
 	if (argc != 2 || strcmp(argv[1], "hash") != 0) {
-		fprintf(stderr, "usage: tmctl hash < password\n");
+		fprintf(stderr, "usage: tmctl hash < password\n"
+		    "       tmctl rotate-key SECRETS_DIR\n");
 		return (2);
 	}
 	if (sodium_init() < 0 || fgets(pw, sizeof(pw), stdin) == NULL)

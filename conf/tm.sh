@@ -8,7 +8,7 @@ MODULE=$ROOT/var/build/techmarket.so
 TMCTL=$ROOT/var/build/tmctl
 RUNDIR=$ROOT/var/run
 PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
-	postgresql-contrib postgresql-15-rum python3-pytest python3-requests
+	postgresql-contrib python3-pytest python3-requests openssl
 	wrk curl)
 
 if [ "$(id -u)" -eq 0 ]; then

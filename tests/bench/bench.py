@@ -430,6 +430,8 @@ def sql_literal(v):
 
 
 def execute(qname, params):
+    if not params:
+        return f"EXECUTE {qname[2:].lower()}"
     return (f"EXECUTE {qname[2:].lower()}("
             + ", ".join(sql_literal(p) for p in params) + ")")
 
@@ -562,9 +564,12 @@ def market_scripts(m):
     for q in SEARCHES:
         params = [q] + [None] * 10 + [limit1]
         key = search_key(q)
-        scripts[key] = prepared_script(key, queries, ["Q_TECH_RELEVANCE"],
-                                       [execute("Q_TECH_RELEVANCE", params)
-                                        + ";"])
+        # The server's step: the generic plan forced, then the search,
+        # in one transaction (\; makes them one query string).
+        scripts[key] = prepared_script(
+            key, queries, ["Q_PLAN_GENERIC", "Q_TECH_RELEVANCE"],
+            [execute("Q_PLAN_GENERIC", []) + " \\; "
+             + execute("Q_TECH_RELEVANCE", params) + ";"])
         status, body = http("GET", "/api/v1/technologies?q="
                             + urllib.parse.quote(q, safe=""))
         rows = psql_execute(queries, "Q_TECH_RELEVANCE", params)
