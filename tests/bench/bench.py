@@ -12,7 +12,9 @@ Standard library only. Environment (set by conf/tm.sh):
   BENCH_WARMUP (2), BENCH_CONNS (64), BENCH_THREADS (2),
   BENCH_STORM_CONNS (20), BENCH_SEED (10000), BENCH_TECHS (100000),
   BENCH_IDS (10000: how many random published ids GET /technologies/{id}
-  picks from), BENCH_MATCH_CONNS (64, the matches row's connections).
+  picks from), BENCH_MATCH_CONNS (64, the matches row's connections),
+  BENCH_APPS (100000: funding applications for the decisions row, a
+  tenth for wrk's warm-up, four tenths for its run, half for pgbench).
 """
 
 import base64
@@ -57,6 +59,7 @@ SEED = env_int("BENCH_SEED", 10000)
 TECHS = env_int("BENCH_TECHS", 100000)
 IDS = env_int("BENCH_IDS", 10000)
 MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 64)
+APPS = env_int("BENCH_APPS", 100000)
 
 VENDOR = "bench-vendor@bench.example"
 PASSWORD = "bench-password-0123"
@@ -713,6 +716,79 @@ def quotes(q):
     return [(name, w, pg)]
 
 
+# --- funding decisions -----------------------------------------------
+
+def decisions_prepare(q):
+    """An agency, its program, the bench technology flagged, APPS
+    applications; id files for wrk's warm-up and run."""
+    t = time.monotonic()
+    psql("-v", f"vendor={VENDOR}", "-v", f"enterprise={q['e_org']}",
+         "-v", f"tech={q['tech']}", "-v", f"n={APPS}",
+         "-f", os.path.join(HERE, "funding_seed.sql"))
+    log(f"{APPS} applications seeded in {time.monotonic() - t:.1f} s")
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": "bench-agency@bench.example",
+                         "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"agency login: {status} {body}")
+    d = {"token": body["token"], "account": body["account"]["id"],
+         "sel": selector_of(body["token"])}
+    warm, half = APPS // 10, APPS // 2
+    for name, lo, hi in (("warm", 1, warm), ("run", warm + 1, half)):
+        ids = psql(sql=f"SELECT id FROM bench_apps WHERE n BETWEEN {lo}"
+                   f" AND {hi} ORDER BY n")
+        d[name] = os.path.join(DIR, f"decisions-{name}.txt")
+        with open(d[name], "w") as f:
+            f.write(ids + "\n")
+    psql(sql=f"ALTER SEQUENCE bench_apps_next RESTART WITH {half + 1}")
+    return d
+
+
+def decisions_script(d):
+    """The server's statements for one approval: the token lookup, the
+    facts, the decision (the signed text as the server would write it,
+    but not signed: the database never checks a signature). One more,
+    cheap, statement picks the next application."""
+    queries = load_queries()
+    signed = ('{"amount_approved_vnd":1000,"application_id":":aid",'
+              '"decided_at":":f_decided_at","decision":"approved"}')
+    body = [
+        "SELECT id AS aid FROM bench_apps"
+        " WHERE n = (SELECT nextval('bench_apps_next')) \\gset",
+        "EXECUTE auth_lookup(':asel', 'session') \\gset a_",
+        "EXECUTE decision_facts(':aid', NULL, 'doit') \\gset f_",
+        f"EXECUTE decide(':aid', NULL, 'doit', '{d['account']}', 'approved',"
+        f" ':f_version', '1000', NULL, ':f_decided_at', '{signed}',"
+        " 'bench', 'bench') \\gset d_"]
+    return prepared_script("decisions", queries,
+                           ["Q_AUTH_LOOKUP", "Q_DECISION_FACTS", "Q_DECIDE"],
+                           body)
+
+
+def decisions(d):
+    """Approvals against one program's budget: every one locks and adds
+    to the same row."""
+    name = "POST /funding-applications/{id}/decision ****"
+    script = os.path.join(HERE, "decision.lua")
+    nthreads = str(min(THREADS, CONNS))
+    quiesce()
+    log(f"wrk {name}: {WARMUP} s warm-up, {SECONDS} s at {CONNS} "
+        "connections")
+    run(wrk_cmd("/", CONNS, WARMUP, None, script,
+                (d["warm"], nthreads, d["token"])), WARMUP + 30)
+    w = wrk(name, "/", script=script,
+            script_args=(d["run"], nthreads, d["token"]), warmup=False)
+    pg = pgbench("decisions", decisions_script(d),
+                 {"asel": d["sel"], "prepared": 0}, mode="simple",
+                 skip_first=True)
+    got = psql(sql="SELECT committed_vnd || ' committed, ' || (SELECT"
+               " count(*) FROM funding_applications WHERE program_code ="
+               " 'bench_fund' AND status = 'approved') || ' approved'"
+               " FROM funding_programs WHERE code = 'bench_fund'")
+    log(f"  bench_fund: {got}")
+    return [(name, w, pg)]
+
+
 def access_summary():
     """Statuses per route in the server's access log, as a cross-check."""
     if not ACCESS_LOG or not os.path.exists(ACCESS_LOG):
@@ -788,6 +864,12 @@ def table(rows, market_rows, unloaded, m, me, logins):
          "lookup and its write, each in its own transaction) as one script, "
          "so its p99 is a whole flow's; its tps column is three times the "
          "scripts a second, requests as wrk counts them.")
+    note("**** approvals of distinct applications of one program (each "
+         "adds to its committed amount under the program row's lock), "
+         "signed with Ed25519 by the server; the pgbench script runs the "
+         "same three statements per approval (token lookup, facts, "
+         "decision) plus one primary-key read that picks the next "
+         "application, and no signing.")
     note("Market pgbench scripts: -M simple; each client PREPAREs the "
          "statements of app/queries.c as they are, then EXECUTEs them with "
          "the server's parameters, NULLs included, so the plans are the "
@@ -833,8 +915,11 @@ def main():
     market_sql = market_scripts(m)
     scripts.update(market_sql)
     market_rows, unloaded = market(m, market_sql)
-    quote_rows = quotes(quotes_prepare(token, m))
-    lines = table(rows, market_rows + quote_rows, unloaded, m, me, logins)
+    q = quotes_prepare(token, m)
+    quote_rows = quotes(q)
+    decision_rows = decisions(decisions_prepare(q))
+    lines = table(rows, market_rows + quote_rows + decision_rows, unloaded,
+                  m, me, logins)
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

@@ -28,6 +28,7 @@ static void	tokens_parse(void);
 static void	tokens_verify(void);
 static void	passwords(void);
 static void	hex(void);
+static void	signing_keys(void);
 static void	secrets(void);
 
 static int
@@ -404,4 +405,82 @@ test_crypto(void)
 	passwords();
 	hex();
 	secrets();
+	signing_keys();
+}
+
+/* The signing key: made once, stable, published, rotated, verifiable. */
+static void
+signing_keys(void)
+{
+	struct signkey	 k1, k2, k3;
+	char		 tmpl[256], path[600], sig[128], b64[64];
+	const char	*base, *msg = "{\"a\":1,\"b\":\"Cần Thơ\"}";
+	uint8_t		 raw[crypto_sign_BYTES];
+	size_t		 rawlen;
+	struct stat	 st;
+	FILE		*fp;
+
+	if ((base = getenv("TMPDIR")) == NULL || *base == '\0')
+		base = "/tmp";
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/tm-sign-XXXXXX", base);
+	if (!CHECK(mkdtemp(tmpl) != NULL))
+		return;
+	CHECK(signkey_load(tmpl, &k1) == 1);
+	CHECK(strncmp(k1.id, "ed25519-", 8) == 0 && strlen(k1.id) == 24);
+	(void)snprintf(path, sizeof(path), "%s/signing.seed", tmpl);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+	    st.st_size == 32);
+	CHECK(signkey_load(tmpl, &k2) == 1);
+	CHECK(strcmp(k1.id, k2.id) == 0);
+	CHECK(memcmp(k1.pk, k2.pk, sizeof(k1.pk)) == 0);
+	CHECK(!signkey_stale(tmpl, &k1));
+
+	/* The public key file holds the base64 of the public key. */
+	(void)snprintf(path, sizeof(path), "%s/signing-keys/%s.pub", tmpl,
+	    k1.id);
+	CHECK((fp = fopen(path, "r")) != NULL);
+	if (fp != NULL) {
+		CHECK(fgets(b64, sizeof(b64), fp) != NULL);
+		(void)fclose(fp);
+		b64[strcspn(b64, "\n")] = '\0';
+		CHECK(signkey_pub_b64(k1.pk, sig, sizeof(sig)) &&
+		    strcmp(sig, b64) == 0);
+	}
+
+	/* A signature verifies, and not for another text. */
+	CHECK(signkey_sign(&k1, msg, strlen(msg), sig, sizeof(sig)) == 1);
+	CHECK(sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL,
+	    &rawlen, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    rawlen == sizeof(raw));
+	CHECK(crypto_sign_verify_detached(raw, (const uint8_t *)msg,
+	    strlen(msg), k1.pk) == 0);
+	CHECK(crypto_sign_verify_detached(raw, (const uint8_t *)"{\"a\":2}",
+	    7, k1.pk) != 0);
+	CHECK(signkey_sign(&k1, msg, strlen(msg), sig, 10) == 0);
+
+	/* Rotation: a new key, noticed; the old public key stays. */
+	CHECK(signkey_rotate(tmpl) == 1);
+	CHECK(signkey_stale(tmpl, &k1));
+	CHECK(signkey_load(tmpl, &k3) == 1);
+	CHECK(strcmp(k1.id, k3.id) != 0);
+	CHECK(access(path, F_OK) == 0);
+	(void)snprintf(path, sizeof(path), "%s/signing-keys/%s.pub", tmpl,
+	    k3.id);
+	CHECK(access(path, F_OK) == 0);
+	CHECK(entries(tmpl) == 2);
+	CHECK(signkey_load("/proc", &k2) == 0);
+
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/signing-keys/%s.pub", tmpl,
+	    k1.id);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/signing-keys", tmpl);
+	(void)rmdir(path);
+	(void)snprintf(path, sizeof(path), "%s/signing.seed", tmpl);
+	(void)unlink(path);
+	CHECK(rmdir(tmpl) == 0);
+	signkey_wipe(&k1);
+	signkey_wipe(&k2);
+	signkey_wipe(&k3);
+	CHECK(all_zero(k1.sk, sizeof(k1.sk)));
 }

@@ -26,6 +26,7 @@ static void	accessors(void);
 static void	numbers(void);
 static void	generate(void);
 static void	texts(void);
+static void	canonical(void);
 
 /* 1 when json_parse refuses s[0..len) with an error containing want. */
 static int
@@ -518,6 +519,33 @@ texts(void)
 	}
 }
 
+/* The text a signature covers: sorted keys, no white space. */
+static void
+canonical(void)
+{
+	struct canon	 f[6];
+	char		*out;
+	size_t		 len;
+
+	f[0] = (struct canon){ "zeta", CANON_INT, NULL, -42 };
+	f[1] = (struct canon){ "alpha", CANON_STR, "Cần Thơ \"1\"\n", 0 };
+	f[2] = (struct canon){ "mid", CANON_BOOL, NULL, 1 };
+	f[3] = (struct canon){ "b", CANON_NULL, NULL, 0 };
+	f[4] = (struct canon){ "a_b", CANON_STR, NULL, 0 };
+	f[5] = (struct canon){ "Z", CANON_INT, NULL, 9007199254740993LL };
+	out = canon_json(f, 6, &len);
+	if (!CHECK(out != NULL))
+		return;
+	CHECK(strcmp(out, "{\"Z\":9007199254740993,\"a_b\":null,"
+	    "\"alpha\":\"Cần Thơ \\\"1\\\"\\n\",\"b\":null,"
+	    "\"mid\":true,\"zeta\":-42}") == 0);
+	CHECK(len == strlen(out));
+	free(out);
+	out = canon_json(f, 0, &len);
+	CHECK(out != NULL && strcmp(out, "{}") == 0);
+	free(out);
+}
+
 void
 test_json(void)
 {
@@ -532,4 +560,5 @@ test_json(void)
 	numbers();
 	generate();
 	texts();
+	canonical();
 }
