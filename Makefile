@@ -19,7 +19,7 @@ UNIT		:= $(BUILD)/unit
 TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
-.PHONY: all build deps run stop test unit bench bench-data admin clean
+.PHONY: all build deps run stop test unit bench bench-data admin rotate-key clean
 
 all: build
 
@@ -78,6 +78,9 @@ admin:
 	@conf/tm.sh deps
 	@$(MAKE) --no-print-directory build
 	@conf/tm.sh admin "$(EMAIL)"
+
+rotate-key: build
+	@conf/tm.sh rotate-key
 
 clean:
 	rm -rf $(BUILD)

@@ -259,7 +259,7 @@ stop_kore() {
 # --- commands -------------------------------------------------------
 
 cmd_run() {
-	local port=${PORT:-8080} url pid
+	local port=${PORT:-8080} url pid secrets
 	[ -f "$MODULE" ] || die "$MODULE is missing: run make build"
 	if pid=$(kore_pid "$RUNDIR/kore.pid"); then
 		die "kore is already running (pid $pid): make stop first"
@@ -271,10 +271,11 @@ cmd_run() {
 		url=$(db_url "$ROOT/var/pg")
 	fi
 	migrate "$url" demo
-	mkdir -p "$ROOT/var/secrets" "$RUNDIR"
-	chmod 700 "$ROOT/var/secrets"
+	secrets=$(secrets_dir)
+	mkdir -p "$secrets" "$RUNDIR"
+	chmod 700 "$secrets"
 	write_conf "$port" "$RUNDIR/techmarket.conf"
-	export DATABASE_URL=$url TM_SECRETS_DIR=$ROOT/var/secrets \
+	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets \
 	    TM_OPENAPI=$ROOT/assets/openapi.json
 	echo "serving http://127.0.0.1:$port/"
 	echo $$ >"$RUNDIR/kore.pid"
@@ -473,6 +474,21 @@ cmd_admin() {
 }
 
 # N synthetic published technologies in the database `make run` uses.
+# Server keys (the cursor MAC key, the signing key) live outside the
+# checkout and the database, owner-only.
+secrets_dir() {
+	echo "${TM_SECRETS_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/techmarket}"
+}
+
+# A new signing key; the old public key stays published in /keys and a
+# running server signs with the new one from its next signature.
+cmd_rotate_key() {
+	local dir
+	dir=$(secrets_dir)
+	[ -e "$dir/signing.seed" ] || die "no signing key in $dir (make run first)"
+	echo "new signing key: $("$ROOT/var/build/tmctl" rotate-key "$dir")"
+}
+
 cmd_bench_data() {
 	local n=${1:-}
 	[[ $n =~ ^[1-9][0-9]{0,7}$ ]] ||
@@ -485,7 +501,7 @@ cmd_bench_data() {
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench|bench-data N" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench|bench-data N|rotate-key" >&2
 	exit 2
 }
 
@@ -502,6 +518,7 @@ main() {
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;
 	bench)		cmd_bench ;;
 	bench-data)	cmd_bench_data "$@" ;;
+	rotate-key)	cmd_rotate_key ;;
 	*)		usage ;;
 	esac
 }

@@ -203,6 +203,26 @@ def test_dost_flags_and_the_flag_shows_everywhere(world):
                world.v.account["organization"]["id"]}).json()["items"] == []
 
 
+def test_matching_counts_funding_eligible(world):
+    need = post(f"{API}/needs", {"title": "Cần lò hơi đốt trấu",
+                                 "category": "renewable_energy",
+                                 "sector": "rice_food_processing",
+                                 "district": "thot_not"},
+                token=world.e.token).json()
+
+    def reasons():
+        items = get(f"{API}/needs/{need['id']}/matches",
+                    token=world.e.token).json()["items"]
+        return {i["technology"]["id"]: (i["score"], i["reasons"])
+                for i in items}[world.tech["id"]]
+    score, before = reasons()
+    assert "funding eligible" not in before
+    flag_ok(world.dost, world.tech, world.program, pct=40)
+    score2, after = reasons()
+    assert "funding eligible" in after
+    assert round(score2 - score, 3) == 0.1
+
+
 def test_every_change_of_a_flag_is_kept(world):
     flag_ok(world.dost, world.tech, world.program, pct=40)
     flag_ok(world.dost, world.tech, world.program, eligible=False)

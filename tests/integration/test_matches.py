@@ -528,7 +528,7 @@ def test_technology_matches_for_others(scene, admin):
                        token=scene.near.token), 404)
 
 
-def test_funding_eligible_never_appears_yet(scene):
+def test_unflagged_technologies_score_no_funding(scene):
     for items in (need_matches(scene.need, scene.enterprise),
                   tech_matches(scene.a, scene.near),
                   tech_matches(scene.b, scene.far)):
