@@ -187,7 +187,10 @@ CREATE FUNCTION tech_fuzzy(p_q text, p_category text, p_sector text,
     p_district text, p_trl_min int, p_trl_max int, p_price_max bigint,
     p_vendor uuid, p_funding boolean, p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
-LANGUAGE plpgsql STABLE AS $$
+-- A page, not the default guess of 1,000 rows: with that guess the plan
+-- of every search hashed all organizations to join the vendors (2.6 ms
+-- instead of 0.8 with 10,000 of them).
+LANGUAGE plpgsql STABLE ROWS 20 AS $$
 DECLARE
 	c_rank	real := tm_cursor_rank(p_key);
 	fq	tsquery;
