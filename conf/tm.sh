@@ -370,6 +370,8 @@ cmd_test() {
 	local rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl")
 	trap test_cleanup EXIT
 	trap 'exit 130' INT TERM
+	# Quote expiries are swept every 60 s; the tests watch one happen.
+	export TM_SWEEP_MS=500
 	if ! throwaway_server kore.log - test; then
 		rc=1
 	else
