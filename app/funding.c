@@ -110,13 +110,31 @@ signed_free(void *arg)
 	kore_free(s);
 }
 
+/* The 409s of the funding functions: a result, or a prefix and a value. */
+static const struct conflict {
+	const char	*result;
+	const char	*vi;
+	const char	*en;
+} conflicts[] = {
+	{ "not_accepted:", "Báo giá đang ở trạng thái %s, chưa được chấp "
+	    "nhận", "The quote is %s, not accepted" },
+	{ "not_eligible", "Công nghệ hiện không đủ điều kiện cho chương trình "
+	    "này%s", "The technology is not eligible for this program "
+	    "today%s" },
+	{ "duplicate", "Báo giá này đã có hồ sơ cho chương trình này%s",
+	    "This quote already has an application to this program%s" },
+	{ "budget:", "Vượt ngân sách: chương trình chỉ còn %s đồng",
+	    "Over budget: the program has %s VND left" },
+};
+
 /* A (result, doc, version[, id]) row of the funding functions. */
 static int
 funding_reply(struct rq *r, int status)
 {
 	struct verrors	 ve;
-	const char	*res;
+	const char	*res, *arg;
 	char		 vi[160], en[160];
+	size_t		 i, n;
 
 	if (!db_ok(r))
 		return (reply_constraint(r));
@@ -135,26 +153,14 @@ funding_reply(struct rq *r, int status)
 		    r->lang == LANG_EN ? en : vi);
 		return (reply_invalid(r, &ve));
 	}
-	if (!strncmp(res, "not_accepted:", 13)) {
-		(void)snprintf(vi, sizeof(vi), "Báo giá đang ở trạng thái %s, "
-		    "chưa được chấp nhận", res + 13);
-		(void)snprintf(en, sizeof(en), "The quote is %s, not accepted",
-		    res + 13);
-		return (reply_problem(r, 409, vi, en));
-	}
-	if (!strcmp(res, "not_eligible"))
-		return (reply_problem(r, 409, "Công nghệ hiện không đủ điều "
-		    "kiện cho chương trình này", "The technology is not "
-		    "eligible for this program today"));
-	if (!strcmp(res, "duplicate"))
-		return (reply_problem(r, 409, "Báo giá này đã có hồ sơ cho "
-		    "chương trình này", "This quote already has an "
-		    "application to this program"));
-	if (!strncmp(res, "budget:", 7)) {
-		(void)snprintf(vi, sizeof(vi), "Vượt ngân sách: chương trình "
-		    "chỉ còn %s đồng", res + 7);
-		(void)snprintf(en, sizeof(en), "Over budget: the program has "
-		    "%s VND left", res + 7);
+	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+		n = strlen(conflicts[i].result);
+		if (strncmp(res, conflicts[i].result, n) ||
+		    (conflicts[i].result[n - 1] != ':' && res[n] != '\0'))
+			continue;
+		arg = res + n;
+		(void)snprintf(vi, sizeof(vi), conflicts[i].vi, arg);
+		(void)snprintf(en, sizeof(en), conflicts[i].en, arg);
 		return (reply_problem(r, 409, vi, en));
 	}
 	if (!strcmp(res, "stale") && r->route->body == decision_body)
