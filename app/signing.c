@@ -25,6 +25,7 @@ static char		*keydir;
 static struct signkey	 key;
 
 static int	keys_append(struct kore_buf *, const char *, const char *);
+static int	key_fresh(void);
 
 /* At start: the current key, made if there is none. */
 int
@@ -45,13 +46,8 @@ sign_record(struct canon *f, size_t n, char **text, char *sig,
 	size_t		len;
 
 	*text = NULL;
-	if (signkey_stale(keydir, &key)) {
-		signkey_wipe(&key);
-		if (!signkey_load(keydir, &key)) {
-			kore_log(LOG_ERR, "signing key cannot be read");
-			return (0);
-		}
-	}
+	if (!key_fresh())
+		return (0);
 	if ((*text = canon_json(f, n, &len)) == NULL ||
 	    !signkey_sign(&key, *text, len, sig, siglen)) {
 		free(*text);
@@ -60,6 +56,19 @@ sign_record(struct canon *f, size_t n, char **text, char *sig,
 	}
 	kore_strlcpy(id, key.id, idlen);
 	return (1);
+}
+
+/* The current key, read again if it was rotated since. */
+static int
+key_fresh(void)
+{
+	if (!signkey_stale(keydir, &key))
+		return (1);
+	signkey_wipe(&key);
+	if (signkey_load(keydir, &key))
+		return (1);
+	kore_log(LOG_ERR, "signing key cannot be read");
+	return (0);
 }
 
 static int
@@ -98,7 +107,7 @@ keys_list(struct rq *r)
 	char		 dir[512];
 
 	(void)snprintf(dir, sizeof(dir), "%s/%s", keydir, PUB_DIR);
-	if ((d = opendir(dir)) == NULL)
+	if (!key_fresh() || (d = opendir(dir)) == NULL)
 		return (reply_internal(r));
 	b = kore_buf_alloc(512);
 	kore_buf_append(b, "{\"items\":[", 10);

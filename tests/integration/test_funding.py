@@ -457,6 +457,7 @@ def test_keys_are_published_and_rotation_keeps_old_ones(world):
     assert p.returncode == 0, p.stderr
     new_id = p.stdout.strip()
     assert new_id not in before
+    assert [k for k, v in keys().items() if v["current"]] == [new_id]
     new = flag_ok(world.dost, world.tech, world.program, pct=30)
     assert new["signature"]["key_id"] == new_id
     after = keys()
