@@ -130,6 +130,7 @@ struct canon {
 
 /* An Ed25519 signing key: the seed file's, and which file that was. */
 #define SIGNKEY_ID_LEN		24
+#define SIGNKEY_PUB_DIR		"signing-keys"	/* under the secrets dir */
 struct signkey {
 	uint8_t			 pk[32];
 	uint8_t			 sk[64];

@@ -218,7 +218,6 @@ out:
  * The id is "ed25519-" and 16 hex digits of BLAKE2b(public key).
  */
 #define SEED_FILE	"signing.seed"
-#define PUB_DIR		"signing-keys"
 
 static int	signkey_stat(const char *, uint64_t *, int64_t *);
 static int	signkey_publish(const char *, const struct signkey *);
@@ -255,10 +254,10 @@ signkey_publish(const char *dir, const struct signkey *k)
 	char		path[512], tmp[600], b64[64];
 	int		fd, ok;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, PUB_DIR) >=
+	if (snprintf(path, sizeof(path), "%s/%s", dir, SIGNKEY_PUB_DIR) >=
 	    (int)sizeof(path) || (mkdir(path, 0700) == -1 && errno != EEXIST))
 		return (0);
-	if (snprintf(path, sizeof(path), "%s/%s/%s.pub", dir, PUB_DIR,
+	if (snprintf(path, sizeof(path), "%s/%s/%s.pub", dir, SIGNKEY_PUB_DIR,
 	    k->id) >= (int)sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid()) >=
 	    (int)sizeof(tmp) || !signkey_pub_b64(k->pk, b64, sizeof(b64)))

@@ -110,7 +110,10 @@ signed_free(void *arg)
 	kore_free(s);
 }
 
-/* The 409s of the funding functions: a result, or a prefix and a value. */
+/*
+ * The 409s of the funding functions: a result, or a prefix ending in ':'
+ * whose value fills the message's %s.
+ */
 static const struct conflict {
 	const char	*result;
 	const char	*vi;
@@ -119,10 +122,9 @@ static const struct conflict {
 	{ "not_accepted:", "Báo giá đang ở trạng thái %s, chưa được chấp "
 	    "nhận", "The quote is %s, not accepted" },
 	{ "not_eligible", "Công nghệ hiện không đủ điều kiện cho chương trình "
-	    "này%s", "The technology is not eligible for this program "
-	    "today%s" },
-	{ "duplicate", "Báo giá này đã có hồ sơ cho chương trình này%s",
-	    "This quote already has an application to this program%s" },
+	    "này", "The technology is not eligible for this program today" },
+	{ "duplicate", "Báo giá này đã có hồ sơ cho chương trình này",
+	    "This quote already has an application to this program" },
 	{ "budget:", "Vượt ngân sách: chương trình chỉ còn %s đồng",
 	    "Over budget: the program has %s VND left" },
 };

@@ -19,8 +19,6 @@
 
 #include "app.h"
 
-#define PUB_DIR		"signing-keys"
-
 static char		*keydir;
 static struct signkey	 key;
 
@@ -106,7 +104,7 @@ keys_list(struct rq *r)
 	DIR		*d;
 	char		 dir[512];
 
-	(void)snprintf(dir, sizeof(dir), "%s/%s", keydir, PUB_DIR);
+	(void)snprintf(dir, sizeof(dir), "%s/%s", keydir, SIGNKEY_PUB_DIR);
 	if (!key_fresh() || (d = opendir(dir)) == NULL)
 		return (reply_internal(r));
 	b = kore_buf_alloc(512);

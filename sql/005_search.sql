@@ -24,14 +24,14 @@ RETURN regexp_replace(q::text, $re$'((?:[^']|'')*)'$re$,
     $re$'\1':A$re$, 'g')::tsquery;
 
 -- The parts of a relevance cursor key "rank created_at"; the time only
--- when the rank is p_rank (NULL: any).
+-- when the rank is p_rank.
 CREATE FUNCTION tm_cursor_rank(k text) RETURNS real
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN split_part(k, ' ', 1)::real;
 
 CREATE FUNCTION tm_cursor_ts(k text, p_rank real) RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN CASE WHEN p_rank IS NULL OR tm_cursor_rank(k) = p_rank
+RETURN CASE WHEN tm_cursor_rank(k) = p_rank
     THEN split_part(k, ' ', 2)::timestamptz END;
 
 -- A page is the first rows of an ordered union (tech_relevance): a
@@ -276,8 +276,15 @@ LANGUAGE sql STABLE AS $$
 	ORDER BY t.price_min_vnd, t.id LIMIT 60)
 $$;
 
+-- Whether a technology is eligible for funding today: nothing is until
+-- the funding migration (007) replaces this. A $$ body, which holds no
+-- dependency on the row type that 007 alters; still inlined.
+CREATE FUNCTION tm_funded(t technologies) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT false $$;
+
 -- The scoring as before (004), as a table function so that PostgreSQL
--- inlines it: called per candidate, it cost 30 µs a row.
+-- inlines it: called per candidate, it cost 30 µs a row. Funding
+-- eligible scores 0.10 once flags exist.
 DROP FUNCTION tm_match(technologies, needs, organizations);
 CREATE FUNCTION tm_match(t technologies, n needs, v organizations)
 RETURNS TABLE (score numeric, reasons text[])
@@ -288,6 +295,7 @@ LANGUAGE sql STABLE AS $$
 	    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
 	    CASE WHEN sim >= 0.2 THEN 0.15 * least(1, sim / 0.5)::numeric
 		ELSE 0 END +
+	    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
 	    CASE WHEN v.district = n.district THEN 0.05 ELSE 0 END, 3),
 	    array_remove(ARRAY[
 		CASE WHEN t.category = n.category THEN 'same category' END,
@@ -295,6 +303,7 @@ LANGUAGE sql STABLE AS $$
 		CASE WHEN t.price_min_vnd <= n.budget_max_vnd
 		    THEN 'within budget' END,
 		CASE WHEN sim >= 0.2 THEN 'text similarity' END,
+		CASE WHEN tm_funded(t) THEN 'funding eligible' END,
 		CASE WHEN v.district = n.district THEN 'same district' END],
 		NULL)
 	-- OFFSET 0: computed once, not once for every use of sim.

@@ -40,8 +40,8 @@ ALTER TABLE technologies ADD COLUMN funding_until date;
 -- there made GET /technologies/{id} seven times slower.
 ALTER TABLE technologies ADD COLUMN funding_doc jsonb;
 
--- Eligible today, in Can Tho.
-CREATE FUNCTION tm_funded(t technologies) RETURNS boolean
+-- Eligible today, in Can Tho (005 had a stand-in; matching uses it).
+CREATE OR REPLACE FUNCTION tm_funded(t technologies) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN coalesce(t.funding_until >= tm_cantho_today(), false);
 
@@ -125,32 +125,6 @@ RETURN json_build_object(
 	'created_at', rfc3339(t.created_at),
 	'updated_at', rfc3339(t.updated_at))::text;
 
--- Matching: "funding eligible" scores 0.10 now that flags exist.
-CREATE OR REPLACE FUNCTION tm_match(t technologies, n needs, v organizations)
-RETURNS TABLE (score numeric, reasons text[])
-LANGUAGE sql STABLE AS $$
-	SELECT round(
-	    CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
-	    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
-	    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
-	    CASE WHEN sim >= 0.2 THEN 0.15 * least(1, sim / 0.5)::numeric
-		ELSE 0 END +
-	    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
-	    CASE WHEN v.district = n.district THEN 0.05 ELSE 0 END, 3),
-	    array_remove(ARRAY[
-		CASE WHEN t.category = n.category THEN 'same category' END,
-		CASE WHEN n.sector = ANY (t.sectors) THEN 'sector fits' END,
-		CASE WHEN t.price_min_vnd <= n.budget_max_vnd
-		    THEN 'within budget' END,
-		CASE WHEN sim >= 0.2 THEN 'text similarity' END,
-		CASE WHEN tm_funded(t) THEN 'funding eligible' END,
-		CASE WHEN v.district = n.district THEN 'same district' END],
-		NULL)
-	-- OFFSET 0: computed once, not once for every use of sim.
-	FROM (SELECT similarity(t.title_folded, n.title_folded) AS sim
-	    OFFSET 0) s
-$$;
-
 CREATE FUNCTION funding_program_doc(p funding_programs) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN json_build_object('code', p.code, 'name_vi', p.name_vi,
@@ -205,15 +179,15 @@ BEGIN
 	VALUES (p_tech, p_program, p_eligible, p_pct, p_until, p_note, p_by,
 	    p_at, p_signed, p_signature, p_key_id)
 	RETURNING * INTO f;
-	UPDATE technologies t SET funding_until = (
-	    SELECT max(coalesce(c.valid_until, 'infinity'))
-	    FROM funding_current(p_tech) c WHERE c.eligible),
-	    funding_doc = funding_flag_doc(f)::jsonb || jsonb_build_object(
-		'programs', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+	UPDATE technologies t SET (funding_until, funding_doc) = (
+	    SELECT max(coalesce(c.valid_until, 'infinity')),
+		funding_flag_doc(f)::jsonb || jsonb_build_object('programs',
+		coalesce(jsonb_agg(jsonb_build_object(
 		    'program_code', c.program_code,
 		    'max_support_pct', c.max_support_pct,
 		    'valid_until', c.valid_until) ORDER BY c.program_code),
-		    '[]') FROM funding_current(p_tech) c WHERE c.eligible))
+		    '[]'))
+	    FROM funding_current(p_tech) c WHERE c.eligible)
 	WHERE t.id = p_tech;
 	result := 'ok';
 	doc := funding_flag_doc(f);

@@ -1,8 +1,7 @@
 -- decision.lua -- approvals, each of another application, all against
--- one program's budget. Arguments after --: id file, thread count,
--- token. The
--- ids are dealt out in blocks, one a thread, so no two requests decide
--- the same application.
+-- one program's budget. Arguments after --: id file, thread count, the
+-- agency's token. The ids are dealt out in blocks, one a thread, so no
+-- two requests decide the same application.
 
 local threads = {}
 
