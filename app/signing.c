@@ -78,7 +78,8 @@ keys_append(struct kore_buf *b, const char *dir, const char *name)
 	int		ok;
 
 	len = strlen(name);
-	if (len != SIGNKEY_ID_LEN + 4 || strcmp(name + SIGNKEY_ID_LEN, ".pub") ||
+	if (len != SIGNKEY_ID_LEN + 4 ||
+	    strcmp(name + SIGNKEY_ID_LEN, ".pub") ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path) || (fp = fopen(path, "r")) == NULL)
 		return (0);
