@@ -11,7 +11,8 @@ LDLIBS		:= -lpq -lsodium -lyajl
 
 # Modules with no Kore runtime underneath: the unit tests link them
 # with Kore's own buf.c and mem.c.
-PURE		:= json.c validate.c cursor.c crypto.c
+PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
+		   query.c messages.c
 SRC		:= $(filter-out app/tmctl.c,$(wildcard app/*.c))
 OBJ		:= $(SRC:app/%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/techmarket.so
@@ -31,7 +32,7 @@ deps:
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-$(BUILD)/%.o: app/%.c app/app.h | $(BUILD)
+$(BUILD)/%.o: app/%.c app/app.h app/queries.def | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Linked aside and renamed: a running server has the old file mapped.
@@ -39,10 +40,11 @@ $(MODULE): $(OBJ)
 	$(CC) -shared -o $@.tmp $(OBJ) $(LDLIBS)
 	mv -f $@.tmp $@
 
-$(TMCTL): app/tmctl.c app/crypto.c app/app.h | $(BUILD)
-	$(CC) $(CFLAGS) -o $@ app/tmctl.c app/crypto.c $(LDLIBS)
+$(TMCTL): app/tmctl.c app/crypto.c app/signkey.c app/app.h | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ app/tmctl.c app/crypto.c app/signkey.c $(LDLIBS)
 
 $(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
+    app/queries.def \
     | $(BUILD)
 	$(CC) $(CFLAGS) -Wno-unused-function -Itests/unit -I/usr/include/kore \
 	    -o $@ \

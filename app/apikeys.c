@@ -10,14 +10,17 @@
 #include <kore/kore.h>
 #include <kore/http.h>
 
+#include <sodium.h>
+
 #include "app.h"
 
 const struct field apikey_body[] = {
-	{ "name", JT_STRING, 1, 1, 100, JF_NONE, NULL, NULL, 0 },
-	{ "id", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "key", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "created_at", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "name", .type = JT_STRING, .required = 1, .min = 1,
+	    .max = 100 },
+	FIELD_READONLY("id"),
+	FIELD_READONLY("key"),
+	FIELD_READONLY("created_at"),
+	FIELD_END
 };
 
 static void
@@ -36,10 +39,9 @@ apikey_reply(struct rq *r)
 	size_t		 len;
 
 	if (!db_ok(r))
-		return (reply_db_error(r));
+		return (reply_db_error(r, MSG_NOT_FOUND));
 	if (db_rows(r) != 1)
-		return (reply_problem(r, 409, "Đã đạt giới hạn 50 khóa API",
-		    "You already have the maximum of 50 API keys"));
+		return (reply_problem(r, 409, MSG_API_KEY_LIMIT));
 	g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);
 	json_gen_kv(g, "id", db_get(r, 0, 0));
@@ -51,8 +53,8 @@ apikey_reply(struct rq *r)
 		return (reply_internal(r));
 	http_response_header(r->req, "cache-control", "no-store");
 	reply_json(r, 201, body, len);
-	explicit_bzero(body, len);
-	free(body);
+	sodium_memzero(body, len);
+	kore_free(body);
 	return (RQ_DONE);
 }
 
@@ -62,24 +64,27 @@ apikeys_create(struct rq *r)
 	struct token	*t;
 	struct db_stmt	 st;
 
-	if (r->step == 1)
+	switch (r->step) {
+	case STEP_ASK:
+		t = kore_calloc(1, sizeof(*t));
+		r->ctx = t;
+		r->ctx_free = key_free;
+		if (!token_new(t, "tmk_"))
+			return (reply_internal(r));
+		memset(&st, 0, sizeof(st));
+		st.id = Q_APIKEY_CREATE;
+		st.nparams = 4;
+		st.params[0] = r->who.id;
+		st.params[1] = (const char *)t->selector;
+		st.lengths[1] = TOKEN_SELECTOR_LEN;
+		st.params[2] = (const char *)t->verifier;
+		st.lengths[2] = TOKEN_VERIFIER_LEN;
+		st.params[3] = json_str(r->body, "name");
+		r->step = STEP_ANSWER;
+		return (db_run(r, &st, 1));
+	default:
 		return (apikey_reply(r));
-	t = kore_calloc(1, sizeof(*t));
-	r->ctx = t;
-	r->ctx_free = key_free;
-	if (!token_new(t, "tmk_"))
-		return (reply_internal(r));
-	memset(&st, 0, sizeof(st));
-	st.id = Q_APIKEY_CREATE;
-	st.nparams = 4;
-	st.params[0] = r->who.id;
-	st.params[1] = (const char *)t->selector;
-	st.lengths[1] = TOKEN_SELECTOR_LEN;
-	st.params[2] = (const char *)t->verifier;
-	st.lengths[2] = TOKEN_VERIFIER_LEN;
-	st.params[3] = json_str(r->body, "name");
-	r->step = 1;
-	return (db_run(r, &st, 1));
+	}
 }
 
 int
@@ -87,30 +92,22 @@ apikeys_list(struct rq *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
 
-	if (r->step == 1)
-		return (reply_list(r, "api_keys", r->limit));
-	if (!query_check(r, allowed) || !query_page(r, "api_keys"))
-		return (RQ_DONE);
-	r->step = 1;
-	return (db_one(r, Q_APIKEY_LIST, 4, r->who.id, r->page.key,
-	    r->page.id, r->page.fetch));
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed) || !query_page(r, "api_keys"))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_APIKEY_LIST, r->who.id, r->page.key,
+		    r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
+	}
 }
 
 /* Someone else's key, or no key at all: the same 404. */
 int
 apikeys_delete(struct rq *r)
 {
-	if (r->step == 0) {
-		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, "Không tìm thấy khóa API",
-			    "No such API key"));
-		r->step = 1;
-		return (db_one(r, Q_APIKEY_REVOKE, 2, r->pathid, r->who.id));
-	}
-	if (!db_ok(r))
-		return (reply_db_error(r));
-	if (db_rows(r) != 1)
-		return (reply_problem(r, 404, "Không tìm thấy khóa API",
-		    "No such API key"));
-	return (reply_empty(r, 204));
+	return (doc_delete(r, Q_APIKEY_REVOKE, r->who.id,
+	    MSG_NO_SUCH_API_KEY));
 }

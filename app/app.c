@@ -186,12 +186,10 @@ route_missing(struct rq *r)
 	char		allow[64];
 
 	if (r->step != -2)
-		return (reply_problem(r, 404, "Không tìm thấy đường dẫn",
-		    "No such path"));
+		return (reply_problem(r, 404, MSG_NO_SUCH_PATH));
 	route_allow(r->req->path, allow, sizeof(allow));
 	http_response_header(r->req, "allow", allow);
-	return (reply_problem(r, 405, "Phương thức không được hỗ trợ cho "
-	    "đường dẫn này", "Method not allowed on this path"));
+	return (reply_problem(r, 405, MSG_METHOD_NOT_ALLOWED));
 }
 
 /* Parse and validate the body once the caller is known. */
@@ -202,15 +200,25 @@ rq_prepare(struct rq *r)
 	    r->req->http_body == NULL && r->req->content_length == 0) &&
 	    !body_parse(r, r->route->body))
 		return (RQ_DONE);
-	r->step = 0;
+	r->step = STEP_ASK;
 	return (RQ_AGAIN);
 }
 
+/*
+ * Every handler's path ends in an answer; one that does not is a bug
+ * the log names, and the client still gets a 500, not a hang.
+ */
 static void
 rq_end(struct rq *r)
 {
 	uint64_t	us;
 
+	if (r->status == 0) {
+		kore_log(LOG_ERR, "request %s: %s %s ended without an answer",
+		    r->reqid, http_method_text(r->req->method),
+		    r->route ? r->route->path : "-");
+		reply_internal(r);
+	}
 	us = now_us() - r->t0_us;
 	metrics_observe(r->route ? (int)(r->route - routes) : -1,
 	    r->status, us);
@@ -239,7 +247,7 @@ rq_free(struct http_request *req)
 		token_wipe(r->tok);
 		kore_free(r->tok);
 	}
-	query_free(r);
+	qs_free(&r->qs);
 	sodium_memzero(r, sizeof(*r));
 	http_state_cleanup(req);
 }

@@ -20,15 +20,24 @@
 #define UUID_LEN		36
 #define PASSWORD_MIN		10
 #define PASSWORD_MAX		256
+/* Money and prices in VND, everywhere: below 2^53, so JSON keeps them. */
+#define PRICE_MAX		1000000000000000LL
 #define SESSION_TTL_SECS	(12 * 3600)
 /* Throttling, as the statements take it: five failures in 15 minutes. */
 #define LOGIN_MAX_FAILURES	"5"
 #define LOGIN_WINDOW_SECS	"900"
 
-/* What a handler tells the dispatcher. */
+/*
+ * What a handler tells the dispatcher. Helpers that may answer the
+ * request themselves return KORE_RESULT_OK, or KORE_RESULT_ERROR once
+ * they have answered.
+ */
 #define RQ_DONE			1	/* response written */
 #define RQ_WAIT			2	/* parked on the database or a task */
 #define RQ_AGAIN		3	/* run the handler again right away */
+
+/* The two steps of a handler that asks the database once. */
+enum { STEP_ASK, STEP_ANSWER };
 
 #define LANG_VI			0
 #define LANG_EN			1
@@ -81,7 +90,11 @@ struct field {
 	int			 readonly;	/* present only to say so */
 };
 
-/* Message keys a field error can carry (text per language in json.c). */
+/* A member a client may read but not send. */
+#define FIELD_READONLY(n)	{ .name = (n), .readonly = 1 }
+#define FIELD_END		{ .name = NULL }
+
+/* What a field error says (text per language in messages.c). */
 enum verr {
 	VERR_REQUIRED,
 	VERR_UNKNOWN,
@@ -95,19 +108,85 @@ enum verr {
 	VERR_TOO_LONG,
 	VERR_RANGE,
 	VERR_ONEOF,
-	VERR_FORMAT,
 	VERR_CONTROL,
 	VERR_DUPLICATE,
 	VERR_RULE,
 	VERR_NO_SUCH,
 	VERR_PAST,
+	VERR_NOT_EMAIL,
+	VERR_NOT_TAXCODE,
+	VERR_NOT_CODE,
+	VERR_NOT_UUID,
+	VERR_NOT_DATE,
+	VERR_NOT_URL,
+	VERR_NOT_PHONE,
+	VERR_PRICE_ORDER,
+	VERR_NOT_CURRENT_PASSWORD,
+	VERR_OVER_CAP,
 	VERR_MAX
+};
+
+/* What a problem's detail says (text per language in messages.c). */
+enum msg {
+	MSG_NOT_FOUND,
+	MSG_NO_SUCH_PATH,
+	MSG_METHOD_NOT_ALLOWED,
+	MSG_NO_SUCH_ACCOUNT,
+	MSG_NO_SUCH_API_KEY,
+	MSG_NO_SUCH_TECHNOLOGY,
+	MSG_NO_SUCH_NEED,
+	MSG_NO_SUCH_QUOTE,
+	MSG_NO_SUCH_APPLICATION,
+	MSG_NO_SUCH_PROGRAM,
+	MSG_CREDENTIALS,
+	MSG_ROLE,
+	MSG_SESSION_ONLY,
+	MSG_WRONG_LOGIN,
+	MSG_SUSPENDED,
+	MSG_THROTTLED,
+	MSG_TAX_CODE_TAKEN,
+	MSG_EMAIL_TAKEN,
+	MSG_NO_ORGANIZATION,
+	MSG_API_KEY_LIMIT,
+	MSG_NOT_A_SESSION,
+	MSG_DUPLICATE,
+	MSG_CONSTRAINT,
+	MSG_CONCURRENT,
+	MSG_DB_UNAVAILABLE,
+	MSG_DB_UNREACHABLE,
+	MSG_INTERNAL,
+	MSG_BODY_TOO_LARGE,
+	MSG_MEDIA_TYPE,
+	MSG_BAD_JSON,
+	MSG_FIELDS,
+	MSG_QUERY_MALFORMED,
+	MSG_QUERY_UNKNOWN,
+	MSG_QUERY_REPEATED,
+	MSG_QUERY_VALUE,
+	MSG_LIMIT,
+	MSG_CURSOR,
+	MSG_Q_TOO_LONG,
+	MSG_IF_MATCH_REQUIRED,
+	MSG_ETAG_MISMATCH,
+	MSG_STALE,
+	MSG_OTHER_PARTY,
+	MSG_MOVE,
+	MSG_TECH_HAS_QUOTES,
+	MSG_KEY_REUSED,
+	MSG_KEY_FORMAT,
+	MSG_ONLY_DOST,
+	MSG_NOT_ACCEPTED,
+	MSG_NOT_ELIGIBLE,
+	MSG_APPLIED_ALREADY,
+	MSG_OVER_BUDGET,
+	MSG_APPLICATION_CHANGED,
+	MSG_MAX
 };
 
 struct field_error {
 	char			 field[96];
 	enum verr		 code;
-	const char		*detail;	/* optional, overrides code */
+	char			 arg[32];	/* fills a %s of the text */
 };
 
 struct verrors {
@@ -139,6 +218,14 @@ struct signkey {
 	int64_t			 mtime_ns;
 };
 
+/* What a signature covers and says, kept between two database steps. */
+#define SIG_LEN			128
+struct signature {
+	char			*text;		/* canonical JSON, kore_free */
+	char			 value[SIG_LEN];
+	char			 key_id[SIGNKEY_ID_LEN + 1];
+};
+
 /* The authenticated caller, filled by auth.c. */
 struct caller {
 	int			 authed;
@@ -161,6 +248,24 @@ struct token {
 	uint8_t		 verifier[TOKEN_VERIFIER_LEN];
 };
 
+/* A parsed query string: decoded names and values, in order. */
+struct qargs {
+	int			 parsed;	/* 1 parsed, -1 malformed */
+	int			 n;
+	char			*key[QS_MAX];
+	char			*val[QS_MAX];
+};
+
+/* A list's page: its size, and the cursor split into key and id. */
+struct page {
+	const char		*ctx;		/* the list, bound into cursors */
+	int			 limit;
+	char			 buf[160];	/* cursor: key NUL id */
+	const char		*key;		/* NULL on the first page */
+	const char		*id;
+	char			 fetch[16];	/* limit + 1, for the SQL */
+};
+
 struct route;
 
 /* Per-request state, created by the dispatcher, freed once. */
@@ -170,14 +275,8 @@ struct rq {
 	int			 step;		/* handler's own progress */
 	int			 auth_step;
 	int			 lang;
-	int			 status;	/* for the access log */
-	int			 limit;		/* page size of a list */
-	struct page {
-		char		 buf[160];	/* cursor: key NUL id */
-		const char	*key;		/* NULL on the first page */
-		const char	*id;
-		char		 fetch[16];	/* limit + 1, for the SQL */
-	}			 page;
+	int			 status;	/* answered; for the access log */
+	struct page		 page;
 	uint64_t		 t0_us;
 	char			 reqid[40];
 	char			*pathid;	/* the {id} in the path */
@@ -189,10 +288,7 @@ struct rq {
 	void			*ctx;		/* handler-owned, freed by rq */
 	void			(*ctx_free)(void *);
 	struct token		*tok;		/* presented credential */
-	int			 qs_parsed;
-	int			 nqs;
-	char			*qs_key[QS_MAX];
-	char			*qs_val[QS_MAX];
+	struct qargs		 qs;
 };
 
 struct route {
@@ -205,80 +301,26 @@ struct route {
 };
 
 /* One statement of a database step. */
+#define DB_PARAMS_MAX		16
 struct db_stmt {
 	int			 id;		/* Q_* */
 	int			 nparams;
-	const char		*params[16];
-	int			 lengths[16];	/* 0: text, >0: binary len */
+	const char		*params[DB_PARAMS_MAX];
+	int			 lengths[DB_PARAMS_MAX]; /* 0: text, >0: binary */
 };
 
-/* Named statements (queries.c). */
+/* Named statements: Q_<ID> for each Q(ID, ...) of queries.def. */
 enum query_id {
-	Q_PING,
-	Q_AUTH_LOOKUP,
-	Q_ACCOUNT_GET,
-	Q_ACCOUNT_REGISTER,
-	Q_LOGIN_BEGIN,
-	Q_LOGIN_FINISH,
-	Q_SESSION_REVOKE,
-	Q_PASSWORD_CHECK,
-	Q_PASSWORD_SET,
-	Q_APIKEY_CREATE,
-	Q_APIKEY_LIST,
-	Q_APIKEY_REVOKE,
-	Q_ADMIN_CREATE,
-	Q_ADMIN_LIST,
-	Q_ADMIN_PATCH,
-	Q_TECH_CREATE,
-	Q_TECH_GET,
-	Q_TECH_PATCH,
-	Q_TECH_DELETE,
-	Q_TECH_NEWEST,
-	Q_TECH_PRICE_ASC,
-	Q_TECH_PRICE_DESC,
-	Q_TECH_RELEVANCE,
-	Q_PLAN_GENERIC,
-	Q_TECH_FACETS,
-	Q_NEED_CREATE,
-	Q_NEED_GET,
-	Q_NEED_PATCH,
-	Q_NEED_DELETE,
-	Q_NEED_NEWEST,
-	Q_NEED_RELEVANCE,
-	Q_NEED_MATCHES,
-	Q_TECH_MATCHES,
-	Q_NEED_OWNED,
-	Q_TECH_OWNED,
-	Q_QUOTE_CREATE,
-	Q_QUOTE_LIST,
-	Q_QUOTE_COUNTS,
-	Q_QUOTE_GET,
-	Q_QUOTE_ACT,
-	Q_QUOTE_PARTY,
-	Q_QUOTE_MESSAGES,
-	Q_QUOTE_MESSAGE_POST,
-	Q_QUOTE_SWEEP,
-	Q_PROGRAM_GET,
-	Q_PROGRAM_PATCH,
-	Q_FLAG_FACTS,
-	Q_FLAG_PUT,
-	Q_FLAG_TECH,
-	Q_FLAG_HISTORY,
-	Q_APPLY,
-	Q_APPLICATION_LIST,
-	Q_APPLICATION_GET,
-	Q_DECISION_FACTS,
-	Q_DECIDE,
-	Q_CATEGORIES,
-	Q_SECTORS,
-	Q_DISTRICTS,
-	Q_FUNDING_PROGRAMS,
+#define Q(id, writes, nparams, sql)	Q_##id,
+#include "queries.def"
+#undef Q
 	Q_MAX
 };
 
 struct query {
 	const char		*name;
 	int			 writes;	/* 1: runs on a writer */
+	int			 nparams;
 	const char		*sql;
 };
 
@@ -294,51 +336,92 @@ const struct route	*route_match(const char *, const char *, char **,
 			    int *);
 void		 route_allow(const char *, char *, size_t);
 
-/* http_util.c */
+/* messages.c */
+const char	*msg_text(enum msg, int);
+const char	*verr_text(enum verr, int);
+
+/* problem.c */
+int		 reply_problem(struct rq *, int, enum msg);
+int		 reply_problemf(struct rq *, int, enum msg, const char *,
+		    const char *);
+int		 reply_invalid(struct rq *, const struct verrors *);
+int		 reply_field(struct rq *, const char *, enum verr,
+		    const char *);
+int		 reply_db_error(struct rq *, enum msg);
+int		 reply_internal(struct rq *);
+int		 reply_throttled(struct rq *, const char *);
+int		 problem_status(const char *);
+
+/* request.c */
 int		 http_lang(struct http_request *);
 void		 http_reqid(struct http_request *, char *, size_t);
+int		 body_parse(struct rq *, const struct field *);
+char		*body_text(struct rq *);
+const char	*header_get(struct rq *, const char *);
+int		 if_match(struct rq *, char *, size_t, int, int *);
+const char	*query_arg(struct rq *, const char *);
+int		 query_check(struct rq *, const char *const *);
+int		 query_bad(struct rq *, const char *);
+int		 query_q(struct rq *, const char **);
+const char	*caller_org(struct rq *);
+const char	*caller_agency(struct rq *);
+
+/* reply.c */
 int		 reply_json(struct rq *, int, const char *, size_t);
 int		 reply_buf(struct rq *, int, struct kore_buf *);
 int		 reply_empty(struct rq *, int);
-int		 reply_problem(struct rq *, int, const char *, const char *);
-int		 reply_list(struct rq *, const char *, int);
-struct kore_buf	*list_build(struct rq *, const char *, int);
-char		*body_text(struct rq *);
-int		 reply_invalid(struct rq *, const struct verrors *);
-int		 reply_db_error(struct rq *);
-int		 reply_constraint(struct rq *);
-int		 reply_doc(struct rq *, int, int, const char *, const char *);
-int		 reply_patched(struct rq *, const char *, const char *);
-int		 owned_list(struct rq *, int, int, const char *);
-int		 reply_internal(struct rq *);
-int		 reply_throttled(struct rq *, const char *);
-int		 body_parse(struct rq *, const struct field *);
-const char	*query_arg(struct rq *, const char *);
-int		 query_limit(struct rq *, int *);
-int		 query_check(struct rq *, const char *const *);
-int		 query_page(struct rq *, const char *);
-void		 query_free(struct rq *);
-const char	*header_get(struct rq *, const char *);
+int		 reply_doc(struct rq *, int, enum msg);
 void		 header_etag(struct rq *, const char *);
-int		 if_match(struct rq *, char *, size_t, int);
+int		 doc_get(struct rq *, int, int, enum msg);
+int		 doc_delete(struct rq *, int, const char *, enum msg);
+int		 doc_patch(struct rq *, int, enum msg);
+
+/* list.c */
+int		 query_page(struct rq *, const char *);
+struct kore_buf	*list_build(struct rq *);
+int		 reply_list(struct rq *);
+int		 owned_list(struct rq *, int, int, const char *, enum msg);
+
+/* query.c */
+int		 qs_parse(struct qargs *, const char *);
+const char	*qs_get(const struct qargs *, const char *);
+const char	*qs_unknown(const struct qargs *, const char *const *,
+		    int *);
+void		 qs_free(struct qargs *);
 
 /* db.c */
 int		 db_init(const char *, int, int);
 int		 db_run(struct rq *, const struct db_stmt *, int);
-int		 db_one(struct rq *, int, int, ...);
-void		 db_fire(const struct db_stmt *, int);
+int		 db_call(struct rq *, int, const char *const *, int);
+void		 db_fire(int);
 void		 db_op_release(struct db_op *);
 int		 db_ok(struct rq *);
 const char	*db_sqlstate(struct rq *);
 const char	*db_constraint(struct rq *);
+const char	*db_detail(struct rq *);
+const char	*db_hint(struct rq *);
 int		 db_rows(struct rq *);
 const char	*db_get(struct rq *, int, int);
+const char	*db_str(struct rq *, int, int, const char *);
 int		 db_getlen(struct rq *, int, int);
 int		 db_ready(void);
 void		 db_stats(int *, int *, int *, uint64_t *);
 
+/*
+ * One statement with text parameters, checked by the compiler: every
+ * argument after the statement's id must be a string (or NULL).
+ */
+#define db_one(r, id, ...)						\
+	db_call((r), (id), (const char *const []){ NULL, __VA_ARGS__ } + 1, \
+	    (int)(sizeof((const char *const []){ NULL, __VA_ARGS__ }) /	\
+	    sizeof(const char *)) - 1)
+
 /* queries.c */
 extern const struct query	 queries[Q_MAX];
+
+/* utf8.c */
+int		 utf8_valid(const char *, size_t, size_t *);
+void		 utf8_cut(char *);
 
 /* json.c */
 yajl_val	 json_parse(const char *, size_t, char *, size_t);
@@ -352,11 +435,9 @@ void		 json_gen_kv(yajl_gen, const char *, const char *);
 void		 json_gen_kint(yajl_gen, const char *, long long);
 char		*json_gen_take(yajl_gen, size_t *);
 char		*canon_json(struct canon *, size_t, size_t *);
-const char	*verr_text(enum verr, int);
 
 /* validate.c */
 int		 validate(yajl_val, const struct field *, struct verrors *);
-int		 utf8_valid(const char *, size_t, size_t *);
 int		 format_ok(int, const char *);
 char		*email_lower(const char *);
 int		 str_oneof(const char *, const char *const *);
@@ -380,6 +461,8 @@ const char	*password_dummy_hash(void);
 char		*hex_encode(const uint8_t *, size_t, char *);
 int		 b64url_ok(const char *, size_t);
 int		 secret_load(const char *, const char *, uint8_t *, size_t);
+
+/* signkey.c */
 int		 signkey_load(const char *, struct signkey *);
 int		 signkey_stale(const char *, const struct signkey *);
 int		 signkey_rotate(const char *);
@@ -398,12 +481,13 @@ int		 role_bit(const char *);
 
 /* metrics.c */
 void		 metrics_init(void);
-void		 metrics_tick(void);
 void		 metrics_cleanup(void);
 void		 metrics_observe(int, int, uint64_t);
+int		 ops_metrics(struct rq *);
+
+/* ops.c */
 int		 ops_healthz(struct rq *);
 int		 ops_readyz(struct rq *);
-int		 ops_metrics(struct rq *);
 int		 ops_openapi(struct rq *);
 void		 openapi_load(const char *);
 
@@ -470,8 +554,8 @@ void		 quote_sweeper(void);
 
 /* signing.c */
 int		 sign_init(const char *);
-int		 sign_record(struct canon *, size_t, char **, char *, size_t,
-		    char *, size_t);
+int		 sign_record(struct canon *, size_t, struct signature *);
+void		 sign_free(struct signature *);
 int		 keys_list(struct rq *);
 
 /* funding.c */

@@ -55,8 +55,7 @@ role_bit(const char *name)
 static int
 auth_fail(struct rq *r)
 {
-	return (reply_problem(r, 401, "Thiếu hoặc sai thông tin xác thực",
-	    "Missing or invalid credentials"));
+	return (reply_problem(r, 401, MSG_CREDENTIALS));
 }
 
 /* Two steps: look the selector up, then compare the secret's hash. */
@@ -100,27 +99,26 @@ auth_check(struct rq *r)
 
 	r->auth_step = 0;
 	if (!db_ok(r))
-		return (reply_db_error(r));
+		return (reply_db_error(r, MSG_NOT_FOUND));
 	ok = db_rows(r) == 1 && (hex = db_get(r, 0, 0)) != NULL &&
 	    sodium_hex2bin(stored, sizeof(stored), hex, strlen(hex), NULL,
 	    &len, NULL) == 0 && token_verify(r->tok, stored, len);
 	token_wipe(r->tok);
 	if (!ok)
 		return (auth_fail(r));
-	kore_strlcpy(r->who.cred_id, db_get(r, 0, 1), sizeof(r->who.cred_id));
-	kore_strlcpy(r->who.id, db_get(r, 0, 2), sizeof(r->who.id));
-	r->who.role = role_bit(db_get(r, 0, 3));
-	kore_strlcpy(r->who.agency, db_get(r, 0, 4), sizeof(r->who.agency));
-	kore_strlcpy(r->who.org_id, db_get(r, 0, 5), sizeof(r->who.org_id));
+	kore_strlcpy(r->who.cred_id, db_str(r, 0, 1, ""),
+	    sizeof(r->who.cred_id));
+	kore_strlcpy(r->who.id, db_str(r, 0, 2, ""), sizeof(r->who.id));
+	r->who.role = role_bit(db_str(r, 0, 3, ""));
+	kore_strlcpy(r->who.agency, db_str(r, 0, 4, ""),
+	    sizeof(r->who.agency));
+	kore_strlcpy(r->who.org_id, db_str(r, 0, 5, ""),
+	    sizeof(r->who.org_id));
 	if (!(r->route->auth & r->who.role))
-		return (reply_problem(r, 403, "Vai trò của bạn không được "
-		    "phép thực hiện thao tác này",
-		    "Your role may not do this"));
+		return (reply_problem(r, 403, MSG_ROLE));
 	/* A leaked key must not mint keys or change the password. */
 	if (r->route->auth & AUTH_SESSION && r->who.is_key)
-		return (reply_problem(r, 403, "Thao tác này cần đăng nhập, "
-		    "không dùng khóa API", "This needs a signed-in session, "
-		    "not an API key"));
+		return (reply_problem(r, 403, MSG_SESSION_ONLY));
 	r->who.authed = 1;
 	return (RQ_AGAIN);
 }

@@ -4,8 +4,9 @@
  * binds the list it came from, so a client can neither forge nor move it.
  */
 
-#include <stdlib.h>
 #include <string.h>
+
+#include <kore/kore.h>
 
 #include <sodium.h>
 
@@ -36,7 +37,7 @@ cursor_mac(const char *ctx, const char *payload, size_t len, uint8_t *mac)
 	crypto_generichash_final(&st, mac, MAC_LEN);
 }
 
-/* Returns a malloc'ed cursor for payload within list ctx. */
+/* A cursor for payload within list ctx (kore_free it); NULL if too long. */
 char *
 cursor_encode(const char *ctx, const char *payload)
 {
@@ -49,8 +50,7 @@ cursor_encode(const char *ctx, const char *payload)
 		return (NULL);
 	b64len = sodium_base64_ENCODED_LEN(len, B64URL);
 	maclen = sodium_base64_ENCODED_LEN(MAC_LEN, B64URL);
-	if ((out = malloc(b64len + maclen + 1)) == NULL)
-		return (NULL);
+	out = kore_malloc(b64len + maclen + 1);
 	cursor_mac(ctx, payload, len, mac);
 	sodium_bin2base64(out, b64len, (const uint8_t *)payload, len, B64URL);
 	len = strlen(out);

@@ -15,7 +15,6 @@
 #include <sys/queue.h>
 #include <sys/epoll.h>
 
-#include <stdarg.h>
 #include <string.h>
 
 #include <kore/kore.h>
@@ -41,6 +40,20 @@
 
 /* SQLSTATE class 08: connection exception. */
 #define SQLSTATE_CONN_LOST	"08006"
+/* A step the server itself got wrong (db_call's count check). */
+#define SQLSTATE_INTERNAL	"XX000"
+
+/*
+ * What every session of ours assumes, set as each connection opens
+ * rather than on the database, which a deployment may not own. ISO
+ * dates: rfc3339() in SQL casts timestamps to text. No JIT: it spent
+ * 52 ms compiling a 1 ms search. No parallel plans: a page is the first
+ * rows of an ordered union, which parallel workers could interleave.
+ */
+#define DB_SESSION_SQL							\
+	"SELECT set_config('datestyle', 'ISO, YMD', false),"		\
+	" set_config('jit', 'off', false),"				\
+	" set_config('max_parallel_workers_per_gather', '0', false)"
 
 struct db_conn {
 	struct kore_event	 evt;		/* first: epoll hands it back */
@@ -62,6 +75,8 @@ struct db_op {
 	int			 failed;
 	char			 sqlstate[6];
 	char			 constraint[64];
+	char			 detail[128];	/* of the project's SQLSTATEs */
+	char			 hint[64];
 	PGresult		*res;		/* last statement's rows */
 	int			 writes;
 	int			 nheld;		/* held: a copy of the step */
@@ -82,6 +97,8 @@ static void		 conn_interest(struct db_conn *);
 static void		 conn_flush(struct db_conn *);
 static void		 op_finish(struct db_conn *, struct db_op *);
 static void		 op_result(struct db_op *, PGresult *);
+static void		 op_error(struct db_op *, PGresult *);
+static int		 op_internal(struct db_conn *);
 static void		 db_tick(void *, u_int64_t);
 static struct db_conn	*conn_pick(int);
 static void		 op_send(struct db_conn *, struct db_op *,
@@ -126,7 +143,6 @@ db_tick(void *arg, u_int64_t now)
 	int		i;
 
 	(void)arg;
-	metrics_tick();
 	pending_expire(now);
 	for (i = 0; i < nconns; i++) {
 		if (conns[i].retry_at > now)
@@ -175,31 +191,44 @@ conn_poll_connect(struct db_conn *c)
 	    (c->writing ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP, 0, c);
 }
 
+/* A step of the connection's own, logged if it fails. */
+static int
+op_internal(struct db_conn *c)
+{
+	struct db_op	*op;
+
+	if (PQpipelineSync(c->pg) != 1)
+		return (0);
+	op = kore_calloc(1, sizeof(*op));
+	op->internal = 1;
+	TAILQ_INSERT_TAIL(&c->ops, op, list);
+	c->nops++;
+	return (1);
+}
+
 /*
- * Connected: prepare every named statement ahead of any request, each
- * in its own Sync so that one broken statement cannot abort the rest.
+ * Connected: the session's settings, then every named statement
+ * prepared ahead of any request, each in its own Sync so that one
+ * broken statement cannot abort the rest.
  */
 static void
 conn_ready(struct db_conn *c)
 {
-	struct db_op	*op;
-	int		 i;
+	int		i;
 
 	if (PQsetnonblocking(c->pg, 1) != 0 ||
-	    PQenterPipelineMode(c->pg) != 1) {
-		conn_fail(c, "pipeline mode");
+	    PQenterPipelineMode(c->pg) != 1 ||
+	    PQsendQueryParams(c->pg, DB_SESSION_SQL, 0, NULL, NULL, NULL,
+	    NULL, 0) != 1 || !op_internal(c)) {
+		conn_fail(c, "session settings");
 		return;
 	}
 	for (i = 0; i < Q_MAX; i++) {
 		if (PQsendPrepare(c->pg, queries[i].name, queries[i].sql, 0,
-		    NULL) != 1 || PQpipelineSync(c->pg) != 1) {
+		    NULL) != 1 || !op_internal(c)) {
 			conn_fail(c, "prepare");
 			return;
 		}
-		op = kore_calloc(1, sizeof(*op));
-		op->internal = 1;
-		TAILQ_INSERT_TAIL(&c->ops, op, list);
-		c->nops++;
 	}
 	c->state = DB_READY;
 	c->backoff = 0;
@@ -334,8 +363,6 @@ conn_read(struct db_conn *c)
 static void
 op_result(struct db_op *op, PGresult *res)
 {
-	const char	*state;
-
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
 	case PGRES_COMMAND_OK:
@@ -346,22 +373,36 @@ op_result(struct db_op *op, PGresult *res)
 	case PGRES_PIPELINE_ABORTED:
 		break;
 	default:
-		if (!op->failed) {
-			op->failed = 1;
-			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			kore_strlcpy(op->sqlstate, state ? state : "XX000",
-			    sizeof(op->sqlstate));
-			state = PQresultErrorField(res,
-			    PG_DIAG_CONSTRAINT_NAME);
-			kore_strlcpy(op->constraint, state ? state : "",
-			    sizeof(op->constraint));
-			if (op->internal || op->sqlstate[0] != '2')
-				kore_log(LOG_ERR, "database: %s",
-				    PQresultErrorMessage(res));
-		}
+		if (!op->failed)
+			op_error(op, res);
 		break;
 	}
 	PQclear(res);
+}
+
+/*
+ * The first error of a step is its outcome. Refusals by a rule (class
+ * 23) or by the project's functions (class TM) are answers, not faults:
+ * only the rest is logged.
+ */
+static void
+op_error(struct db_op *op, PGresult *res)
+{
+	const char	*v;
+
+	op->failed = 1;
+	v = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	kore_strlcpy(op->sqlstate, v ? v : SQLSTATE_INTERNAL,
+	    sizeof(op->sqlstate));
+	v = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	kore_strlcpy(op->constraint, v ? v : "", sizeof(op->constraint));
+	v = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	kore_strlcpy(op->detail, v ? v : "", sizeof(op->detail));
+	v = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	kore_strlcpy(op->hint, v ? v : "", sizeof(op->hint));
+	if (op->internal || (strncmp(op->sqlstate, "23", 2) &&
+	    strncmp(op->sqlstate, "TM", 2)))
+		kore_log(LOG_ERR, "database: %s", PQresultErrorMessage(res));
 }
 
 static void
@@ -495,17 +536,32 @@ pending_expire(u_int64_t now)
 /*
  * Send a step of n statements for r; the request sleeps until it is
  * done. With no live connection the step waits for one to come back,
- * and fails (503) only when none has within DB_HOLD_MS.
+ * and fails (503) only when none has within DB_HOLD_MS. A statement
+ * given the wrong number of parameters is the server's bug: the step
+ * fails at once (500) and the log names it.
  */
 int
 db_run(struct rq *r, const struct db_stmt *st, int n)
 {
 	struct db_op	*prev;
+	int		 i;
 
 	/* Parameters may point into the previous step's rows: free after. */
 	prev = r->op;
 	r->op = kore_calloc(1, sizeof(*r->op));
 	r->op->req = r->req;
+	for (i = 0; i < n; i++) {
+		if (st[i].nparams == queries[st[i].id].nparams)
+			continue;
+		kore_log(LOG_ERR, "statement %s given %d parameters, not %d",
+		    queries[st[i].id].name, st[i].nparams,
+		    queries[st[i].id].nparams);
+		r->op->done = r->op->failed = 1;
+		kore_strlcpy(r->op->sqlstate, SQLSTATE_INTERNAL,
+		    sizeof(r->op->sqlstate));
+		db_op_release(prev);
+		return (RQ_AGAIN);
+	}
 	/* First: a send that fails at once wakes the request right away. */
 	http_request_sleep(r->req);
 	op_start(r->op, st, n);
@@ -513,15 +569,33 @@ db_run(struct rq *r, const struct db_stmt *st, int n)
 	return (RQ_WAIT);
 }
 
-/* A step nobody waits for (housekeeping); failures are logged. */
+/* One statement with text parameters (db_one in app.h checks types). */
+int
+db_call(struct rq *r, int id, const char *const *params, int n)
+{
+	struct db_stmt	st;
+	int		i;
+
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.nparams = n;
+	for (i = 0; i < n && i < DB_PARAMS_MAX; i++)
+		st.params[i] = params[i];
+	return (db_run(r, &st, 1));
+}
+
+/* A statement without parameters nobody waits for; failures are logged. */
 void
-db_fire(const struct db_stmt *st, int n)
+db_fire(int id)
 {
 	struct db_op	*op;
+	struct db_stmt	 st;
 
+	memset(&st, 0, sizeof(st));
+	st.id = id;
 	op = kore_calloc(1, sizeof(*op));
 	op->internal = 1;
-	op_start(op, st, n);
+	op_start(op, &st, 1);
 }
 
 static void
@@ -536,26 +610,6 @@ op_start(struct db_op *op, const struct db_stmt *st, int n)
 		op_send(c, op, st, n);
 	else
 		op_hold(op, st, n);
-}
-
-/* One statement with text parameters. */
-int
-db_one(struct rq *r, int id, int nparams, ...)
-{
-	struct db_stmt	 st;
-	va_list		 ap;
-	int		 i;
-
-	if (nparams > 16)
-		fatal("db_one: %d parameters", nparams);
-	memset(&st, 0, sizeof(st));
-	st.id = id;
-	st.nparams = nparams;
-	va_start(ap, nparams);
-	for (i = 0; i < nparams; i++)
-		st.params[i] = va_arg(ap, const char *);
-	va_end(ap);
-	return (db_run(r, &st, 1));
 }
 
 void
@@ -611,6 +665,28 @@ db_get(struct rq *r, int row, int col)
 	if (PQgetisnull(r->op->res, row, col))
 		return (NULL);
 	return (PQgetvalue(r->op->res, row, col));
+}
+
+/* A value never NULL: def where there is no row, column or value. */
+const char *
+db_str(struct rq *r, int row, int col, const char *def)
+{
+	const char	*v;
+
+	return ((v = db_get(r, row, col)) != NULL ? v : def);
+}
+
+/* The DETAIL and HINT of a failed step ("" when it had none). */
+const char *
+db_detail(struct rq *r)
+{
+	return (r->op != NULL && r->op->failed ? r->op->detail : "");
+}
+
+const char *
+db_hint(struct rq *r)
+{
+	return (r->op != NULL && r->op->failed ? r->op->hint : "");
 }
 
 int

@@ -2,7 +2,7 @@
  * funding.c -- funding programs' figures, DOST's eligibility flags, and
  * enterprises' applications with the agencies' reviews and decisions.
  * Flags and decisions are signed here (signing.c) between reading the
- * facts and writing the record; the rules are SQL (sql/007_funding.sql).
+ * facts and writing the record; the rules are SQL (sql/functions/).
  */
 
 #include <stdio.h>
@@ -14,14 +14,9 @@
 
 #include "app.h"
 
-#define AMOUNT_MAX	1000000000000000LL
-#define SIG_LEN		128
-
 /* What a signed step keeps between its two database steps. */
 struct signed_step {
-	char		*text;
-	char		 sig[SIG_LEN];
-	char		 key_id[SIGNKEY_ID_LEN + 1];
+	struct signature sig;
 	char		 amount[24];
 	char		 pct[8];
 	char		 at[40];
@@ -29,76 +24,78 @@ struct signed_step {
 	int		 eligible;
 };
 
-static int	funding_reply(struct rq *, int);
+enum { SIGN_ASK, SIGN_FACTS, SIGN_WRITTEN };
+
 static int	flag_sign(struct rq *, struct signed_step *);
 static int	decision_sign(struct rq *, struct signed_step *);
+static struct signed_step *signed_new(struct rq *);
 static void	signed_free(void *);
-static const char *org_of(struct rq *);
-static const char *agency_of(struct rq *);
 
 static const char *const decisions[] = { "approved", "rejected", NULL };
 static const char *const app_states[] = { "submitted", "under_review",
     "approved", "rejected", NULL };
 
 const struct field program_patch_body[] = {
-	{ "budget_vnd", JT_INT, 0, 0, AMOUNT_MAX, 0, NULL, NULL, 0 },
-	{ "max_support_pct", JT_INT, 0, 0, 100, 0, NULL, NULL, 0 },
-	{ "code", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "name_vi", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "name_en", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "agency", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "year", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "committed_vnd", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "version", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "budget_vnd", .type = JT_INT, .max = PRICE_MAX },
+	{ .name = "max_support_pct", .type = JT_INT, .max = 100 },
+	FIELD_READONLY("code"),
+	FIELD_READONLY("name_vi"),
+	FIELD_READONLY("name_en"),
+	FIELD_READONLY("agency"),
+	FIELD_READONLY("year"),
+	FIELD_READONLY("committed_vnd"),
+	FIELD_READONLY("version"),
+	FIELD_END
 };
 
 const struct field flag_body[] = {
-	{ "program_code", JT_STRING, 1, 2, 40, JF_CODE, NULL, NULL, 0 },
-	{ "eligible", JT_BOOL, 1, 0, 0, 0, NULL, NULL, 0 },
-	{ "max_support_pct", JT_INT, 0, 1, 100, 0, NULL, NULL, 0 },
-	{ "valid_until", JT_STRING, 0, 10, 10, JF_DATE, NULL, NULL, 0 },
-	{ "note", JT_STRING, 0, 0, 1000, JF_NONE, NULL, NULL, 0 },
-	{ "technology_id", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "flagged_by", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "flagged_at", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "signature", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "program_code", .type = JT_STRING, .required = 1,
+	    .min = 2, .max = 40, .format = JF_CODE },
+	{ .name = "eligible", .type = JT_BOOL, .required = 1 },
+	{ .name = "max_support_pct", .type = JT_INT, .min = 1, .max = 100 },
+	{ .name = "valid_until", .type = JT_STRING, .min = 10, .max = 10,
+	    .format = JF_DATE },
+	{ .name = "note", .type = JT_STRING, .max = 1000 },
+	FIELD_READONLY("technology_id"),
+	FIELD_READONLY("flagged_by"),
+	FIELD_READONLY("flagged_at"),
+	FIELD_READONLY("signature"),
+	FIELD_END
 };
 
 const struct field application_body[] = {
-	{ "program_code", JT_STRING, 1, 2, 40, JF_CODE, NULL, NULL, 0 },
-	{ "quote_request_id", JT_STRING, 1, 36, 36, JF_UUID, NULL, NULL, 0 },
-	{ "amount_requested_vnd", JT_INT, 1, 1, AMOUNT_MAX, 0, NULL, NULL,
-	    0 },
-	{ "description", JT_STRING, 0, 0, 5000, JF_NONE, NULL, NULL, 0 },
-	{ "id", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "status", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "decision", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "technology", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "enterprise", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ "version", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "program_code", .type = JT_STRING, .required = 1,
+	    .min = 2, .max = 40, .format = JF_CODE },
+	{ .name = "quote_request_id", .type = JT_STRING, .required = 1,
+	    .min = 36, .max = 36, .format = JF_UUID },
+	{ .name = "amount_requested_vnd", .type = JT_INT, .required = 1,
+	    .min = 1, .max = PRICE_MAX },
+	{ .name = "description", .type = JT_STRING, .max = 5000 },
+	FIELD_READONLY("id"),
+	FIELD_READONLY("status"),
+	FIELD_READONLY("decision"),
+	FIELD_READONLY("technology"),
+	FIELD_READONLY("enterprise"),
+	FIELD_READONLY("version"),
+	FIELD_END
 };
 
 const struct field decision_body[] = {
-	{ "decision", JT_STRING, 1, 1, 20, JF_NONE, decisions, NULL, 0 },
-	{ "amount_approved_vnd", JT_INT, 0, 1, AMOUNT_MAX, 0, NULL, NULL, 0 },
-	{ "note", JT_STRING, 0, 0, 1000, JF_NONE, NULL, NULL, 0 },
-	{ "signature", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "decision", .type = JT_STRING, .required = 1, .min = 1,
+	    .max = 20, .oneof = decisions },
+	{ .name = "amount_approved_vnd", .type = JT_INT, .min = 1,
+	    .max = PRICE_MAX },
+	{ .name = "note", .type = JT_STRING, .max = 1000 },
+	FIELD_READONLY("signature"),
+	FIELD_END
 };
 
-static const char *
-org_of(struct rq *r)
+static struct signed_step *
+signed_new(struct rq *r)
 {
-	return (r->who.org_id[0] ? r->who.org_id : NULL);
-}
-
-static const char *
-agency_of(struct rq *r)
-{
-	return (r->who.agency[0] ? r->who.agency : NULL);
+	r->ctx = kore_calloc(1, sizeof(struct signed_step));
+	r->ctx_free = signed_free;
+	return (r->ctx);
 }
 
 static void
@@ -106,69 +103,8 @@ signed_free(void *arg)
 {
 	struct signed_step	*s = arg;
 
-	free(s->text);
+	sign_free(&s->sig);
 	kore_free(s);
-}
-
-/*
- * The 409s of the funding functions: a result, or a prefix ending in ':'
- * whose value fills the message's %s.
- */
-static const struct conflict {
-	const char	*result;
-	const char	*vi;
-	const char	*en;
-} conflicts[] = {
-	{ "not_accepted:", "Báo giá đang ở trạng thái %s, chưa được chấp "
-	    "nhận", "The quote is %s, not accepted" },
-	{ "not_eligible", "Công nghệ hiện không đủ điều kiện cho chương trình "
-	    "này", "The technology is not eligible for this program today" },
-	{ "duplicate", "Báo giá này đã có hồ sơ cho chương trình này",
-	    "This quote already has an application to this program" },
-	{ "budget:", "Vượt ngân sách: chương trình chỉ còn %s đồng",
-	    "Over budget: the program has %s VND left" },
-};
-
-/* A (result, doc, version[, id]) row of the funding functions. */
-static int
-funding_reply(struct rq *r, int status)
-{
-	struct verrors	 ve;
-	const char	*res, *arg;
-	char		 vi[160], en[160];
-	size_t		 i, n;
-
-	if (!db_ok(r))
-		return (reply_constraint(r));
-	if ((res = db_get(r, 0, 0)) == NULL)
-		res = "not_found";
-	if (!strcmp(res, "ok"))
-		return (reply_doc(r, status, 1, "Không tìm thấy",
-		    "Not found"));
-	if (!strncmp(res, "over:", 5)) {
-		(void)snprintf(vi, sizeof(vi), "vượt mức tối đa %s đồng mà "
-		    "chương trình và cờ đủ điều kiện cho phép", res + 5);
-		(void)snprintf(en, sizeof(en), "is more than the %s VND the "
-		    "program and the flag allow for this quote", res + 5);
-		ve.n = 0;
-		verr_add(&ve, "amount_requested_vnd", VERR_RULE,
-		    r->lang == LANG_EN ? en : vi);
-		return (reply_invalid(r, &ve));
-	}
-	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
-		n = strlen(conflicts[i].result);
-		if (strncmp(res, conflicts[i].result, n) ||
-		    (conflicts[i].result[n - 1] != ':' && res[n] != '\0'))
-			continue;
-		arg = res + n;
-		(void)snprintf(vi, sizeof(vi), conflicts[i].vi, arg);
-		(void)snprintf(en, sizeof(en), conflicts[i].en, arg);
-		return (reply_problem(r, 409, vi, en));
-	}
-	if (!strcmp(res, "stale") && r->route->body == decision_body)
-		return (reply_problem(r, 409, "Hồ sơ vừa thay đổi; hãy thử "
-		    "lại", "The application changed meanwhile; try again"));
-	return (reply_patched(r, "Không tìm thấy", "Not found"));
 }
 
 /* PATCH /funding-programs/{code}: the owning agency's figures. */
@@ -176,18 +112,20 @@ int
 program_patch(struct rq *r)
 {
 	char		ver[16];
-	int		m;
+	int		given;
 
-	if (r->step == 1)
-		return (funding_reply(r, 200));
-	if (!format_ok(JF_CODE, r->pathid))
-		return (reply_problem(r, 404, "Không tìm thấy chương trình",
-		    "No such program"));
-	if ((m = if_match(r, ver, sizeof(ver), 1)) < 0)
-		return (RQ_DONE);
-	r->step = 1;
-	return (db_one(r, Q_PROGRAM_PATCH, 4, r->pathid, agency_of(r),
-	    m ? ver : NULL, body_text(r)));
+	switch (r->step) {
+	case STEP_ASK:
+		if (!format_ok(JF_CODE, r->pathid))
+			return (reply_problem(r, 404, MSG_NO_SUCH_PROGRAM));
+		if (!if_match(r, ver, sizeof(ver), 1, &given))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_PROGRAM_PATCH, r->pathid, caller_agency(r),
+		    given ? ver : NULL, body_text(r)));
+	default:
+		return (reply_doc(r, 200, MSG_NO_SUCH_PROGRAM));
+	}
 }
 
 /* The record a flag signs: what it says, of what, by whom, when. */
@@ -196,10 +134,8 @@ flag_sign(struct rq *r, struct signed_step *s)
 {
 	struct canon	f[8];
 	int64_t		pct;
-	const char	*note;
 
-	kore_strlcpy(s->at, db_get(r, 0, 1), sizeof(s->at));
-	note = json_str(r->body, "note");
+	kore_strlcpy(s->at, db_str(r, 0, 0, ""), sizeof(s->at));
 	s->pct[0] = '\0';
 	if (s->eligible && json_int(r->body, "max_support_pct", &pct))
 		(void)snprintf(s->pct, sizeof(s->pct), "%lld",
@@ -209,13 +145,13 @@ flag_sign(struct rq *r, struct signed_step *s)
 	f[2] = (struct canon){ "eligible", CANON_BOOL, NULL, s->eligible };
 	f[3] = (struct canon){ "max_support_pct", s->pct[0] ? CANON_INT :
 	    CANON_NULL, NULL, s->pct[0] ? atoll(s->pct) : 0 };
-	f[4] = (struct canon){ "note", CANON_STR, note, 0 };
+	f[4] = (struct canon){ "note", CANON_STR,
+	    json_str(r->body, "note"), 0 };
 	f[5] = (struct canon){ "flagged_by", CANON_STR, r->who.id, 0 };
 	f[6] = (struct canon){ "flagged_at", CANON_STR, s->at, 0 };
 	f[7] = (struct canon){ "valid_until", CANON_STR,
 	    json_str(r->body, "valid_until"), 0 };
-	return (sign_record(f, 8, &s->text, s->sig, sizeof(s->sig),
-	    s->key_id, sizeof(s->key_id)));
+	return (sign_record(f, 8, &s->sig));
 }
 
 /* PUT /technologies/{id}/funding: DOST's flag, appended and signed. */
@@ -223,48 +159,37 @@ int
 flag_put(struct rq *r)
 {
 	struct signed_step	*s = r->ctx;
-	struct verrors		 ve;
 	int64_t			 pct;
 
 	switch (r->step) {
-	case 0:
+	case SIGN_ASK:
 		if (strcmp(r->who.agency, "dost"))
-			return (reply_problem(r, 403, "Chỉ Sở Khoa học và Công "
-			    "nghệ gắn cờ đủ điều kiện", "Only DOST flags "
-			    "eligibility"));
+			return (reply_problem(r, 403, MSG_ONLY_DOST));
 		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, "Không tìm thấy công "
-			    "nghệ", "No such technology"));
-		s = kore_calloc(1, sizeof(*s));
-		r->ctx = s;
-		r->ctx_free = signed_free;
+			return (reply_problem(r, 404, MSG_NO_SUCH_TECHNOLOGY));
+		s = signed_new(r);
 		(void)json_bool(r->body, "eligible", &s->eligible);
 		kore_strlcpy(s->program, json_str(r->body, "program_code"),
 		    sizeof(s->program));
 		/* A percentage goes with eligible, and only with it. */
-		if (s->eligible != json_int(r->body, "max_support_pct",
-		    &pct)) {
-			ve.n = 0;
-			verr_add(&ve, "max_support_pct", s->eligible ?
-			    VERR_REQUIRED : VERR_RULE, NULL);
-			return (reply_invalid(r, &ve));
-		}
-		r->step = 1;
-		return (db_one(r, Q_FLAG_FACTS, 2, r->pathid, s->program));
-	case 1:
+		if (s->eligible != json_int(r->body, "max_support_pct", &pct))
+			return (reply_field(r, "max_support_pct", s->eligible ?
+			    VERR_REQUIRED : VERR_RULE, NULL));
+		r->step = SIGN_FACTS;
+		return (db_one(r, Q_FLAG_FACTS, r->pathid, s->program));
+	case SIGN_FACTS:
 		if (!db_ok(r))
-			return (reply_db_error(r));
-		if (strcmp(db_get(r, 0, 0), "ok"))
-			return (funding_reply(r, 200));
+			return (reply_db_error(r, MSG_NO_SUCH_TECHNOLOGY));
 		if (!flag_sign(r, s))
 			return (reply_internal(r));
-		r->step = 2;
-		return (db_one(r, Q_FLAG_PUT, 11, r->pathid, s->program,
+		r->step = SIGN_WRITTEN;
+		return (db_one(r, Q_FLAG_PUT, r->pathid, s->program,
 		    s->eligible ? "true" : "false", s->pct[0] ? s->pct : NULL,
 		    json_str(r->body, "valid_until"), json_str(r->body, "note"),
-		    r->who.id, s->at, s->text, s->sig, s->key_id));
+		    r->who.id, s->at, s->sig.text, s->sig.value,
+		    s->sig.key_id));
 	default:
-		return (funding_reply(r, 200));
+		return (reply_doc(r, 200, MSG_NO_SUCH_TECHNOLOGY));
 	}
 }
 
@@ -272,7 +197,8 @@ flag_put(struct rq *r)
 int
 flag_history(struct rq *r)
 {
-	return (owned_list(r, Q_FLAG_TECH, Q_FLAG_HISTORY, "flags"));
+	return (owned_list(r, Q_FLAG_TECH, Q_FLAG_HISTORY, "flags",
+	    MSG_NO_SUCH_TECHNOLOGY));
 }
 
 int
@@ -281,17 +207,19 @@ application_create(struct rq *r)
 	const char	*id;
 	char		 where[80];
 
-	if (r->step == 0) {
-		r->step = 1;
-		return (db_one(r, Q_APPLY, 3, r->who.id, r->who.org_id,
+	switch (r->step) {
+	case STEP_ASK:
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_APPLY, r->who.id, r->who.org_id,
 		    body_text(r)));
+	default:
+		if (db_ok(r) && (id = db_get(r, 0, 2)) != NULL) {
+			(void)snprintf(where, sizeof(where),
+			    "/api/v1/funding-applications/%s", id);
+			http_response_header(r->req, "location", where);
+		}
+		return (reply_doc(r, 201, MSG_NO_SUCH_APPLICATION));
 	}
-	if (db_ok(r) && (id = db_get(r, 0, 3)) != NULL) {
-		(void)snprintf(where, sizeof(where),
-		    "/api/v1/funding-applications/%s", id);
-		http_response_header(r->req, "location", where);
-	}
-	return (funding_reply(r, 201));
 }
 
 /* The caller's applications: its own, or its agency's programs'. */
@@ -302,86 +230,82 @@ application_list(struct rq *r)
 	    "limit", "cursor", NULL };
 	const char	*program, *status;
 
-	if (r->step == 1)
-		return (reply_list(r, "applications", r->limit));
-	if (!query_check(r, allowed))
-		return (RQ_DONE);
-	program = query_arg(r, "program_code");
-	status = query_arg(r, "status");
-	if ((program != NULL && !format_ok(JF_CODE, program)) ||
-	    (status != NULL && !str_oneof(status, app_states)))
-		return (reply_problem(r, 400, "program_code hoặc status không "
-		    "hợp lệ", "Invalid program_code or status"));
-	if (!query_page(r, "applications"))
-		return (RQ_DONE);
-	r->step = 1;
-	return (db_one(r, Q_APPLICATION_LIST, 7, org_of(r), agency_of(r),
-	    program, status, r->page.key, r->page.id, r->page.fetch));
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed))
+			return (RQ_DONE);
+		program = query_arg(r, "program_code");
+		status = query_arg(r, "status");
+		if (program != NULL && !format_ok(JF_CODE, program))
+			return (query_bad(r, "program_code"));
+		if (status != NULL && !str_oneof(status, app_states))
+			return (query_bad(r, "status"));
+		if (!query_page(r, "applications"))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_APPLICATION_LIST, caller_org(r),
+		    caller_agency(r), program, status, r->page.key,
+		    r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
+	}
 }
 
 int
 application_get(struct rq *r)
 {
-	if (r->step == 1) {
-		if (!db_ok(r))
-			return (reply_db_error(r));
-		return (reply_doc(r, 200, 0, "Không tìm thấy hồ sơ",
-		    "No such application"));
-	}
-	if (!format_ok(JF_UUID, r->pathid))
-		return (reply_problem(r, 404, "Không tìm thấy hồ sơ",
-		    "No such application"));
-	r->step = 1;
-	return (db_one(r, Q_APPLICATION_GET, 3, r->pathid, org_of(r),
-	    agency_of(r)));
+	return (doc_get(r, Q_APPLICATION_GET, JF_UUID,
+	    MSG_NO_SUCH_APPLICATION));
 }
 
 /* submitted -> under_review, by the program's agency; nothing signed. */
 int
 application_review(struct rq *r)
 {
-	if (r->step == 1)
-		return (funding_reply(r, 200));
-	if (!format_ok(JF_UUID, r->pathid))
-		return (reply_problem(r, 404, "Không tìm thấy hồ sơ",
-		    "No such application"));
-	r->step = 1;
-	return (db_one(r, Q_DECIDE, 12, r->pathid, org_of(r), agency_of(r),
-	    r->who.id, "review", NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+	switch (r->step) {
+	case STEP_ASK:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404,
+			    MSG_NO_SUCH_APPLICATION));
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_DECIDE, r->pathid, caller_org(r),
+		    caller_agency(r), r->who.id, "review", NULL, NULL, NULL,
+		    NULL, NULL, NULL, NULL));
+	default:
+		return (reply_doc(r, 200, MSG_NO_SUCH_APPLICATION));
+	}
 }
 
-/* The record a decision signs. */
+/* The record a decision signs, from the facts' row. */
 static int
 decision_sign(struct rq *r, struct signed_step *s)
 {
 	struct canon	f[10];
-	const char	*decision;
 	int64_t		amount;
 
-	decision = json_str(r->body, "decision");
-	kore_strlcpy(s->at, db_get(r, 0, 7), sizeof(s->at));
+	kore_strlcpy(s->at, db_str(r, 0, 6, ""), sizeof(s->at));
 	s->amount[0] = '\0';
 	if (json_int(r->body, "amount_approved_vnd", &amount))
 		(void)snprintf(s->amount, sizeof(s->amount), "%lld",
 		    (long long)amount);
 	f[0] = (struct canon){ "application_id", CANON_STR, r->pathid, 0 };
-	f[1] = (struct canon){ "program_code", CANON_STR, db_get(r, 0, 1),
+	f[1] = (struct canon){ "program_code", CANON_STR, db_get(r, 0, 0),
 	    0 };
 	f[2] = (struct canon){ "quote_request_id", CANON_STR,
-	    db_get(r, 0, 2), 0 };
-	f[3] = (struct canon){ "technology_id", CANON_STR, db_get(r, 0, 3),
+	    db_get(r, 0, 1), 0 };
+	f[3] = (struct canon){ "technology_id", CANON_STR, db_get(r, 0, 2),
 	    0 };
-	f[4] = (struct canon){ "enterprise_id", CANON_STR, db_get(r, 0, 4),
+	f[4] = (struct canon){ "enterprise_id", CANON_STR, db_get(r, 0, 3),
 	    0 };
-	f[5] = (struct canon){ "decision", CANON_STR, decision, 0 };
+	f[5] = (struct canon){ "decision", CANON_STR,
+	    json_str(r->body, "decision"), 0 };
 	f[6] = (struct canon){ "amount_approved_vnd", s->amount[0] ?
 	    CANON_INT : CANON_NULL, NULL, s->amount[0] ? amount : 0 };
 	f[7] = (struct canon){ "note", CANON_STR,
 	    json_str(r->body, "note"), 0 };
 	f[8] = (struct canon){ "decided_by", CANON_STR, r->who.id, 0 };
 	f[9] = (struct canon){ "decided_at", CANON_STR, s->at, 0 };
-	return (sign_record(f, 10, &s->text, s->sig, sizeof(s->sig),
-	    s->key_id, sizeof(s->key_id)));
+	return (sign_record(f, 10, &s->sig));
 }
 
 /*
@@ -392,61 +316,43 @@ int
 application_decide(struct rq *r)
 {
 	struct signed_step	*s = r->ctx;
-	struct verrors		 ve;
-	const char		*decision;
+	int			 approved;
 	int64_t			 amount;
 
 	switch (r->step) {
-	case 0:
+	case SIGN_ASK:
 		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, "Không tìm thấy hồ sơ",
-			    "No such application"));
-		decision = json_str(r->body, "decision");
+			return (reply_problem(r, 404,
+			    MSG_NO_SUCH_APPLICATION));
+		approved = !strcmp(json_str(r->body, "decision"), "approved");
 		/* An amount goes with an approval, and only with it. */
-		if ((strcmp(decision, "approved") == 0) != json_int(r->body,
-		    "amount_approved_vnd", &amount)) {
-			ve.n = 0;
-			verr_add(&ve, "amount_approved_vnd",
-			    !strcmp(decision, "approved") ? VERR_REQUIRED :
-			    VERR_RULE, NULL);
-			return (reply_invalid(r, &ve));
-		}
-		s = kore_calloc(1, sizeof(*s));
-		r->ctx = s;
-		r->ctx_free = signed_free;
-		r->step = 1;
-		return (db_one(r, Q_DECISION_FACTS, 3, r->pathid, org_of(r),
-		    agency_of(r)));
-	case 1:
+		if (approved != json_int(r->body, "amount_approved_vnd",
+		    &amount))
+			return (reply_field(r, "amount_approved_vnd",
+			    approved ? VERR_REQUIRED : VERR_RULE, NULL));
+		s = signed_new(r);
+		r->step = SIGN_FACTS;
+		return (db_one(r, Q_DECISION_FACTS, r->pathid, caller_org(r),
+		    caller_agency(r)));
+	case SIGN_FACTS:
 		if (!db_ok(r))
-			return (reply_db_error(r));
-		if (strcmp(db_get(r, 0, 0), "ok"))
-			return (funding_reply(r, 200));
+			return (reply_db_error(r, MSG_NO_SUCH_APPLICATION));
 		if (!decision_sign(r, s))
 			return (reply_internal(r));
-		r->step = 2;
-		return (db_one(r, Q_DECIDE, 12, r->pathid, org_of(r),
-		    agency_of(r), r->who.id, json_str(r->body, "decision"),
-		    db_get(r, 0, 6), s->amount[0] ? s->amount : NULL,
-		    json_str(r->body, "note"), s->at, s->text, s->sig,
-		    s->key_id));
+		r->step = SIGN_WRITTEN;
+		return (db_one(r, Q_DECIDE, r->pathid, caller_org(r),
+		    caller_agency(r), r->who.id,
+		    json_str(r->body, "decision"), db_get(r, 0, 5),
+		    s->amount[0] ? s->amount : NULL,
+		    json_str(r->body, "note"), s->at, s->sig.text,
+		    s->sig.value, s->sig.key_id));
 	default:
-		return (funding_reply(r, 200));
+		return (reply_doc(r, 200, MSG_NO_SUCH_APPLICATION));
 	}
 }
 
 int
 program_get(struct rq *r)
 {
-	if (r->step == 1) {
-		if (!db_ok(r))
-			return (reply_db_error(r));
-		return (reply_doc(r, 200, 0, "Không tìm thấy chương trình",
-		    "No such program"));
-	}
-	if (!format_ok(JF_CODE, r->pathid))
-		return (reply_problem(r, 404, "Không tìm thấy chương trình",
-		    "No such program"));
-	r->step = 1;
-	return (db_one(r, Q_PROGRAM_GET, 1, r->pathid));
+	return (doc_get(r, Q_PROGRAM_GET, JF_CODE, MSG_NO_SUCH_PROGRAM));
 }

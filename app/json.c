@@ -1,11 +1,13 @@
 /*
  * json.c -- parsing request bodies with yajl, small accessors, building
- * output with yajl_gen. Pure: no Kore runtime underneath.
+ * output with yajl_gen. Pure: Kore's allocator, no Kore runtime.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <kore/kore.h>
 
 #include "app.h"
 
@@ -15,46 +17,6 @@ static int	prescan(const char *, size_t, char *, size_t);
 static int	escape_ok(const char *, size_t, size_t);
 static long	hex4(const char *);
 static yajl_val	member(yajl_val, const char *, size_t);
-
-static const char *const verr_texts[VERR_MAX][2] = {
-	[VERR_REQUIRED] =	{ "bắt buộc phải có", "is required" },
-	[VERR_UNKNOWN] =	{ "trường không được hỗ trợ",
-				    "is not a known field" },
-	[VERR_READONLY] =	{ "trường chỉ đọc, không được gửi",
-				    "is read-only and may not be sent" },
-	[VERR_TYPE_STRING] =	{ "phải là chuỗi", "must be a string" },
-	[VERR_TYPE_INT] =	{ "phải là số nguyên", "must be an integer" },
-	[VERR_TYPE_BOOL] =	{ "phải là true hoặc false",
-				    "must be true or false" },
-	[VERR_TYPE_OBJECT] =	{ "phải là đối tượng JSON",
-				    "must be a JSON object" },
-	[VERR_TYPE_ARRAY] =	{ "phải là mảng chuỗi",
-				    "must be an array of strings" },
-	[VERR_TOO_SHORT] =	{ "quá ngắn", "is too short" },
-	[VERR_TOO_LONG] =	{ "quá dài", "is too long" },
-	[VERR_RANGE] =		{ "nằm ngoài khoảng cho phép",
-				    "is out of range" },
-	[VERR_ONEOF] =		{ "không phải giá trị hợp lệ",
-				    "is not one of the allowed values" },
-	[VERR_FORMAT] =		{ "sai định dạng", "has an invalid format" },
-	[VERR_CONTROL] =	{ "chứa ký tự điều khiển",
-				    "contains control characters" },
-	[VERR_DUPLICATE] =	{ "xuất hiện hai lần", "appears twice" },
-	[VERR_RULE] =		{ "vi phạm quy tắc của trường này",
-				    "breaks a rule of this field" },
-	[VERR_NO_SUCH] =	{ "không trỏ tới mục nào bạn được dùng",
-				    "refers to nothing you may use" },
-	[VERR_PAST] =		{ "không được là ngày đã qua",
-				    "must not be a past date" },
-};
-
-const char *
-verr_text(enum verr code, int lang)
-{
-	if (code >= VERR_MAX)
-		return ("");
-	return (verr_texts[code][lang == LANG_EN]);
-}
 
 static long
 hex4(const char *s)
@@ -159,14 +121,11 @@ json_parse(const char *s, size_t len, char *err, size_t errlen)
 		(void)snprintf(err, errlen, "invalid UTF-8");
 		return (NULL);
 	}
-	if ((copy = malloc(len + 1)) == NULL) {
-		(void)snprintf(err, errlen, "out of memory");
-		return (NULL);
-	}
+	copy = kore_malloc(len + 1);
 	memcpy(copy, s, len);
 	copy[len] = '\0';
 	v = yajl_tree_parse(copy, err, errlen);
-	free(copy);
+	kore_free(copy);
 	if (v == NULL && err[0] == '\0')
 		(void)snprintf(err, errlen, "malformed JSON");
 	return (v);
@@ -267,21 +226,23 @@ json_gen_kint(yajl_gen g, const char *k, long long v)
 	yajl_gen_integer(g, v);
 }
 
-/* Copy the generated text out (caller frees) and free the generator. */
+/*
+ * Copy the generated text out (the caller kore_frees it) and free the
+ * generator.
+ */
 char *
 json_gen_take(yajl_gen g, size_t *len)
 {
 	const unsigned char	*buf;
 	char			*out;
 
-	if (yajl_gen_get_buf(g, &buf, len) != yajl_gen_status_ok ||
-	    (out = malloc(*len + 1)) == NULL) {
+	if (yajl_gen_get_buf(g, &buf, len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
 		*len = 0;
 		return (NULL);
 	}
-	if (*len > 0)
-		memcpy(out, buf, *len);
+	out = kore_malloc(*len + 1);
+	memcpy(out, buf, *len);
 	out[*len] = '\0';
 	yajl_gen_free(g);
 	return (out);

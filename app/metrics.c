@@ -1,5 +1,5 @@
 /*
- * metrics.c -- /healthz, /readyz, /metrics and the OpenAPI document.
+ * metrics.c -- request counters and latency histograms, and /metrics.
  * Counters live in a shared mapping so /metrics tells the whole
  * server's story whichever worker answers it.
  */
@@ -21,6 +21,8 @@
 #define ROUTES_MAX	128
 #define WORKERS_MAX	64
 #define NBUCKETS	12
+/* How often a worker publishes its database pool's state. */
+#define POOL_TICK_MS	100
 
 static const int	 statuses[] = { 200, 201, 204, 400, 401, 403, 404,
 			    405, 409, 412, 413, 415, 422, 428, 429, 500, 503 };
@@ -47,10 +49,9 @@ struct shared {
 
 static void	metrics_route(struct kore_buf *, int);
 static void	pool_update(void);
+static void	pool_tick(void *, u_int64_t);
 
 static struct shared	*shm;
-static char		*openapi;
-static size_t		 openapi_len;
 
 /*
  * One mapping per server: named after Kore's parent process, which all
@@ -75,6 +76,7 @@ metrics_init(void)
 	(void)close(fd);
 	if (shm == MAP_FAILED)
 		fatalx("metrics: cannot map %s", name);
+	kore_timer_add(pool_tick, POOL_TICK_MS, NULL, 0);
 }
 
 /* At shutdown: other workers keep their mapping, the name goes. */
@@ -105,6 +107,14 @@ metrics_observe(int route, int status, uint64_t us)
 }
 
 static void
+pool_tick(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	pool_update();
+}
+
+static void
 pool_update(void)
 {
 	struct pool	*p;
@@ -119,30 +129,6 @@ pool_update(void)
 	p->ready = ready;
 	p->inflight = inflight;
 	p->failures = failures;
-}
-
-int
-ops_healthz(struct rq *r)
-{
-	return (reply_json(r, 200, "{\"status\":\"ok\"}", 15));
-}
-
-/*
- * Ready when this worker has a live reading and writing connection and
- * the database answers; at once 503 otherwise, not after the wait a
- * request makes for a connection coming back.
- */
-int
-ops_readyz(struct rq *r)
-{
-	if (r->step == 0 && db_ready()) {
-		r->step = 1;
-		return (db_one(r, Q_PING, 0));
-	}
-	if (!db_ok(r))
-		return (reply_problem(r, 503, "Cơ sở dữ liệu không truy cập "
-		    "được", "The database is unreachable"));
-	return (reply_json(r, 200, "{\"status\":\"ready\"}", 18));
 }
 
 static void
@@ -218,35 +204,4 @@ ops_metrics(struct rq *r)
 	kore_buf_free(b);
 	r->status = 200;
 	return (RQ_DONE);
-}
-
-void
-metrics_tick(void)
-{
-	pool_update();
-}
-
-/* Read once at start; path from TM_OPENAPI or assets/openapi.json. */
-void
-openapi_load(const char *path)
-{
-	struct stat	 st;
-	int		 fd;
-
-	if (path == NULL)
-		path = "assets/openapi.json";
-	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &st) == -1 ||
-	    st.st_size <= 0)
-		fatalx("cannot read the OpenAPI document %s", path);
-	openapi = kore_malloc(st.st_size);
-	if (read(fd, openapi, st.st_size) != st.st_size)
-		fatalx("short read on %s", path);
-	openapi_len = st.st_size;
-	(void)close(fd);
-}
-
-int
-ops_openapi(struct rq *r)
-{
-	return (reply_json(r, 200, openapi, openapi_len));
 }

@@ -19,16 +19,19 @@ ref_list(struct rq *r, int query)
 	static const char *const allowed[] = { NULL };
 	const char	*doc;
 
-	if (r->step == 0) {
+	switch (r->step) {
+	case STEP_ASK:
 		if (!query_check(r, allowed))
 			return (RQ_DONE);
-		r->step = 1;
-		return (db_one(r, query, 0));
+		r->step = STEP_ANSWER;
+		return (db_one(r, query));
+	default:
+		if (!db_ok(r) || (doc = db_get(r, 0, 0)) == NULL)
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		http_response_header(r->req, "cache-control",
+		    "public, max-age=60");
+		return (reply_json(r, 200, doc, db_getlen(r, 0, 0)));
 	}
-	if (!db_ok(r) || (doc = db_get(r, 0, 0)) == NULL)
-		return (reply_db_error(r));
-	http_response_header(r->req, "cache-control", "public, max-age=60");
-	return (reply_json(r, 200, doc, db_getlen(r, 0, 0)));
 }
 
 int

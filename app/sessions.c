@@ -21,15 +21,19 @@ struct login {
 	struct token	 tok;
 };
 
+enum { LOGIN_ASK, LOGIN_CHECK, LOGIN_OPEN, LOGIN_REPLY };
+
 static void	login_free(void *);
 static int	login_check(struct rq *);
 static int	login_open(struct rq *);
 static int	login_reply(struct rq *);
 
 const struct field session_body[] = {
-	{ "email", JT_STRING, 1, 1, 254, JF_NONE, NULL, NULL, 0 },
-	{ "password", JT_STRING, 1, 1, PASSWORD_MAX, JF_NONE, NULL, NULL, 0 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "email", .type = JT_STRING, .required = 1, .min = 1,
+	    .max = 254 },
+	{ .name = "password", .type = JT_STRING, .required = 1, .min = 1,
+	    .max = PASSWORD_MAX },
+	FIELD_END
 };
 
 static void
@@ -43,16 +47,16 @@ int
 sessions_create(struct rq *r)
 {
 	switch (r->step) {
-	case 0:
+	case LOGIN_ASK:
 		r->email = email_lower(json_str(r->body, "email"));
 		r->ctx = kore_calloc(1, sizeof(struct login));
 		r->ctx_free = login_free;
-		r->step = 1;
-		return (db_one(r, Q_LOGIN_BEGIN, 3, r->email,
+		r->step = LOGIN_CHECK;
+		return (db_one(r, Q_LOGIN_BEGIN, r->email,
 		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS));
-	case 1:
+	case LOGIN_CHECK:
 		return (login_check(r));
-	case 2:
+	case LOGIN_OPEN:
 		return (login_open(r));
 	default:
 		return (login_reply(r));
@@ -67,18 +71,19 @@ login_check(struct rq *r)
 	const char	*retry, *hash;
 
 	if (!db_ok(r) || db_rows(r) != 1)
-		return (reply_db_error(r));
+		return (reply_db_error(r, MSG_NOT_FOUND));
 	retry = db_get(r, 0, 0);
 	if (retry != NULL && strcmp(retry, "0") != 0)
 		return (reply_throttled(r, retry));
 	/* Accounts that cannot sign in (demo data: "!") cost the same. */
 	if ((hash = db_get(r, 0, 3)) != NULL && !strncmp(hash, "$argon2", 7)) {
-		kore_strlcpy(l->account_id, db_get(r, 0, 2),
+		kore_strlcpy(l->account_id, db_str(r, 0, 2, ""),
 		    sizeof(l->account_id));
-		kore_strlcpy(l->status, db_get(r, 0, 4), sizeof(l->status));
+		kore_strlcpy(l->status, db_str(r, 0, 4, ""),
+		    sizeof(l->status));
 	} else
 		hash = password_dummy_hash();
-	r->step = 2;
+	r->step = LOGIN_OPEN;
 	return (pw_task_start(r, json_str(r->body, "password"), hash));
 }
 
@@ -90,11 +95,9 @@ login_open(struct rq *r)
 	char		 ttl[16];
 
 	if (!pw_task_result(r, NULL, 0) || l->account_id[0] == '\0')
-		return (reply_problem(r, 401, "Email hoặc mật khẩu không "
-		    "đúng", "Wrong email or password"));
+		return (reply_problem(r, 401, MSG_WRONG_LOGIN));
 	if (strcmp(l->status, "active") != 0)
-		return (reply_problem(r, 403, "Tài khoản đang bị tạm khóa",
-		    "This account is suspended"));
+		return (reply_problem(r, 403, MSG_SUSPENDED));
 	if (!token_new(&l->tok, "tms_"))
 		return (reply_internal(r));
 	(void)snprintf(ttl, sizeof(ttl), "%d", SESSION_TTL_SECS);
@@ -107,7 +110,7 @@ login_open(struct rq *r)
 	st.params[2] = (const char *)l->tok.verifier;
 	st.lengths[2] = TOKEN_VERIFIER_LEN;
 	st.params[3] = ttl;
-	r->step = 3;
+	r->step = LOGIN_REPLY;
 	return (db_run(r, &st, 1));
 }
 
@@ -118,7 +121,7 @@ login_reply(struct rq *r)
 	struct kore_buf	*b;
 
 	if (!db_ok(r) || db_rows(r) != 1)
-		return (reply_db_error(r));
+		return (reply_db_error(r, MSG_NOT_FOUND));
 	b = kore_buf_alloc(1024);
 	kore_buf_appendf(b, "{\"token\":\"%s\",\"expires_at\":\"%s\","
 	    "\"account\":%s}", l->tok.text, db_get(r, 0, 0), db_get(r, 0, 1));
@@ -133,16 +136,15 @@ login_reply(struct rq *r)
 int
 sessions_delete(struct rq *r)
 {
-	if (r->step == 0) {
+	switch (r->step) {
+	case STEP_ASK:
 		if (r->who.is_key)
-			return (reply_problem(r, 409, "Đây là khóa API, không "
-			    "phải phiên đăng nhập; hãy xóa nó qua /api-keys",
-			    "This is an API key, not a session; delete it "
-			    "through /api-keys"));
-		r->step = 1;
-		return (db_one(r, Q_SESSION_REVOKE, 1, r->who.cred_id));
+			return (reply_problem(r, 409, MSG_NOT_A_SESSION));
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_SESSION_REVOKE, r->who.cred_id));
+	default:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		return (reply_empty(r, 204));
 	}
-	if (!db_ok(r))
-		return (reply_db_error(r));
-	return (reply_empty(r, 204));
 }

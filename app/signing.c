@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kore/kore.h>
@@ -33,27 +32,29 @@ sign_init(const char *dir)
 	return (signkey_load(keydir, &key));
 }
 
-/*
- * The canonical text of the record's n fields and its signature: *text
- * (the caller frees it), sig (base64) and the key's id.
- */
+/* The canonical text of the record's n fields and its signature, in s. */
 int
-sign_record(struct canon *f, size_t n, char **text, char *sig,
-    size_t siglen, char *id, size_t idlen)
+sign_record(struct canon *f, size_t n, struct signature *s)
 {
 	size_t		len;
 
-	*text = NULL;
+	sign_free(s);
 	if (!key_fresh())
-		return (0);
-	if ((*text = canon_json(f, n, &len)) == NULL ||
-	    !signkey_sign(&key, *text, len, sig, siglen)) {
-		free(*text);
-		*text = NULL;
-		return (0);
+		return (KORE_RESULT_ERROR);
+	if ((s->text = canon_json(f, n, &len)) == NULL ||
+	    !signkey_sign(&key, s->text, len, s->value, sizeof(s->value))) {
+		sign_free(s);
+		return (KORE_RESULT_ERROR);
 	}
-	kore_strlcpy(id, key.id, idlen);
-	return (1);
+	kore_strlcpy(s->key_id, key.id, sizeof(s->key_id));
+	return (KORE_RESULT_OK);
+}
+
+void
+sign_free(struct signature *s)
+{
+	kore_free(s->text);
+	s->text = NULL;
 }
 
 /* The current key, read again if it was rotated since. */

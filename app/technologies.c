@@ -13,21 +13,22 @@
 
 #include "app.h"
 
-#define PRICE_MAX	1000000000000000LL
+/* The filters of tech_filtered() and friends, in their order. */
 #define FILTERS		9
 
 struct list {
-	const char	*ctx;
 	const char	*p[FILTERS];
 	int		 query;
 	int		 facets;
 	struct kore_buf	*out;
 };
 
-static int	tech_not_found(struct rq *);
-static int	tech_reply(struct rq *, int, int);
+enum { LIST_ASK, LIST_ITEMS, LIST_FACETS };
+
 static int	list_parse(struct rq *, struct list *);
 static int	list_sort(struct rq *, struct list *);
+static int	list_flag(struct rq *, const char *, const char **);
+static int	list_ask(struct rq *, struct list *);
 static int	list_facets(struct rq *, struct list *);
 static int	int_arg(struct rq *, const char *, long long, long long,
 		    const char **);
@@ -37,137 +38,90 @@ static const char *const statuses[] = { "draft", "published", "archived",
     NULL };
 
 #define TECH_FIELDS(req)						\
-	{ "title", JT_STRING, req, 3, 200, JF_NONE, NULL, NULL, 0 },	\
-	{ "summary", JT_STRING, req, 1, 1000, JF_NONE, NULL, NULL, 0 },	\
-	{ "description", JT_STRING, 0, 0, 20000, JF_NONE, NULL, NULL, 0 }, \
-	{ "category", JT_STRING, req, 2, 40, JF_CODE, NULL, NULL, 0 },	\
-	{ "sectors", JT_STRARRAY, 0, 2, 40, JF_CODE, NULL, NULL, 0 },	\
-	{ "trl", JT_INT, req, 1, 9, 0, NULL, NULL, 0 },			\
-	{ "price_min_vnd", JT_INT, 0, 0, PRICE_MAX, 0, NULL, NULL, 0 },	\
-	{ "price_max_vnd", JT_INT, 0, 0, PRICE_MAX, 0, NULL, NULL, 0 },	\
-	{ "benefits", JT_OBJECT, 0, 0, 0, 0, NULL, benefits_body, 0 },	\
-	{ "certifications", JT_STRARRAY, 0, 1, 200, JF_NONE, NULL, NULL, \
-	    0 },							\
-	{ "id", 0, 0, 0, 0, 0, NULL, NULL, 1 },				\
-	{ "vendor", 0, 0, 0, 0, 0, NULL, NULL, 1 },			\
-	{ "funding", 0, 0, 0, 0, 0, NULL, NULL, 1 },			\
-	{ "version", 0, 0, 0, 0, 0, NULL, NULL, 1 },			\
-	{ "created_at", 0, 0, 0, 0, 0, NULL, NULL, 1 },			\
-	{ "updated_at", 0, 0, 0, 0, 0, NULL, NULL, 1 }
+	{ .name = "title", .type = JT_STRING, .required = (req),	\
+	    .min = 3, .max = 200 },					\
+	{ .name = "summary", .type = JT_STRING, .required = (req),	\
+	    .min = 1, .max = 1000 },					\
+	{ .name = "description", .type = JT_STRING, .max = 20000 },	\
+	{ .name = "category", .type = JT_STRING, .required = (req),	\
+	    .min = 2, .max = 40, .format = JF_CODE },			\
+	{ .name = "sectors", .type = JT_STRARRAY, .min = 2, .max = 40,	\
+	    .format = JF_CODE },					\
+	{ .name = "trl", .type = JT_INT, .required = (req), .min = 1,	\
+	    .max = 9 },							\
+	{ .name = "price_min_vnd", .type = JT_INT, .max = PRICE_MAX },	\
+	{ .name = "price_max_vnd", .type = JT_INT, .max = PRICE_MAX },	\
+	{ .name = "benefits", .type = JT_OBJECT, .sub = benefits_body }, \
+	{ .name = "certifications", .type = JT_STRARRAY, .min = 1,	\
+	    .max = 200 },						\
+	FIELD_READONLY("id"),						\
+	FIELD_READONLY("vendor"),					\
+	FIELD_READONLY("funding"),					\
+	FIELD_READONLY("version"),					\
+	FIELD_READONLY("created_at"),					\
+	FIELD_READONLY("updated_at")
 
 static const struct field benefits_body[] = {
-	{ "energy_saving_pct", JT_INT, 0, 0, 100, 0, NULL, NULL, 0 },
-	{ "water_saving_pct", JT_INT, 0, 0, 100, 0, NULL, NULL, 0 },
-	{ "waste_reduction_pct", JT_INT, 0, 0, 100, 0, NULL, NULL, 0 },
-	{ "co2_reduction_tonnes_per_year", JT_INT, 0, 0, 1000000000, 0,
-	    NULL, NULL, 0 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "energy_saving_pct", .type = JT_INT, .max = 100 },
+	{ .name = "water_saving_pct", .type = JT_INT, .max = 100 },
+	{ .name = "waste_reduction_pct", .type = JT_INT, .max = 100 },
+	{ .name = "co2_reduction_tonnes_per_year", .type = JT_INT,
+	    .max = 1000000000 },
+	FIELD_END
 };
 
 /* A new listing is always a draft: status is not the vendor's to send. */
 const struct field tech_create_body[] = {
 	TECH_FIELDS(1),
-	{ "status", 0, 0, 0, 0, 0, NULL, NULL, 1 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	FIELD_READONLY("status"),
+	FIELD_END
 };
 
 const struct field tech_patch_body[] = {
 	TECH_FIELDS(0),
-	{ "status", JT_STRING, 0, 1, 20, JF_NONE, statuses, NULL, 0 },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+	{ .name = "status", .type = JT_STRING, .min = 1, .max = 20,
+	    .oneof = statuses },
+	FIELD_END
 };
-
-static int
-tech_not_found(struct rq *r)
-{
-	return (reply_problem(r, 404, "Không tìm thấy công nghệ",
-	    "No such technology"));
-}
-
-static int
-tech_reply(struct rq *r, int status, int col)
-{
-	return (reply_doc(r, status, col, "Không tìm thấy công nghệ",
-	    "No such technology"));
-}
 
 int
 tech_create(struct rq *r)
 {
-	struct verrors	ve = { 0 };
 	int64_t		lo, hi;
 
-	if (r->step == 1) {
-		if (!db_ok(r))
-			return (reply_constraint(r));
-		return (tech_reply(r, 201, 0));
+	switch (r->step) {
+	case STEP_ASK:
+		if (json_int(r->body, "price_min_vnd", &lo) &&
+		    json_int(r->body, "price_max_vnd", &hi) && lo > hi)
+			return (reply_field(r, "price_max_vnd",
+			    VERR_PRICE_ORDER, NULL));
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_TECH_CREATE, r->who.org_id,
+		    body_text(r)));
+	default:
+		return (reply_doc(r, 201, MSG_NO_SUCH_TECHNOLOGY));
 	}
-	if (json_int(r->body, "price_min_vnd", &lo) &&
-	    json_int(r->body, "price_max_vnd", &hi) && lo > hi) {
-		verr_add(&ve, "price_max_vnd", VERR_RANGE, r->lang == LANG_EN ?
-		    "must not be below price_min_vnd" :
-		    "không được nhỏ hơn price_min_vnd");
-		return (reply_invalid(r, &ve));
-	}
-	r->step = 1;
-	return (db_one(r, Q_TECH_CREATE, 2, r->who.org_id, body_text(r)));
 }
 
 /* Published for everyone; anything else only for its own vendor. */
 int
 tech_get(struct rq *r)
 {
-	if (r->step == 1) {
-		if (!db_ok(r))
-			return (reply_db_error(r));
-		return (tech_reply(r, 200, 0));
-	}
-	if (!format_ok(JF_UUID, r->pathid))
-		return (tech_not_found(r));
-	r->step = 1;
-	return (db_one(r, Q_TECH_GET, 2, r->pathid,
-	    r->who.org_id[0] ? r->who.org_id : NULL));
+	return (doc_get(r, Q_TECH_GET, JF_UUID, MSG_NO_SUCH_TECHNOLOGY));
 }
 
 int
 tech_patch(struct rq *r)
 {
-	char		ver[16];
-	int		m;
-
-	if (r->step == 1)
-		return (reply_patched(r, "Không tìm thấy công nghệ",
-		    "No such technology"));
-	if (!format_ok(JF_UUID, r->pathid))
-		return (tech_not_found(r));
-	/* "*": whatever the current version is. */
-	if ((m = if_match(r, ver, sizeof(ver), 1)) < 0)
-		return (RQ_DONE);
-	r->step = 1;
-	return (db_one(r, Q_TECH_PATCH, 4, r->pathid, r->who.org_id,
-	    m ? ver : NULL, body_text(r)));
+	return (doc_patch(r, Q_TECH_PATCH, MSG_NO_SUCH_TECHNOLOGY));
 }
 
-/* 409 once quote requests refer to it; they arrive with that work. */
+/* 409 once quote requests refer to it (problem.c's outcomes). */
 int
 tech_delete(struct rq *r)
 {
-	if (r->step == 0) {
-		if (!format_ok(JF_UUID, r->pathid))
-			return (tech_not_found(r));
-		r->step = 1;
-		return (db_one(r, Q_TECH_DELETE, 2, r->pathid,
-		    r->who.org_id));
-	}
-	if (!db_ok(r) && !strcmp(db_sqlstate(r), "23503"))
-		return (reply_problem(r, 409, "Công nghệ đã có yêu cầu báo "
-		    "giá; hãy lưu trữ thay vì xóa", "Quote requests refer to "
-		    "this technology; archive it instead"));
-	if (!db_ok(r))
-		return (reply_db_error(r));
-	if (db_rows(r) != 1)
-		return (tech_not_found(r));
-	return (reply_empty(r, 204));
+	return (doc_delete(r, Q_TECH_DELETE, r->who.org_id,
+	    MSG_NO_SUCH_TECHNOLOGY));
 }
 
 static void
@@ -180,7 +134,7 @@ list_free(void *arg)
 	kore_free(l);
 }
 
-/* An integer query parameter in [lo, hi]; 0 after answering 400. */
+/* An integer query parameter in [lo, hi] into *out (NULL: absent). */
 static int
 int_arg(struct rq *r, const char *name, long long lo, long long hi,
     const char **out)
@@ -191,15 +145,22 @@ int_arg(struct rq *r, const char *name, long long lo, long long hi,
 
 	*out = NULL;
 	if ((v = query_arg(r, name)) == NULL)
-		return (1);
+		return (KORE_RESULT_OK);
 	n = strtoll(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || n < lo || n > hi) {
-		reply_problem(r, 400, "Tham số số nguyên nằm ngoài khoảng "
-		    "cho phép", "An integer parameter is out of range");
-		return (0);
-	}
+	if (*v < '0' || *v > '9' || *end != '\0' || n < lo || n > hi)
+		return (query_bad(r, name));
 	*out = v;
-	return (1);
+	return (KORE_RESULT_OK);
+}
+
+/* A "true" or "false" query parameter into *out (NULL: absent). */
+static int
+list_flag(struct rq *r, const char *name, const char **out)
+{
+	*out = query_arg(r, name);
+	if (*out != NULL && strcmp(*out, "true") && strcmp(*out, "false"))
+		return (query_bad(r, name));
+	return (KORE_RESULT_OK);
 }
 
 static int
@@ -209,35 +170,24 @@ list_parse(struct rq *r, struct list *l)
 	    "district", "trl_min", "trl_max", "price_max_vnd",
 	    "funding_eligible", "vendor_id", "sort", "facets", "limit",
 	    "cursor", NULL };
-	const char	*v, *fe, *fa;
-	size_t		 chars;
+	const char	*facets;
 
-	if (!query_check(r, allowed))
-		return (0);
-	v = query_arg(r, "q");
-	/* Free text: anything is searched for, but not a book. */
-	if (v != NULL && (!utf8_valid(v, strlen(v), &chars) || chars > 200))
-		return (reply_problem(r, 400, "q dài quá 200 ký tự",
-		    "q is longer than 200 characters"), 0);
-	l->p[0] = (v != NULL && *v != '\0') ? v : NULL;
+	if (!query_check(r, allowed) || !query_q(r, &l->p[0]))
+		return (KORE_RESULT_ERROR);
 	l->p[1] = query_arg(r, "category");
 	l->p[2] = query_arg(r, "sector");
 	l->p[3] = query_arg(r, "district");
 	if (!int_arg(r, "trl_min", 1, 9, &l->p[4]) ||
 	    !int_arg(r, "trl_max", 1, 9, &l->p[5]) ||
 	    !int_arg(r, "price_max_vnd", 0, PRICE_MAX, &l->p[6]))
-		return (0);
+		return (KORE_RESULT_ERROR);
 	l->p[7] = query_arg(r, "vendor_id");
-	fe = query_arg(r, "funding_eligible");
-	fa = query_arg(r, "facets");
-	if ((l->p[7] != NULL && !format_ok(JF_UUID, l->p[7])) ||
-	    (fe != NULL && strcmp(fe, "true") && strcmp(fe, "false")) ||
-	    (fa != NULL && strcmp(fa, "true") && strcmp(fa, "false")))
-		return (reply_problem(r, 400, "vendor_id, funding_eligible "
-		    "hoặc facets không hợp lệ", "Invalid vendor_id, "
-		    "funding_eligible or facets"), 0);
-	l->p[8] = fe;
-	l->facets = fa != NULL && !strcmp(fa, "true");
+	if (l->p[7] != NULL && !format_ok(JF_UUID, l->p[7]))
+		return (query_bad(r, "vendor_id"));
+	if (!list_flag(r, "funding_eligible", &l->p[8]) ||
+	    !list_flag(r, "facets", &facets))
+		return (KORE_RESULT_ERROR);
+	l->facets = facets != NULL && !strcmp(facets, "true");
 	return (list_sort(r, l));
 }
 
@@ -245,23 +195,48 @@ list_parse(struct rq *r, struct list *l)
 static int
 list_sort(struct rq *r, struct list *l)
 {
-	const char	*s;
+	const char	*s, *ctx;
 
-	s = query_arg(r, "sort");
-	if (s == NULL)
+	if ((s = query_arg(r, "sort")) == NULL)
 		s = l->p[0] != NULL ? "relevance" : "newest";
-	if (!strcmp(s, "relevance") && l->p[0] != NULL)
-		l->query = Q_TECH_RELEVANCE, l->ctx = "tech:tiers";
-	else if (!strcmp(s, "newest") || !strcmp(s, "relevance"))
-		l->query = Q_TECH_NEWEST, l->ctx = "tech:newest";
-	else if (!strcmp(s, "price_asc"))
-		l->query = Q_TECH_PRICE_ASC, l->ctx = "tech:price_asc";
-	else if (!strcmp(s, "price_desc"))
-		l->query = Q_TECH_PRICE_DESC, l->ctx = "tech:price_desc";
-	else
-		return (reply_problem(r, 400, "sort không hợp lệ",
-		    "Invalid sort"), 0);
-	return (query_page(r, l->ctx));
+	if (!strcmp(s, "relevance") && l->p[0] != NULL) {
+		l->query = Q_TECH_RELEVANCE;
+		ctx = "tech:tiers";
+	} else if (!strcmp(s, "newest") || !strcmp(s, "relevance")) {
+		l->query = Q_TECH_NEWEST;
+		ctx = "tech:newest";
+	} else if (!strcmp(s, "price_asc")) {
+		l->query = Q_TECH_PRICE_ASC;
+		ctx = "tech:price_asc";
+	} else if (!strcmp(s, "price_desc")) {
+		l->query = Q_TECH_PRICE_DESC;
+		ctx = "tech:price_desc";
+	} else
+		return (query_bad(r, "sort"));
+	return (query_page(r, ctx));
+}
+
+/* The page: the filters, then the cursor and the page size + 1. */
+static int
+list_ask(struct rq *r, struct list *l)
+{
+	struct db_stmt	st[2];
+	int		i;
+
+	memset(st, 0, sizeof(st));
+	st[0].id = Q_PLAN_GENERIC;
+	st[1].id = l->query;
+	st[1].nparams = FILTERS + 3;
+	for (i = 0; i < FILTERS; i++)
+		st[1].params[i] = l->p[i];
+	st[1].params[FILTERS] = r->page.key;
+	st[1].params[FILTERS + 1] = r->page.id;
+	st[1].params[FILTERS + 2] = r->page.fetch;
+	r->step = LIST_ITEMS;
+	/* Only relevance needs the generic plan forced. */
+	if (l->query == Q_TECH_RELEVANCE)
+		return (db_run(r, st, 2));
+	return (db_run(r, &st[1], 1));
 }
 
 /* Facets are a second step over the same filters. */
@@ -276,52 +251,34 @@ list_facets(struct rq *r, struct list *l)
 	st.nparams = FILTERS;
 	for (i = 0; i < FILTERS; i++)
 		st.params[i] = l->p[i];
-	r->step = 2;
+	r->step = LIST_FACETS;
 	return (db_run(r, &st, 1));
 }
 
 int
 tech_list(struct rq *r)
 {
-	struct list	*l;
-	struct db_stmt	 st[2];
-	int		 i;
+	struct list	*l = r->ctx;
 
-	l = r->ctx;
 	switch (r->step) {
-	case 0:
+	case LIST_ASK:
 		l = kore_calloc(1, sizeof(*l));
 		r->ctx = l;
 		r->ctx_free = list_free;
 		if (!list_parse(r, l))
 			return (RQ_DONE);
-		memset(st, 0, sizeof(st));
-		st[0].id = Q_PLAN_GENERIC;
-		st[1].id = l->query;
-		st[1].nparams = FILTERS + 3;
-		for (i = 0; i < FILTERS; i++)
-			st[1].params[i] = l->p[i];
-		st[1].params[FILTERS] = r->page.key;
-		st[1].params[FILTERS + 1] = r->page.id;
-		st[1].params[FILTERS + 2] = r->page.fetch;
-		r->step = 1;
-		/* Only relevance needs the generic plan forced. */
-		if (l->query == Q_TECH_RELEVANCE)
-			return (db_run(r, st, 2));
-		return (db_run(r, &st[1], 1));
-	case 1:
-		if (!db_ok(r))
-			return (reply_db_error(r));
-		if (!l->facets)
-			return (reply_list(r, l->ctx, r->limit));
-		l->out = list_build(r, l->ctx, r->limit);
+		return (list_ask(r, l));
+	case LIST_ITEMS:
+		if (!db_ok(r) || !l->facets)
+			return (reply_list(r));
+		l->out = list_build(r);
 		return (list_facets(r, l));
 	default:
 		if (!db_ok(r))
-			return (reply_db_error(r));
-		kore_buf_appendf(l->out, ",\"facets\":%s}", db_get(r, 0, 0));
-		reply_json(r, 200, (const char *)l->out->data,
-		    l->out->offset);
-		return (RQ_DONE);
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		kore_buf_appendf(l->out, ",\"facets\":%s}",
+		    db_str(r, 0, 0, "{}"));
+		return (reply_json(r, 200, (const char *)l->out->data,
+		    l->out->offset));
 	}
 }

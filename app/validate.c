@@ -18,6 +18,17 @@
 /* No body of ours has more members; more is an attack on is_dup(). */
 #define OBJECT_KEYS_MAX		64
 
+/* What a value that is not of a field's format is not. */
+static const enum verr format_verr[] = {
+	[JF_EMAIL] = VERR_NOT_EMAIL,
+	[JF_TAXCODE] = VERR_NOT_TAXCODE,
+	[JF_CODE] = VERR_NOT_CODE,
+	[JF_UUID] = VERR_NOT_UUID,
+	[JF_DATE] = VERR_NOT_DATE,
+	[JF_URL] = VERR_NOT_URL,
+	[JF_PHONE] = VERR_NOT_PHONE,
+};
+
 static void	check_object(yajl_val, const struct field *, const char *,
 		    struct verrors *);
 static void	check_value(yajl_val, const struct field *, const char *,
@@ -32,28 +43,20 @@ static int	uuid_ok(const char *);
 static int	date_ok(const char *);
 static int	phone_ok(const char *);
 
+/* One error; arg (NULL: none) fills the message's %s. */
 void
 verr_add(struct verrors *ve, const char *field, enum verr code,
-    const char *detail)
+    const char *arg)
 {
 	struct field_error	*fe;
-	size_t			 n;
 
 	if (ve->n >= FIELD_ERRORS_MAX)
 		return;
 	fe = &ve->e[ve->n++];
 	(void)snprintf(fe->field, sizeof(fe->field), "%s", field);
-	/* A name cut short must not end inside a UTF-8 sequence. */
-	n = strlen(fe->field);
-	if (n == sizeof(fe->field) - 1) {
-		while (n > 0 && ((unsigned char)fe->field[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 0 && (unsigned char)fe->field[n - 1] >= 0xc0)
-			n--;
-		fe->field[n] = '\0';
-	}
+	utf8_cut(fe->field);
 	fe->code = code;
-	fe->detail = detail;
+	(void)snprintf(fe->arg, sizeof(fe->arg), "%s", arg ? arg : "");
 }
 
 int
@@ -199,12 +202,13 @@ check_string(const char *s, const struct field *f, const char *path,
 	for (p = s; *p != '\0' && isspace((unsigned char)*p); p++)
 		;
 	max = f->max > 0 ? f->max : ARRAY_ITEM_MAX;
-	if (n < f->min || (f->min > 0 && *p == '\0'))
+	/* A value of a format says what it is not, whatever its length. */
+	if (f->format != JF_NONE && *s != '\0' && !format_ok(f->format, s))
+		verr_add(ve, path, format_verr[f->format], NULL);
+	else if (n < f->min || (f->min > 0 && *p == '\0'))
 		verr_add(ve, path, VERR_TOO_SHORT, NULL);
 	else if (n > max)
 		verr_add(ve, path, VERR_TOO_LONG, NULL);
-	else if (f->format != JF_NONE && !format_ok(f->format, s))
-		verr_add(ve, path, VERR_FORMAT, NULL);
 	else if (f->oneof != NULL && !str_oneof(s, f->oneof))
 		verr_add(ve, path, VERR_ONEOF, NULL);
 }
@@ -357,46 +361,6 @@ format_ok(int format, const char *s)
 	default:
 		return (1);
 	}
-}
-
-/*
- * Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF) for
- * text that does not pass through yajl, such as query parameters.
- */
-int
-utf8_valid(const char *str, size_t len, size_t *chars)
-{
-	const unsigned char	*s = (const unsigned char *)str;
-	size_t			 i, n, k;
-	uint32_t		 cp;
-
-	*chars = 0;
-	for (i = 0; i < len; i += n, (*chars)++) {
-		if (s[i] < 0x80) {
-			n = 1;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			n = 2, cp = s[i] & 0x1f;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			n = 3, cp = s[i] & 0x0f;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			n = 4, cp = s[i] & 0x07;
-		else
-			return (0);
-		if (i + n > len)
-			return (0);
-		for (k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return (0);
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 &&
-		    cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 ||
-		    cp > 0x10ffff)))
-			return (0);
-	}
-	return (1);
 }
 
 /* Emails compare without case: stored and looked up lower-cased (ASCII). */

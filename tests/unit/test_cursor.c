@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include <kore.h>
+
 #include "app.h"
 #include "test.h"
 
@@ -43,8 +45,7 @@ seal(const uint8_t *key, const char *ctx, const char *payload, size_t len)
 
 	plen = sodium_base64_ENCODED_LEN(len, B64URL);
 	mlen = sodium_base64_ENCODED_LEN(sizeof(mac), B64URL);
-	if ((out = malloc(plen + mlen + 1)) == NULL)
-		abort();
+	out = kore_malloc(plen + mlen + 1);
 	crypto_generichash_init(&st, key, crypto_generichash_KEYBYTES,
 	    sizeof(mac));
 	crypto_generichash_update(&st, (const uint8_t *)ctx, strlen(ctx) + 1);
@@ -107,7 +108,7 @@ round_trip(void)
 		if (!CHECK(decodes(CTX, c, payloads[i])))
 			fprintf(stderr, "\tpayload '%s' cursor '%s'\n",
 			    payloads[i], c);
-		free(c);
+		kore_free(c);
 	}
 
 	/* 256 bytes is the most a cursor carries. */
@@ -118,7 +119,7 @@ round_trip(void)
 	if (c != NULL) {
 		CHECK(cursor_decode(CTX, c, out, sizeof(out)) == 1 &&
 		    strcmp(out, big) == 0);
-		free(c);
+		kore_free(c);
 	}
 	big[256] = 'x';
 	big[257] = '\0';
@@ -140,13 +141,13 @@ contexts(void)
 	CHECK(decodes("accounts ", c, NULL));
 	CHECK(decodes("Accounts", c, NULL));
 	CHECK(decodes("", c, NULL));
-	free(c);
+	kore_free(c);
 
 	/* The context ends where the payload starts: "ab"+"c" != "a"+"bc". */
 	c = cursor_encode("ab", "c");
 	CHECK(c != NULL && decodes("ab", c, "c"));
 	CHECK(c != NULL && decodes("a", c, NULL));
-	free(c);
+	kore_free(c);
 }
 
 /* Every position, every other character: never accepted. */
@@ -193,7 +194,7 @@ tampering(void)
 	}
 	CHECK(accepted == 0);
 	free(m);
-	free(c);
+	kore_free(c);
 }
 
 static void
@@ -241,7 +242,7 @@ malformed(void)
 	(void)snprintf(m, 2 * len + 4, "%s%s", c, c);
 	CHECK(decodes(CTX, m, NULL));
 	free(m);
-	free(c);
+	kore_free(c);
 
 	/* A byte above 0x7f is not base64url, nor another spelling of '_'
 	 * (three question marks encode as "Pz8_"). */
@@ -251,7 +252,7 @@ malformed(void)
 		if (!CHECK(decodes(CTX, c, NULL)))
 			fprintf(stderr, "\t'Pz8\\x80' decodes as 'Pz8_'\n");
 	}
-	free(c);
+	kore_free(c);
 
 	/* A payload far too long for any cursor. */
 	if ((big = malloc(1200)) == NULL)
@@ -267,13 +268,13 @@ malformed(void)
 	c = seal(key1, CTX, payload, 200);
 	payload[200] = '\0';
 	CHECK(decodes(CTX, c, payload));
-	free(c);
+	kore_free(c);
 	c = seal(key1, CTX, payload, 300);
 	CHECK(decodes(CTX, c, NULL));
-	free(c);
+	kore_free(c);
 	c = seal(key1, CTX, "ab\0cd", 5);
 	CHECK(decodes(CTX, c, NULL));
-	free(c);
+	kore_free(c);
 }
 
 static void
@@ -291,8 +292,8 @@ keys(void)
 	cursor_set_key(key1);
 	CHECK(c2 != NULL && decodes(CTX, c2, NULL));
 	CHECK(c1 != NULL && decodes(CTX, c1, "k|1"));
-	free(c1);
-	free(c2);
+	kore_free(c1);
+	kore_free(c2);
 }
 
 static void
@@ -318,7 +319,7 @@ small_output(void)
 		if (!CHECK(i == sizeof(out)))
 			fprintf(stderr, "\toutlen %zu: wrote byte %zu\n", n, i);
 	}
-	free(c);
+	kore_free(c);
 }
 
 void

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kore.h>
+
 #include "app.h"
 #include "test.h"
 
@@ -489,7 +491,7 @@ generate(void)
 	CHECK(json_int(v, "n", &n) && n == -42);
 	CHECK(json_int(v, "max", &n) && n == INT64_MAX);
 	yajl_tree_free(v);
-	free(out);
+	kore_free(out);
 
 	/* Nothing generated yet: an empty, terminated string. */
 	if ((g = yajl_gen_alloc(NULL)) == NULL)
@@ -497,7 +499,7 @@ generate(void)
 	len = 12345;
 	out = json_gen_take(g, &len);
 	CHECK(out != NULL && len == 0 && out[0] == '\0');
-	free(out);
+	kore_free(out);
 }
 
 static void
@@ -540,10 +542,10 @@ canonical(void)
 	    "\"alpha\":\"Cần Thơ \\\"1\\\"\\n\",\"b\":null,"
 	    "\"mid\":true,\"zeta\":-42}") == 0);
 	CHECK(len == strlen(out));
-	free(out);
+	kore_free(out);
 	out = canon_json(f, 0, &len);
 	CHECK(out != NULL && strcmp(out, "{}") == 0);
-	free(out);
+	kore_free(out);
 }
 
 void

@@ -85,6 +85,8 @@ static const struct field opt[] = {
 	    .format = JF_EMAIL },
 	{ .name = "day", .type = JT_STRING, .format = JF_DATE },
 	{ .name = "code", .type = JT_STRING, .format = JF_CODE },
+	{ .name = "id", .type = JT_STRING, .min = 36, .max = 36,
+	    .format = JF_UUID },
 	{ .name = NULL }
 };
 
@@ -156,7 +158,7 @@ one(const struct field *spec, const char *body, const char *field,
 
 	if (run(spec, body, &ve) == 0 && ve.n == 1 &&
 	    strcmp(ve.e[0].field, field) == 0 && ve.e[0].code == code &&
-	    ve.e[0].detail == NULL)
+	    ve.e[0].arg[0] == '\0')
 		return (1);
 	fprintf(stderr, "\twanted '%s' %s\n", field, verr_text(code, LANG_EN));
 	dump(body, &ve);
@@ -212,7 +214,7 @@ account_bodies(void)
 	CHECK(one(account, "{'email':'a@b.co','full_name':'Lan',"
 	    "'role':'vendor','accept_terms':true,'organization':{'name':'Co',"
 	    "'tax_code':'123456789'}}", "organization.tax_code",
-	    VERR_FORMAT));
+	    VERR_NOT_TAXCODE));
 	CHECK(one(account, "{'email':'a@b.co','full_name':'Lan',"
 	    "'role':'vendor','accept_terms':true,'organization':{'name':'Co'}}",
 	    "organization.tax_code", VERR_REQUIRED));
@@ -235,12 +237,12 @@ account_bodies(void)
 	CHECK(one(account, "{'email':'a@b.co','full_name':'Lan',"
 	    "'role':'vendor','accept_terms':true,'organization':{'name':'Co',"
 	    "'tax_code':'0123456789','website':'ftp://abc.vn'}}",
-	    "organization.website", VERR_FORMAT));
+	    "organization.website", VERR_NOT_URL));
 	/* Tab and newline are fine in text, not inside a URL. */
 	CHECK(one(account, "{'email':'a@b.co','full_name':'Lan',"
 	    "'role':'vendor','accept_terms':true,'organization':{'name':'Co',"
 	    "'tax_code':'0123456789','website':'https://abc.vn/\\r\\nX:y'}}",
-	    "organization.website", VERR_FORMAT));
+	    "organization.website", VERR_NOT_URL));
 	CHECK(one(account, "{'email':'a@b.co','full_name':'Lan',"
 	    "'role':'vendor','accept_terms':true,'organization':'Co'}",
 	    "organization", VERR_TYPE_OBJECT));
@@ -254,15 +256,15 @@ account_bodies(void)
 		dump("(all at once)", &ve);
 	CHECK(has(&ve, "id", VERR_READONLY));
 	CHECK(has(&ve, "x", VERR_UNKNOWN));
-	CHECK(has(&ve, "email", VERR_FORMAT));
+	CHECK(has(&ve, "email", VERR_NOT_EMAIL));
 	CHECK(has(&ve, "full_name", VERR_REQUIRED));
 	CHECK(has(&ve, "role", VERR_ONEOF));
 	CHECK(has(&ve, "employees", VERR_RANGE));
 	CHECK(has(&ve, "accept_terms", VERR_TYPE_BOOL));
-	CHECK(has(&ve, "phone", VERR_FORMAT));
+	CHECK(has(&ve, "phone", VERR_NOT_PHONE));
 	CHECK(has(&ve, "organization.extra", VERR_UNKNOWN));
 	CHECK(has(&ve, "organization.name", VERR_REQUIRED));
-	CHECK(has(&ve, "organization.tax_code", VERR_FORMAT));
+	CHECK(has(&ve, "organization.tax_code", VERR_NOT_TAXCODE));
 
 	/* The count starts again with each call. */
 	CHECK(pass(account, "{" BASE "}"));
@@ -376,10 +378,16 @@ choices(void)
 	CHECK(one(opt, "{'role':''}", "role", VERR_ONEOF));
 
 	CHECK(pass(opt, "{'email':'lan@example.vn'}"));
-	CHECK(one(opt, "{'email':'lan@'}", "email", VERR_FORMAT));
+	CHECK(one(opt, "{'email':'lan@'}", "email", VERR_NOT_EMAIL));
 	CHECK(pass(opt, "{'day':'2024-02-29'}"));
-	CHECK(one(opt, "{'day':'2023-02-29'}", "day", VERR_FORMAT));
-	CHECK(one(opt, "{'code':'Bad'}", "code", VERR_FORMAT));
+	CHECK(one(opt, "{'day':'2023-02-29'}", "day", VERR_NOT_DATE));
+	CHECK(one(opt, "{'code':'Bad'}", "code", VERR_NOT_CODE));
+	/* A value of a format says what it is not, even when too short. */
+	CHECK(one(opt, "{'code':'x'}", "code", VERR_NOT_CODE));
+	CHECK(one(opt, "{'id':'1234'}", "id", VERR_NOT_UUID));
+	CHECK(one(opt, "{'id':'0123456789abcdef0123456789abcdef0123'}", "id",
+	    VERR_NOT_UUID));
+	CHECK(pass(opt, "{'id':'01234567-89ab-cdef-0123-456789abcdef'}"));
 }
 
 static void
@@ -437,10 +445,9 @@ limits(void)
 	/* Also when more errors are added to a full list. */
 	g.ve.n = 0;
 	for (k = 0; k < 100; k++)
-		verr_add(&g.ve, "f", VERR_RANGE, "detail");
+		verr_add(&g.ve, "f", VERR_OVER_CAP, "1000");
 	CHECK(g.ve.n == FIELD_ERRORS_MAX);
-	CHECK(g.ve.e[0].detail != NULL &&
-	    strcmp(g.ve.e[0].detail, "detail") == 0);
+	CHECK(strcmp(g.ve.e[0].arg, "1000") == 0);
 	for (i = 0; i < sizeof(g.canary) && g.canary[i] == 0xa5; i++)
 		;
 	CHECK(i == sizeof(g.canary));

@@ -1,0 +1,132 @@
+/*
+ * reply.c -- answers with JSON that PostgreSQL built, and the two
+ * handlers every resource shares: one document by id, and its deletion.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include "app.h"
+
+int
+reply_json(struct rq *r, int status, const char *body, size_t len)
+{
+	http_response_header(r->req, "content-type", "application/json");
+	http_response(r->req, status, body, len);
+	r->status = status;
+	return (RQ_DONE);
+}
+
+int
+reply_buf(struct rq *r, int status, struct kore_buf *b)
+{
+	reply_json(r, status, (const char *)b->data, b->offset);
+	kore_buf_free(b);
+	return (RQ_DONE);
+}
+
+int
+reply_empty(struct rq *r, int status)
+{
+	http_response(r->req, status, NULL, 0);
+	r->status = status;
+	return (RQ_DONE);
+}
+
+void
+header_etag(struct rq *r, const char *version)
+{
+	char		etag[32];
+
+	(void)snprintf(etag, sizeof(etag), "\"%s\"", version);
+	http_response_header(r->req, "etag", etag);
+}
+
+/*
+ * The step's row 0: a document and its version (the ETag); a failed
+ * step or no row answer with not_found's words for a 404.
+ */
+int
+reply_doc(struct rq *r, int status, enum msg not_found)
+{
+	const char	*doc, *ver;
+
+	if (!db_ok(r))
+		return (reply_db_error(r, not_found));
+	if ((doc = db_get(r, 0, 0)) == NULL)
+		return (reply_problem(r, 404, not_found));
+	if ((ver = db_get(r, 0, 1)) != NULL)
+		header_etag(r, ver);
+	return (reply_json(r, status, doc, strlen(doc)));
+}
+
+/*
+ * GET of the {id} in the path (a format string, else 404): the query
+ * takes the id, then as many of the caller's organization and agency
+ * as it has parameters, and decides what the caller may see.
+ */
+int
+doc_get(struct rq *r, int query, int format, enum msg not_found)
+{
+	const char	*p[3];
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!format_ok(format, r->pathid))
+			return (reply_problem(r, 404, not_found));
+		p[0] = r->pathid;
+		p[1] = caller_org(r);
+		p[2] = caller_agency(r);
+		r->step = STEP_ANSWER;
+		return (db_call(r, query, p, queries[query].nparams));
+	default:
+		return (reply_doc(r, 200, not_found));
+	}
+}
+
+/* DELETE of the {id} in the path, owned by owner: 204 or 404. */
+int
+doc_delete(struct rq *r, int query, const char *owner, enum msg not_found)
+{
+	switch (r->step) {
+	case STEP_ASK:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404, not_found));
+		r->step = STEP_ANSWER;
+		return (db_one(r, query, r->pathid, owner));
+	default:
+		if (!db_ok(r))
+			return (reply_db_error(r, not_found));
+		if (db_rows(r) != 1)
+			return (reply_problem(r, 404, not_found));
+		return (reply_empty(r, 204));
+	}
+}
+
+/*
+ * PATCH of the {id} in the path, the caller's organization's, under a
+ * required If-Match ("*": whatever the current version is): the query
+ * takes the id, the organization, the version and the body.
+ */
+int
+doc_patch(struct rq *r, int query, enum msg not_found)
+{
+	char		ver[16];
+	int		given;
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404, not_found));
+		if (!if_match(r, ver, sizeof(ver), 1, &given))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, query, r->pathid, r->who.org_id,
+		    given ? ver : NULL, body_text(r)));
+	default:
+		return (reply_doc(r, 200, not_found));
+	}
+}

@@ -1,0 +1,256 @@
+/*
+ * request.c -- reading a request: language, request id, the JSON body,
+ * headers, If-Match, query parameters, and who the caller acts for.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <sodium.h>
+
+#include "app.h"
+
+static int	content_type_ok(const char *);
+
+/* Accept-Language: the best-weighted of vi and en; vi by default. */
+int
+http_lang(struct http_request *req)
+{
+	const char	*h, *p;
+	double		 q, best_q;
+	int		 lang, best;
+
+	if (!http_request_header(req, "accept-language", &h))
+		return (LANG_VI);
+	best = LANG_VI;
+	best_q = -1;
+	for (p = h; *p != '\0'; p++) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		lang = -1;
+		if (!strncasecmp(p, "vi", 2))
+			lang = LANG_VI;
+		else if (!strncasecmp(p, "en", 2))
+			lang = LANG_EN;
+		while (*p != '\0' && *p != ',' && *p != ';')
+			p++;
+		q = 1.0;
+		if (*p == ';' && !strncmp(p, ";q=", 3))
+			q = strtod(p + 3, NULL);
+		while (*p != '\0' && *p != ',')
+			p++;
+		if (lang != -1 && q > best_q) {
+			best = lang;
+			best_q = q;
+		}
+		if (*p == '\0')
+			break;
+	}
+	return (best);
+}
+
+/* The caller's X-Request-Id when it is sane, else a fresh random one. */
+void
+http_reqid(struct http_request *req, char *out, size_t len)
+{
+	const char	*h, *p;
+	uint8_t		 rnd[8];
+
+	if (http_request_header(req, "x-request-id", &h) &&
+	    strlen(h) > 0 && strlen(h) < len && strlen(h) <= 64) {
+		for (p = h; *p != '\0'; p++) {
+			if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
+				break;
+		}
+		if (*p == '\0') {
+			kore_strlcpy(out, h, len);
+			return;
+		}
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	hex_encode(rnd, sizeof(rnd), out);
+}
+
+static int
+content_type_ok(const char *ct)
+{
+	const char	*p;
+
+	if (strncasecmp(ct, "application/json", 16))
+		return (0);
+	for (p = ct + 16; *p == ' '; p++)
+		;
+	if (*p == '\0')
+		return (1);
+	if (*p++ != ';')
+		return (0);
+	while (*p == ' ')
+		p++;
+	return (!strncasecmp(p, "charset=utf-8", 13) ||
+	    !strncasecmp(p, "charset=\"utf-8\"", 15));
+}
+
+/* The body parsed into r->body and valid against spec. */
+int
+body_parse(struct rq *r, const struct field *spec)
+{
+	struct verrors	 ve;
+	const char	*ct;
+	char		 err[128];
+	size_t		 len;
+
+	/* Kore rewinds the buffer once the body is in: its length is here. */
+	len = r->req->http_body ? r->req->content_length : 0;
+	if (len > BODY_MAX) {
+		reply_problem(r, 413, MSG_BODY_TOO_LARGE);
+		return (KORE_RESULT_ERROR);
+	}
+	if (!http_request_header(r->req, "content-type", &ct) ||
+	    !content_type_ok(ct)) {
+		reply_problem(r, 415, MSG_MEDIA_TYPE);
+		return (KORE_RESULT_ERROR);
+	}
+	if (len == 0 || (r->body = json_parse((const char *)
+	    r->req->http_body->data, len, err, sizeof(err))) == NULL) {
+		reply_problem(r, 400, MSG_BAD_JSON);
+		return (KORE_RESULT_ERROR);
+	}
+	if (!validate(r->body, spec, &ve)) {
+		reply_invalid(r, &ve);
+		return (KORE_RESULT_ERROR);
+	}
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * The request body as a C string, for a jsonb parameter. Kore rewound
+ * the buffer, so its end is content_length, not offset.
+ */
+char *
+body_text(struct rq *r)
+{
+	struct kore_buf	*b = r->req->http_body;
+
+	b->offset = r->req->content_length;
+	return ((char *)kore_buf_stringify(b, NULL));
+}
+
+const char *
+header_get(struct rq *r, const char *name)
+{
+	const char	*v;
+
+	if (!http_request_header(r->req, name, &v))
+		return (NULL);
+	return (v);
+}
+
+/*
+ * If-Match: "<version>" into out and *given set; *given 0 when absent
+ * (allowed unless required) or "*". A missing required one answers
+ * 428, one that cannot match 412 (weak tags never do: RFC 9110
+ * compares strongly).
+ */
+int
+if_match(struct rq *r, char *out, size_t len, int required, int *given)
+{
+	const char	*v;
+	size_t		 n;
+
+	*given = 0;
+	if ((v = header_get(r, "if-match")) == NULL) {
+		if (!required)
+			return (KORE_RESULT_OK);
+		reply_problem(r, 428, MSG_IF_MATCH_REQUIRED);
+		return (KORE_RESULT_ERROR);
+	}
+	/* Any current version: as good as no condition for an update. */
+	if (!strcmp(v, "*"))
+		return (KORE_RESULT_OK);
+	n = strlen(v);
+	/* Versions are int4: a longer number can match nothing. */
+	if (n < 3 || n - 2 >= len || n - 2 > 9 || v[0] != '"' ||
+	    v[n - 1] != '"' || strspn(v + 1, "0123456789") != n - 2) {
+		reply_problem(r, 412, MSG_ETAG_MISMATCH);
+		return (KORE_RESULT_ERROR);
+	}
+	memcpy(out, v + 1, n - 2);
+	out[n - 2] = '\0';
+	*given = 1;
+	return (KORE_RESULT_OK);
+}
+
+/* A query parameter's value; NULL when absent or the string is bad. */
+const char *
+query_arg(struct rq *r, const char *name)
+{
+	if (!qs_parse(&r->qs, r->req->query_string))
+		return (NULL);
+	return (qs_get(&r->qs, name));
+}
+
+/* Unknown, repeated or malformed parameters are a client's bug: 400. */
+int
+query_check(struct rq *r, const char *const *allowed)
+{
+	const char	*bad;
+	char		 name[64];
+	int		 repeated;
+
+	if (!qs_parse(&r->qs, r->req->query_string)) {
+		reply_problem(r, 400, MSG_QUERY_MALFORMED);
+		return (KORE_RESULT_ERROR);
+	}
+	if ((bad = qs_unknown(&r->qs, allowed, &repeated)) == NULL)
+		return (KORE_RESULT_OK);
+	/* A name, not a book. */
+	(void)snprintf(name, sizeof(name), "%s", bad);
+	utf8_cut(name);
+	reply_problemf(r, 400, repeated ? MSG_QUERY_REPEATED :
+	    MSG_QUERY_UNKNOWN, name, NULL);
+	return (KORE_RESULT_ERROR);
+}
+
+/* Free text to search for, in *q (NULL when absent or empty). */
+int
+query_q(struct rq *r, const char **q)
+{
+	size_t		chars;
+
+	*q = query_arg(r, "q");
+	/* Anything is searched for, but not a book. */
+	if (*q != NULL && (!utf8_valid(*q, strlen(*q), &chars) ||
+	    chars > 200)) {
+		reply_problem(r, 400, MSG_Q_TOO_LONG);
+		return (KORE_RESULT_ERROR);
+	}
+	if (*q != NULL && **q == '\0')
+		*q = NULL;
+	return (KORE_RESULT_OK);
+}
+
+/* A parameter's value is not one it may take: 400 naming it. */
+int
+query_bad(struct rq *r, const char *name)
+{
+	reply_problemf(r, 400, MSG_QUERY_VALUE, name, NULL);
+	return (KORE_RESULT_ERROR);
+}
+
+/* Agencies and admins belong to no organization: NULL. */
+const char *
+caller_org(struct rq *r)
+{
+	return (r->who.org_id[0] ? r->who.org_id : NULL);
+}
+
+const char *
+caller_agency(struct rq *r)
+{
+	return (r->who.agency[0] ? r->who.agency : NULL);
+}
