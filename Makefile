@@ -10,9 +10,10 @@ CFLAGS		+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC \
 LDLIBS		:= -lpq -lsodium -lyajl
 
 # Modules with no Kore runtime underneath: the unit tests link them
-# with Kore's own buf.c and mem.c.
+# with Kore's own buf.c and mem.c (problem.c with tests/unit/http_stub.c
+# standing in for Kore's HTTP calls and the database step).
 PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
-		   query.c messages.c
+		   query.c messages.c router.c problem.c
 SRC		:= $(filter-out app/tmctl.c,$(wildcard app/*.c))
 OBJ		:= $(SRC:app/%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/techmarket.so

@@ -145,8 +145,9 @@ rq_begin(struct http_request *req)
 	r->lang = http_lang(req);
 	http_reqid(req, r->reqid, sizeof(r->reqid));
 	http_response_header(req, "x-request-id", r->reqid);
-	r->route = route_match(http_method_text(req->method), req->path,
-	    &r->pathid, &wrong_method);
+	r->route = route_match(routes, routes_count,
+	    http_method_text(req->method), req->path, &r->pathid,
+	    &wrong_method);
 	/*
 	 * Kore reads no body for GET, DELETE, HEAD or OPTIONS: one sent
 	 * anyway would be taken for the next request, so close after this.
@@ -187,7 +188,7 @@ route_missing(struct rq *r)
 
 	if (r->step != -2)
 		return (reply_problem(r, 404, MSG_NO_SUCH_PATH));
-	route_allow(r->req->path, allow, sizeof(allow));
+	route_allow(routes, routes_count, r->req->path, allow, sizeof(allow));
 	http_response_header(r->req, "allow", allow);
 	return (reply_problem(r, 405, MSG_METHOD_NOT_ALLOWED));
 }

@@ -332,9 +332,12 @@ int		 app_dispatch(struct http_request *);
 /* routes.c */
 extern const struct route	 routes[];
 extern const size_t		 routes_count;
-const struct route	*route_match(const char *, const char *, char **,
-			    int *);
-void		 route_allow(const char *, char *, size_t);
+
+/* router.c */
+const struct route	*route_match(const struct route *, size_t,
+			    const char *, const char *, char **, int *);
+void		 route_allow(const struct route *, size_t, const char *,
+		    char *, size_t);
 
 /* messages.c */
 const char	*msg_text(enum msg, int);

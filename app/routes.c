@@ -1,18 +1,12 @@
 /*
  * routes.c -- every route the server answers, who may call it and which
- * body it takes. tests/integration/test_openapi.py reads this table to
- * keep assets/openapi.json honest.
+ * body it takes (router.c finds a request's). tests/integration/
+ * test_openapi.py reads this table to keep assets/openapi.json honest.
  */
 
-#include <stdio.h>
-#include <string.h>
-
-#include <kore/kore.h>
+#include <stddef.h>
 
 #include "app.h"
-
-static int	segment_match(const char *, const char *, size_t, int *);
-static int	path_match(const char *, const char *, const char **, size_t *);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", ops_healthz, AUTH_NONE, NULL, 0 },
@@ -111,83 +105,3 @@ const struct route routes[] = {
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
-
-/*
- * Match one pattern segment against a path segment of len bytes; "{id}"
- * takes any non-empty segment (handlers check it is a UUID).
- */
-static int
-segment_match(const char *pat, const char *seg, size_t len, int *param)
-{
-	size_t		plen;
-
-	plen = strcspn(pat, "/");
-	*param = (plen == 4 && !strncmp(pat, "{id}", 4));
-	if (*param)
-		return (len > 0);
-	return (plen == len && !strncmp(pat, seg, len));
-}
-
-static int
-path_match(const char *pat, const char *path, const char **idp, size_t *idl)
-{
-	size_t		len;
-	int		param;
-
-	*idp = NULL;
-	while (*pat == '/' && *path == '/') {
-		pat++;
-		path++;
-		len = strcspn(path, "/");
-		if (!segment_match(pat, path, len, &param))
-			return (0);
-		if (param) {
-			*idp = path;
-			*idl = len;
-		}
-		pat += strcspn(pat, "/");
-		path += len;
-	}
-	return (*pat == '\0' && *path == '\0');
-}
-
-/* The route for method and path; *wrong says the path exists otherwise. */
-const struct route *
-route_match(const char *method, const char *path, char **id, int *wrong)
-{
-	const char	*idp;
-	size_t		 i, idl = 0;
-
-	*wrong = 0;
-	*id = NULL;
-	for (i = 0; i < routes_count; i++) {
-		if (!path_match(routes[i].path, path, &idp, &idl))
-			continue;
-		if (strcmp(routes[i].method, method)) {
-			*wrong = 1;
-			continue;
-		}
-		if (idp != NULL) {
-			*id = kore_malloc(idl + 1);
-			memcpy(*id, idp, idl);
-			(*id)[idl] = '\0';
-		}
-		return (&routes[i]);
-	}
-	return (NULL);
-}
-
-/* The Allow header for a 405: every method the path answers. */
-void
-route_allow(const char *path, char *out, size_t len)
-{
-	const char	*idp;
-	size_t		 i, idl, n;
-
-	out[0] = '\0';
-	for (i = 0, n = 0; i < routes_count && n < len; i++) {
-		if (path_match(routes[i].path, path, &idp, &idl))
-			n += snprintf(out + n, len - n, "%s%s", n ? ", " : "",
-			    routes[i].method);
-	}
-}

@@ -76,6 +76,10 @@ main(void)
 	test_validate();
 	test_cursor();
 	test_crypto();
+	test_messages();
+	test_query();
+	test_routes();
+	test_problem();
 
 	return (test_summary());
 }
