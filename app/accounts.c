@@ -15,6 +15,8 @@
 #include "app.h"
 
 enum { REGISTER_ASK, REGISTER_HASHED, REGISTER_WRITTEN };
+
+static int	account_hashed(struct rq *, char *, size_t);
 enum { PASSWORD_ASK, PASSWORD_CHECK, PASSWORD_HASH, PASSWORD_HASHED,
     PASSWORD_WRITTEN };
 
@@ -89,6 +91,18 @@ const struct field password_body[] = {
 	FIELD_END
 };
 
+/* The new account's password hash in hash, its email in r->email. */
+static int
+account_hashed(struct rq *r, char *hash, size_t len)
+{
+	if (!pw_task_result(r, hash, len)) {
+		reply_internal(r);
+		return (KORE_RESULT_ERROR);
+	}
+	r->email = email_lower(json_str(r->body, "email"));
+	return (KORE_RESULT_OK);
+}
+
 /* Hash in a task thread, then one statement writes org and account. */
 int
 accounts_register(struct rq *r)
@@ -107,9 +121,8 @@ accounts_register(struct rq *r)
 		r->step = REGISTER_HASHED;
 		return (pw_task_start(r, json_str(r->body, "password"), NULL));
 	case REGISTER_HASHED:
-		if (!pw_task_result(r, hash, sizeof(hash)))
-			return (reply_internal(r));
-		r->email = email_lower(json_str(r->body, "email"));
+		if (!account_hashed(r, hash, sizeof(hash)))
+			return (RQ_DONE);
 		memset(&st, 0, sizeof(st));
 		st.id = Q_ACCOUNT_REGISTER;
 		st.params[st.nparams++] = r->email;
@@ -231,9 +244,8 @@ admin_accounts_create(struct rq *r)
 		r->step = REGISTER_HASHED;
 		return (pw_task_start(r, json_str(r->body, "password"), NULL));
 	case REGISTER_HASHED:
-		if (!pw_task_result(r, hash, sizeof(hash)))
-			return (reply_internal(r));
-		r->email = email_lower(json_str(r->body, "email"));
+		if (!account_hashed(r, hash, sizeof(hash)))
+			return (RQ_DONE);
 		r->step = REGISTER_WRITTEN;
 		rc = db_one(r, Q_ADMIN_CREATE, r->email, hash,
 		    json_str(r->body, "display_name"),

@@ -187,20 +187,11 @@ json_bool(yajl_val v, const char *path, int *out)
 	return (1);
 }
 
-/* Present, even as null. */
+/* Present, even as null (yajl keeps a null as a value of its own). */
 int
 json_has(yajl_val v, const char *path)
 {
-	const char	*dot;
-
-	while (v != NULL && path != NULL) {
-		dot = strchr(path, '.');
-		v = member(v, path, dot ? (size_t)(dot - path) : strlen(path));
-		if (v == NULL)
-			return (0);
-		path = dot ? dot + 1 : NULL;
-	}
-	return (v != NULL);
+	return (json_at(v, path) != NULL);
 }
 
 void

@@ -99,8 +99,10 @@ static const struct text msgs[MSG_MAX] = {
 	    "It has changed since; fetch it again" },
 	[MSG_OTHER_PARTY] = { "Việc này là của bên kia",
 	    "This is the other party's to do" },
-	[MSG_MOVE] = { "Không thể %2$s: trạng thái hiện tại là %1$s",
-	    "Cannot %2$s: it is %1$s now" },
+	[MSG_MOVE] = { "Không thể thực hiện '%2$s' khi đang ở trạng thái "
+	    "'%1$s'", "Cannot %2$s: it is %1$s now" },
+	[MSG_STATUS_MOVE] = { "Không thể chuyển trạng thái từ '%1$s' sang "
+	    "'%2$s'", "The status cannot change from %1$s to %2$s" },
 	[MSG_TECH_HAS_QUOTES] = { "Công nghệ đã có yêu cầu báo giá; hãy lưu "
 	    "trữ thay vì xóa", "Quote requests refer to this technology; "
 	    "archive it instead" },
@@ -174,6 +176,8 @@ static const struct text verrs[VERR_MAX] = {
 	[VERR_OVER_CAP] = { "vượt mức tối đa %s đồng mà chương trình và cờ "
 	    "đủ điều kiện cho phép", "is more than the %s VND the program "
 	    "and the flag allow for this quote" },
+	[VERR_ABOVE] = { "không được lớn hơn %s", "must be at most %s" },
+	[VERR_BELOW] = { "không được nhỏ hơn %s", "must be at least %s" },
 };
 
 const char *

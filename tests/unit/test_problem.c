@@ -84,6 +84,12 @@ project_states(void)
 	    "It has changed since; fetch it again"));
 	CHECK(detail_is(answer("TM409", "", "accepted", "withdraw", 409),
 	    "Cannot withdraw: it is accepted now"));
+	CHECK(detail_is(answer("TM490", "", "draft", "archived", 409),
+	    "The status cannot change from draft to archived"));
+	CHECK(field_is(answer("TM427", "", "amount_approved_vnd", "5000", 422),
+	    "amount_approved_vnd", "must be at most 5000"));
+	CHECK(field_is(answer("TM428", "", "budget_vnd", "7000", 422),
+	    "budget_vnd", "must be at least 7000"));
 	CHECK(field_is(answer("TM422", "", "technology_id", "", 422),
 	    "technology_id", "refers to nothing you may use"));
 	CHECK(field_is(answer("TM423", "", "valid_until", "", 422),
