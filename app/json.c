@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "app.h"
 
 #define JSON_DEPTH_MAX	32
@@ -166,6 +168,7 @@ json_parse(const char *s, size_t len, char *err, size_t errlen)
 	memcpy(copy, s, len);
 	copy[len] = '\0';
 	v = yajl_tree_parse(copy, err, errlen);
+	sodium_memzero(copy, len);	/* it may hold a password */
 	free(copy);
 	if (v == NULL && err[0] == '\0')
 		(void)snprintf(err, errlen, "malformed JSON");
