@@ -77,6 +77,8 @@ static int		 rq_prepare(struct rq *);
 static int		 route_missing(struct rq *);
 static void		 rq_end(struct rq *);
 static void		 rq_free(struct http_request *);
+static void		 body_wipe(struct rq *);
+static void		 tree_wipe(yajl_val);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
 
@@ -233,13 +235,10 @@ rq_free(struct http_request *req)
 
 	if ((r = http_state_get(req)) == NULL)
 		return;
-	/* Kore calls again once the task is over; it still uses the job. */
-	if (r->job != NULL && !pw_job_finished(r->job))
-		return;
+	/* Either may outlive the request: it then frees itself. */
 	pw_job_release(r->job);
 	db_op_release(r->op);
-	if (r->body != NULL)
-		yajl_tree_free(r->body);
+	body_wipe(r);
 	if (r->ctx != NULL && r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
 	kore_free(r->pathid);
@@ -251,6 +250,41 @@ rq_free(struct http_request *req)
 	qs_free(&r->qs);
 	sodium_memzero(r, sizeof(*r));
 	http_state_cleanup(req);
+}
+
+/*
+ * Any body may carry a password or a token, and which ones do is a fact
+ * no list here has to keep up with: wipe every string of the parsed body
+ * and Kore's copy before they go back to the allocators.
+ */
+static void
+body_wipe(struct rq *r)
+{
+	struct kore_buf	*b = r->req->http_body;
+
+	if (r->body != NULL) {
+		tree_wipe(r->body);
+		yajl_tree_free(r->body);
+	}
+	if (b != NULL)
+		sodium_memzero(b->data, b->length);
+}
+
+/* Depth is bounded by json_parse. */
+static void
+tree_wipe(yajl_val v)
+{
+	size_t		i;
+
+	if (YAJL_IS_STRING(v))
+		sodium_memzero(v->u.string, strlen(v->u.string));
+	else if (YAJL_IS_OBJECT(v)) {
+		for (i = 0; i < v->u.object.len; i++)
+			tree_wipe(v->u.object.values[i]);
+	} else if (YAJL_IS_ARRAY(v)) {
+		for (i = 0; i < v->u.array.len; i++)
+			tree_wipe(v->u.array.values[i]);
+	}
 }
 
 static void

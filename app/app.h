@@ -482,7 +482,6 @@ int		 auth_step(struct rq *);
 int		 pw_task_start(struct rq *, const char *, const char *);
 int		 pw_task_result(struct rq *, char *, size_t);
 void		 pw_job_release(struct pw_job *);
-int		 pw_job_finished(struct pw_job *);
 int		 role_bit(const char *);
 
 /* metrics.c */

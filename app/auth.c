@@ -6,6 +6,7 @@
 
 #include <sys/queue.h>
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,8 +19,14 @@
 
 #include "app.h"
 
+/*
+ * A password task, owned by its request until the request goes, then by
+ * itself: whichever of the two ends last frees it (as db.c's ops).
+ */
 struct pw_job {
 	struct kore_task	 task;		/* first: the entry casts */
+	struct http_request	*req;		/* NULL: nobody waits */
+	atomic_int		 gone;		/* req left: skip the work */
 	int			 verify;
 	int			 result;
 	char			 password[PASSWORD_MAX * 4 + 1];
@@ -29,6 +36,7 @@ struct pw_job {
 static int	auth_fail(struct rq *);
 static int	auth_check(struct rq *);
 static int	pw_entry(struct kore_task *);
+static void	pw_done(struct kore_task *);
 
 static const struct {
 	const char	*name;
@@ -124,9 +132,10 @@ auth_check(struct rq *r)
 }
 
 /*
- * Hash (hash == NULL) or verify a password in a task thread. The job
- * outlives the request if the client leaves mid-hash: Kore keeps the
- * request until the task ends and rq_free waits for it.
+ * Hash (hash == NULL) or verify a password in a task thread. The task
+ * is not bound to the request: Kore would then keep a request whose
+ * client left until the hash is over, and rely on calling rq_free again
+ * to free the job. The request sleeps until pw_done wakes it instead.
  */
 int
 pw_task_start(struct rq *r, const char *password, const char *hash)
@@ -134,6 +143,8 @@ pw_task_start(struct rq *r, const char *password, const char *hash)
 	struct pw_job	*job;
 
 	job = kore_calloc(1, sizeof(*job));
+	job->req = r->req;
+	atomic_init(&job->gone, 0);
 	kore_strlcpy(job->password, password, sizeof(job->password));
 	if (hash != NULL) {
 		job->verify = 1;
@@ -141,23 +152,42 @@ pw_task_start(struct rq *r, const char *password, const char *hash)
 	}
 	r->job = job;
 	kore_task_create(&job->task, pw_entry);
-	kore_task_bind_request(&job->task, r->req);
+	kore_task_bind_callback(&job->task, pw_done);
+	http_request_sleep(r->req);
 	kore_task_run(&job->task);
 	return (RQ_WAIT);
 }
 
+/* In the task thread. */
 static int
 pw_entry(struct kore_task *t)
 {
 	struct pw_job		*job = (struct pw_job *)t;
 
-	if (job->verify)
+	/* Queued behind others and nobody left to answer: skip the cost. */
+	if (atomic_load(&job->gone))
+		job->result = 0;
+	else if (job->verify)
 		job->result = password_verify(job->hash, job->password);
 	else
 		job->result = password_hash(job->password, job->hash,
 		    sizeof(job->hash));
 	sodium_memzero(job->password, sizeof(job->password));
 	return (KORE_RESULT_OK);
+}
+
+/* In the event loop, on any news from the task. */
+static void
+pw_done(struct kore_task *t)
+{
+	struct pw_job		*job = (struct pw_job *)t;
+
+	if (!kore_task_finished(t))
+		return;
+	if (job->req != NULL)
+		http_request_wakeup(job->req);
+	else
+		pw_job_release(job);
 }
 
 /* The task's verdict; a new hash is copied to out. Frees the job. */
@@ -174,20 +204,21 @@ pw_task_result(struct rq *r, char *out, size_t len)
 	return (result);
 }
 
-/* Kore destroys the task itself if the client left before it ended. */
-int
-pw_job_finished(struct pw_job *job)
-{
-	return (job->task.fds[0] == -1 || kore_task_finished(&job->task));
-}
-
+/*
+ * The request is done with the job: free it, or, while the task still
+ * runs, leave it to pw_done.
+ */
 void
 pw_job_release(struct pw_job *job)
 {
 	if (job == NULL)
 		return;
-	if (job->task.fds[0] != -1)
-		kore_task_destroy(&job->task);
+	if (!kore_task_finished(&job->task)) {
+		job->req = NULL;
+		atomic_store(&job->gone, 1);
+		return;
+	}
+	kore_task_destroy(&job->task);
 	sodium_memzero(job, sizeof(*job));
 	kore_free(job);
 }

@@ -9,6 +9,8 @@
 
 #include <kore/kore.h>
 
+#include <sodium.h>
+
 #include "app.h"
 
 #define JSON_DEPTH_MAX	32
@@ -125,6 +127,7 @@ json_parse(const char *s, size_t len, char *err, size_t errlen)
 	memcpy(copy, s, len);
 	copy[len] = '\0';
 	v = yajl_tree_parse(copy, err, errlen);
+	sodium_memzero(copy, len);	/* it may hold a password */
 	kore_free(copy);
 	if (v == NULL && err[0] == '\0')
 		(void)snprintf(err, errlen, "malformed JSON");

@@ -4,8 +4,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PGBIN=/usr/lib/postgresql/15/bin
-MODULE=$ROOT/var/build/techmarket.so
-TMCTL=$ROOT/var/build/tmctl
+# The Makefile names another build directory for make test SAN=1.
+BUILD=${TM_BUILD:-$ROOT/var/build}
+MODULE=$BUILD/techmarket.so
+TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
 PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
 	postgresql-contrib python3-pytest python3-requests openssl
@@ -318,6 +320,8 @@ TEST_DIR=
 TEST_KORE=
 TEST_URL=
 TEST_PORT=
+# Variables for Kore's environment only (san_env).
+KORE_ENV=()
 
 # End a process started with setsid and everything in its group.
 kill_group() {
@@ -357,8 +361,8 @@ throwaway_server() {
 	# buffer, out of reach of the tests and of the failure report.
 	local err=$TEST_DIR/$2
 	[ "$2" = - ] && err=/dev/stdout
-	(cd "$TEST_DIR" && exec setsid stdbuf -oL kore -fnr \
-	    -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
+	(cd "$TEST_DIR" && exec env "${KORE_ENV[@]}" setsid stdbuf -oL kore \
+	    -fnr -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
 	TEST_KORE=$!
 	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
 		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
@@ -366,26 +370,74 @@ throwaway_server() {
 	fi
 }
 
+# --- sanitizers (make test SAN=1) -------------------------------------
+
+# SAN_OPTS for every sanitized program (the unit tests, tmctl, Kore) and
+# KORE_ENV for Kore, with the runtime preloaded: Kore is not built with
+# it and loads the module too late. Reports go to files in $1 rather
+# than to stderr, where Kore's log would bury them.
+SAN_OPTS=()
+
+san_env() {
+	local dir=$1 asan
+	asan=$(${CC:-cc} -print-file-name=libasan.so)
+	[ -e "$asan" ] || die "no ASan runtime ($asan): is gcc installed?"
+	mkdir -p "$dir"
+	SAN_OPTS=(
+	    ASAN_OPTIONS="log_path=$dir/asan:detect_leaks=1:strict_string_checks=1"
+	    UBSAN_OPTIONS="log_path=$dir/ubsan:print_stacktrace=1")
+	KORE_ENV=(LD_PRELOAD="$asan" "${SAN_OPTS[@]}")
+}
+
+# 1 when a sanitizer reported anything in $1; the reports are shown and
+# kept in var/san/.
+san_reports() {
+	local dir=$1 keep=$ROOT/var/san f found=0
+	rm -rf "$keep"
+	for f in "$dir"/*; do
+		[ -s "$f" ] || continue
+		found=1
+		mkdir -p "$keep"
+		cp "$f" "$keep/"
+		echo "--- sanitizer report $(basename "$f")" >&2
+		head -n 80 "$f" >&2
+	done
+	[ $found -eq 0 ] || { echo "tm.sh: sanitizer reports kept in $keep" >&2; return 1; }
+	echo "sanitizers: no reports"
+}
+
 cmd_test() {
-	local rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl")
+	local rc=0 pgctl=("${AS_PG[@]}" "$PGBIN/pg_ctl") san=
 	trap test_cleanup EXIT
 	trap 'exit 130' INT TERM
 	# Quote expiries are swept every 60 s; the tests watch one happen.
 	export TM_SWEEP_MS=500
+	if [ "${TM_SAN:-}" = 1 ]; then
+		san=$(mktemp -d /tmp/techmarket-san.XXXXXX)
+		san_env "$san"
+	fi
 	if ! throwaway_server kore.log - test; then
 		rc=1
 	else
-		"$ROOT/var/build/unit" || rc=1
+		env "${SAN_OPTS[@]}" "$BUILD/unit" || rc=1
+		env "${SAN_OPTS[@]}" \
 		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
-		PYTHONDONTWRITEBYTECODE=1 \
+		TM_TMCTL=$TMCTL PYTHONDONTWRITEBYTECODE=1 \
 		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 		    "${@:-$ROOT/tests/integration}" || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
 		echo "--- last 60 lines of kore.log" >&2
 		tail -n 60 "$TEST_DIR/kore.log" >&2
+	fi
+	if [ -n "$san" ]; then
+		# Leaks are found as the workers exit.
+		[ -z "$TEST_KORE" ] || kill_group "$TEST_KORE" || true
+		TEST_KORE=
+		san_reports "$san" || rc=1
+		rm -rf "$san"
 	fi
 	return $rc
 }

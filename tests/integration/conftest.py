@@ -8,6 +8,7 @@ look behind the API, to its database through psql (TM_DATABASE_URL).
   TM_DATABASE_URL  libpq conninfo of the server's database
   TM_ROOT          repository root (tmctl lives in var/build)
   TM_KORE_LOG      the server's log file
+  TM_TMCTL         the tmctl of the build under test
   TM_PGCTL, TM_PGDATA, TM_PGDIR   to restart PostgreSQL (test_ops.py)
 
 Every test makes its own accounts with random emails and tax codes, so
@@ -43,7 +44,8 @@ ROOT = pathlib.Path(os.environ.get("TM_ROOT")
 BASE_URL = (os.environ.get("TM_BASE_URL") or "").rstrip("/")
 DATABASE_URL = os.environ.get("TM_DATABASE_URL") or ""
 KORE_LOG = os.environ.get("TM_KORE_LOG") or ""
-TMCTL = ROOT / "var" / "build" / "tmctl"
+TMCTL = pathlib.Path(os.environ.get("TM_TMCTL")
+                     or ROOT / "var" / "build" / "tmctl")
 PSQL = ("/usr/lib/postgresql/15/bin/psql"
         if os.path.exists("/usr/lib/postgresql/15/bin/psql") else "psql")
 
