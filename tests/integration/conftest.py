@@ -325,6 +325,16 @@ def assert_problem(response, status, fields=None):
     return doc
 
 
+def assert_bad_bodies(method, path, token=None, body=b"{}",
+                      content_type="text/plain"):
+    """Malformed JSON and an empty body are 400; a body sent as another
+    media type is 415."""
+    for data in (b"{", b"[", b""):
+        assert_problem(call(method, path, token=token, data=data), 400)
+    assert_problem(call(method, path, token=token, data=body,
+                        content_type=content_type), 415)
+
+
 def error_fields(doc):
     errors = doc.get("errors")
     assert isinstance(errors, list), f"no errors[] in {doc}"
@@ -332,11 +342,6 @@ def error_fields(doc):
         assert isinstance(e.get("field"), str), e
         assert isinstance(e.get("message"), str) and e["message"], e
     return [e["field"] for e in errors]
-
-
-def assert_not_5xx(response):
-    assert response.status_code < 500, \
-        f"{response.status_code}: {response.text[:600]}"
 
 
 # --- the database -----------------------------------------------------------
@@ -507,13 +512,20 @@ def make_admin():
     return User(email, password, "admin", account, token)
 
 
-def create_staff(admin, role="agency", agency="dost", **overrides):
-    """An agency or admin account made by an admin, signed in."""
+def staff_body(role="agency", agency="dost", **overrides):
+    """A valid POST /admin/accounts body (no agency member when agency is
+    None); keyword arguments replace members."""
     body = {"email": unique_email(role), "password": new_password(),
             "display_name": "Sở Khoa học và Công nghệ", "role": role}
     if agency is not None:
         body["agency"] = agency
     body.update(overrides)
+    return body
+
+
+def create_staff(admin, role="agency", agency="dost", **overrides):
+    """An agency or admin account made by an admin, signed in."""
+    body = staff_body(role, agency, **overrides)
     r = post(f"{API}/admin/accounts", body, token=admin.token)
     assert r.status_code == 201, f"staff creation failed: {r.status_code} " \
         f"{r.text}"
@@ -574,6 +586,104 @@ def wait_for(predicate, timeout=15.0, interval=0.2):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+# --- lists and market documents --------------------------------------------
+
+
+TECH = f"{API}/technologies"
+NEEDS = f"{API}/needs"
+
+
+def made_up_word(n=10):
+    """Letters only (one word to the search parser) and no real word in
+    any language: only the data of the test that made it holds it."""
+    return "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(n))
+
+
+def etag(doc):
+    return f'"{doc["version"]}"'
+
+
+def ids(items):
+    return [item["id"] for item in items]
+
+
+def without(body, *keys):
+    """body less the members keys."""
+    return {k: v for k, v in body.items() if k not in keys}
+
+
+def created(path, user, body):
+    """POSTs body to path as user; the 201's document (ETag checked)."""
+    r = post(path, body, token=user.token)
+    assert r.status_code == 201, f"{r.status_code}: {r.text}"
+    doc = r.json()
+    assert_etag(r, doc)
+    return doc
+
+
+def moved(path, user, doc, status):
+    """PATCHes the status of path/{doc id} with doc's ETag; the 200's
+    document."""
+    r = patch(f"{path}/{doc['id']}", {"status": status}, token=user.token,
+              headers={"If-Match": etag(doc)})
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    new = r.json()
+    assert new["status"] == status, new
+    assert_etag(r, new)
+    return new
+
+
+def publish_tech(vendor, body):
+    """A technology of vendor made from body and published."""
+    return moved(TECH, vendor, created(TECH, vendor, body), "published")
+
+
+def assert_create_refused(path, table, body, status, token=None):
+    """POST body to path is a status problem, and no row of table holds
+    body's (made-up) title."""
+    assert_problem(post(path, body, token=token), status)
+    assert db_count(f"SELECT count(*) FROM {table} WHERE title = :'t'",
+                    t=body["title"]) == 0, f"a refused create wrote {table}"
+
+
+def list_page(path, params=None, token=None, keys=("items", "next_cursor")):
+    """One page of a list: a 200 whose members are exactly keys, items a
+    list and next_cursor null or a non-empty string."""
+    r = get(path, token=token, params=params or {})
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    doc = r.json()
+    assert set(doc) == set(keys), sorted(doc)
+    assert isinstance(doc["items"], list)
+    assert doc["next_cursor"] is None or \
+        isinstance(doc["next_cursor"], str) and doc["next_cursor"]
+    return doc
+
+
+def walk_pages(page, params=None, limit=100, during=None, max_pages=2000):
+    """Every item of a list, following next_cursor: page(params) fetches
+    one page; during(n) runs after page n (to change the data in the
+    middle of a walk)."""
+    params = dict(params or {}, limit=str(limit))
+    items = []
+    for n in range(1, max_pages + 1):
+        doc = page(params)
+        assert len(doc["items"]) <= limit
+        items += doc["items"]
+        if during is not None:
+            during(n)
+        if doc["next_cursor"] is None:
+            return items
+        assert doc["items"], "an empty page with a next_cursor"
+        params["cursor"] = doc["next_cursor"]
+    pytest.fail(f"the walk did not end in {max_pages} pages")
+
+
+def in_order(got, wanted):
+    """The items of wanted, in the order they appear in got."""
+    wanted = set(wanted)
+    return [x for x in got if x in wanted]
 
 
 # --- is the server still whole? ---------------------------------------------

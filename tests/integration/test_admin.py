@@ -6,29 +6,17 @@ import uuid
 
 import pytest
 
-from conftest import (API, admin_patch, assert_account_shape, assert_etag,
-                      assert_problem, call, create_staff, db_rows, get,
-                      login, login_ok, me, new_password, new_user, patch,
-                      post, unique_email)
+from conftest import (API, admin_patch, assert_account_shape,
+                      assert_bad_bodies, assert_etag, assert_problem, call,
+                      create_staff, db_rows, get, ids, in_order, list_page,
+                      login, login_ok, me, new_user, nothing_written, post,
+                      staff_body, unique_email, walk_pages)
 
-
-def staff_body(role="agency", agency="dost", **extra):
-    body = {"email": unique_email(role), "password": new_password(),
-            "display_name": "Cán bộ Sở Tài nguyên và Môi trường",
-            "role": role}
-    if agency is not None:
-        body["agency"] = agency
-    body.update(extra)
-    return body
+ACCOUNTS = f"{API}/admin/accounts"
 
 
 def create(admin, body):
-    return post(f"{API}/admin/accounts", body, token=admin.token)
-
-
-def nothing_written(email):
-    assert db_rows("SELECT 1 FROM accounts WHERE email = lower(:'e')",
-                   e=email) == [], f"{email} was written"
+    return post(ACCOUNTS, body, token=admin.token)
 
 
 # --- admins themselves ------------------------------------------------------
@@ -133,11 +121,7 @@ def test_create_with_a_taken_email_is_409(admin, vendor_ro):
 
 
 def test_create_bad_bodies(admin):
-    t = admin.token
-    assert_problem(post(f"{API}/admin/accounts", data=b"[", token=t), 400)
-    assert_problem(post(f"{API}/admin/accounts", data=b"", token=t), 400)
-    assert_problem(post(f"{API}/admin/accounts", data=b"{}",
-                        content_type="text/html", token=t), 415)
+    assert_bad_bodies("POST", ACCOUNTS, admin.token, content_type="text/html")
 
 
 # --- who may ----------------------------------------------------------------
@@ -187,11 +171,9 @@ def test_admin_api_key_can_administer(admin):
 
 
 def test_list_shape(admin):
-    r = get(f"{API}/admin/accounts", token=admin.token)
-    assert r.status_code == 200, r.text
-    doc = r.json()
-    assert set(doc) == {"items", "next_cursor"}
+    doc = list_page(ACCOUNTS, token=admin.token)
     assert 1 <= len(doc["items"]) <= 20
+    assert len(doc["items"]) == 20 or doc["next_cursor"] is None
     for item in doc["items"]:
         assert_account_shape(item)
     created = [i["created_at"] for i in doc["items"]]
@@ -199,23 +181,23 @@ def test_list_shape(admin):
 
 
 def test_limit_one_walks_every_account_exactly_once(admin):
-    new_user("vendor")
-    create_staff(admin, "agency", "doit")
-    expected = {row[0] for row in db_rows("SELECT id FROM accounts")}
-    seen, cursor = [], None
-    for _ in range(len(expected) + 5):
-        query = "?limit=1" + (f"&cursor={cursor}" if cursor else "")
-        r = get(f"{API}/admin/accounts{query}", token=admin.token)
-        assert r.status_code == 200, r.text
-        page = r.json()
-        assert len(page["items"]) == 1, page
-        seen.append(page["items"][0]["id"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert cursor is None, "the walk did not end"
+    """Others register meanwhile, ahead of the walk: every account that
+    was there before it is met once (accounts are never deleted), ours
+    in their place, newest first."""
+    mine = [new_user("vendor").id, create_staff(admin, "agency", "doit").id]
+    before = {row[0] for row in db_rows("SELECT id FROM accounts")}
+
+    def page(params):
+        doc = list_page(ACCOUNTS, params, admin.token)
+        assert len(doc["items"]) == 1, doc
+        return doc
+    items = walk_pages(page, limit=1, max_pages=len(before) + 1000)
+    seen = ids(items)
     assert len(seen) == len(set(seen)), "an account came twice"
-    assert set(seen) == expected
+    assert before <= set(seen), f"skipped: {sorted(before - set(seen))[:5]}"
+    assert in_order(seen, mine) == mine[::-1]
+    created = [i["created_at"] for i in items]
+    assert created == sorted(created, reverse=True)
 
 
 @pytest.mark.parametrize("query", [
@@ -231,10 +213,10 @@ def test_list_bad_parameters_are_400(admin, query):
 
 
 def test_list_limit_bounds(admin):
-    r = get(f"{API}/admin/accounts?limit=100", token=admin.token)
-    assert r.status_code == 200 and len(r.json()["items"]) <= 100
-    r = get(f"{API}/admin/accounts?limit=1", token=admin.token)
-    assert r.status_code == 200 and len(r.json()["items"]) == 1
+    doc = list_page(ACCOUNTS, {"limit": "100"}, admin.token)
+    assert 1 <= len(doc["items"]) <= 100
+    assert len(doc["items"]) == 100 or doc["next_cursor"] is None
+    assert len(list_page(ACCOUNTS, {"limit": "1"}, admin.token)["items"]) == 1
 
 
 def test_tampered_cursor_is_400(admin):
@@ -265,14 +247,9 @@ def test_filter_by_role(admin, role, vendor_ro, enterprise_ro, agency_ro):
 
 
 def _all_ids(admin, query):
-    ids, cursor = [], None
-    while True:
-        q = f"?{query}&limit=100" + (f"&cursor={cursor}" if cursor else "")
-        page = get(f"{API}/admin/accounts{q}", token=admin.token).json()
-        ids += [i["id"] for i in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return ids
+    params = dict(kv.split("=") for kv in query.split("&"))
+    return ids(walk_pages(lambda p: list_page(ACCOUNTS, p, admin.token),
+                          params))
 
 
 def test_filter_by_status(admin, vendor):
@@ -389,11 +366,7 @@ def test_patch_validation(admin, vendor_ro, body, fields):
 
 
 def test_patch_bad_bodies(admin, vendor_ro):
-    path = f"{API}/admin/accounts/{vendor_ro.id}"
-    assert_problem(patch(path, data=b"{", token=admin.token), 400)
-    assert_problem(patch(path, data=b"", token=admin.token), 400)
-    assert_problem(patch(path, data=b"{}", content_type="text/plain",
-                         token=admin.token), 415)
+    assert_bad_bodies("PATCH", f"{ACCOUNTS}/{vendor_ro.id}", admin.token)
 
 
 def test_suspension_stops_sessions_and_keys_at_once(admin, vendor):

@@ -14,12 +14,12 @@ import uuid
 import pytest
 import requests
 
-from conftest import (API, BASE_URL, admin_patch, assert_not_5xx,
-                      assert_problem, call, create_staff, db_count, db_rows,
-                      db_value, delete, expire_session, get, login, login_ok,
-                      me, new_password, new_user, nothing_written, patch,
-                      post, put, registration, server_trouble, unique_email,
-                      unique_tax_code, wait_for)
+from conftest import (API, BASE_URL, admin_patch, assert_problem, call,
+                      create_staff, db_count, db_rows, db_value, delete,
+                      expire_session, get, login, login_ok, me,
+                      new_password, new_user, nothing_written, patch, post,
+                      put, registration, server_trouble, staff_body,
+                      unique_email, unique_tax_code, wait_for)
 
 INJECTIONS = [
     "' OR '1'='1",
@@ -47,16 +47,42 @@ def _email_from(text):
 # --- SQL injection ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("inj", INJECTIONS)
-def test_injection_in_free_text_is_stored_literally(base_url, inj):
+def _injected_registration(inj):
     password = f"{inj} {new_password()}"
     website = "https://x.vn/?q=" + urllib.parse.quote(inj, safe="'();$%")
-    body = registration("vendor", email=_email_from(inj), password=password,
+    return registration("vendor", email=_email_from(inj), password=password,
                         display_name=inj, name=f"{inj} Co", address=inj,
                         website=website.replace(" ", ""))
-    t0 = time.monotonic()
-    r = post(f"{API}/accounts", body)
-    assert time.monotonic() - t0 < 4, "the injection ran?"
+
+
+# pg_sleep(5) in an injection: were it run as SQL, the request could not
+# answer in less than this, however idle the machine.
+SLEEP_S = 5.0
+
+
+def _registered_without_sleeping(inj):
+    """Registers with inj in every free-text field; when inj would sleep
+    if run as SQL, the request must answer in less than SLEEP_S. One
+    slow answer may be the machine's load (a registration hashes a
+    password); an injection that runs makes every answer slow, so the
+    fastest of three is what counts."""
+    fastest = None
+    for _ in range(3):
+        body = _injected_registration(inj)
+        t0 = time.monotonic()
+        r = post(f"{API}/accounts", body)
+        secs = time.monotonic() - t0
+        fastest = secs if fastest is None else min(fastest, secs)
+        if "pg_sleep" not in inj or fastest < SLEEP_S:
+            return body, r
+    pytest.fail(f"each registration took {fastest:.1f} s or more: the "
+                "injected pg_sleep ran")
+
+
+@pytest.mark.parametrize("inj", INJECTIONS)
+def test_injection_in_free_text_is_stored_literally(base_url, inj):
+    body, r = _registered_without_sleeping(inj)
+    password = body["password"]
     assert r.status_code == 201, r.text
     doc = r.json()
     assert doc["email"] == body["email"].lower()
@@ -70,8 +96,6 @@ def test_injection_in_free_text_is_stored_literally(base_url, inj):
     assert stored == [[body["email"].lower(), inj, f"{inj} Co", inj]]
     token = login_ok(body["email"], password)
     assert me(token).json() == doc
-    assert db_count("SELECT count(*) FROM accounts") > 0
-    assert db_count("SELECT count(*) FROM organizations") > 0
 
 
 @pytest.mark.parametrize("inj", INJECTIONS)
@@ -252,10 +276,10 @@ def test_the_good_credentials_still_work(bad_credentials):
                token=bad_credentials["key"]).status_code == 200
 
 
-def test_token_with_a_non_ascii_byte_is_refused(vendor):
+def test_token_with_a_non_ascii_byte_is_400(vendor):
     """Replacing one base64url character with a byte >= 0x80 must not
-    give a token that still opens the account (Kore itself refuses
-    such header bytes with a bare 400, which is fine)."""
+    give a token that still opens the account: Kore itself refuses such
+    header bytes, with a bare 400, before the module sees them."""
     token = vendor.token
     while "_" not in token[4:] and "-" not in token[4:]:
         token = login_ok(vendor.email, vendor.password)
@@ -265,13 +289,12 @@ def test_token_with_a_non_ascii_byte_is_refused(vendor):
         raw = token[:i].encode() + byte + token[i + 1:].encode()
         r = requests.get(BASE_URL + API + "/me", timeout=10,
                          headers={"Authorization": b"Bearer " + raw})
-        assert r.status_code in (400, 401), f"{r.status_code}: {r.text}"
+        assert r.status_code == 400, f"{r.status_code}: {r.text}"
 
 
-def test_oversized_authorization_header(base_url):
+def test_oversized_authorization_header_is_401(base_url):
     r = get(f"{API}/me", headers={"Authorization": "Bearer tms_" + "A" * 3000})
-    assert_not_5xx(r)
-    assert r.status_code in (400, 401, 431), r.status_code
+    assert_problem(r, 401)
 
 
 # --- encodings --------------------------------------------------------------
@@ -305,8 +328,7 @@ def test_invalid_utf8_in_a_key_is_400(base_url, bad):
     body = registration("vendor")
     data = json.dumps(body).encode()[:-1] + b', "x' + bad + b'": 1}'
     r = post(f"{API}/accounts", data=data)
-    assert_not_5xx(r)
-    # Whatever the status, the answer itself must be valid UTF-8 JSON.
+    # The answer itself must be valid UTF-8 JSON.
     try:
         r.content.decode("utf-8")
     except UnicodeDecodeError:
@@ -316,15 +338,14 @@ def test_invalid_utf8_in_a_key_is_400(base_url, bad):
 
 
 @pytest.mark.parametrize("escape", ["\\ud800", "\\udc00", "\\udbff\\u0041"])
-def test_lone_surrogate_escapes_are_rejected(base_url, escape):
+def test_lone_surrogate_escapes_are_400(base_url, escape):
     """Text is stored exactly as sent: a lone surrogate cannot be, so it
-    must not be silently replaced either."""
+    must not be silently replaced either. Like an escaped NUL, it is
+    not text: the body is malformed."""
     body = registration("vendor", display_name="@@BAD@@")
     data = json.dumps(body).encode().replace(b"@@BAD@@",
                                              b"An" + escape.encode())
-    r = post(f"{API}/accounts", data=data)
-    assert r.status_code in (400, 422), f"{r.status_code}: {r.text[:300]}"
-    assert_problem(r, r.status_code)
+    assert_problem(post(f"{API}/accounts", data=data), 400)
     nothing_written(body["email"], body["organization"]["tax_code"])
 
 
@@ -378,66 +399,44 @@ def test_longest_password_in_four_byte_characters(base_url):
     assert_problem(login(body["email"], "😀" * 255), 401)
 
 
-def test_email_in_multibyte_characters_is_not_truncated(base_url):
-    """254 characters may be far more than 255 bytes: whatever the server
-    does, it must not store an email other than the one sent."""
+def test_email_in_multibyte_characters_is_422(base_url):
+    """254 characters may be far more than 255 bytes: the email is
+    refused, naming the field, and no other email is stored (a cut one
+    would be)."""
     email = f"x{uuid.uuid4().hex[:6]}@ab.cd" + "ü" * 150
     assert len(email) <= 254 and len(email.encode()) > 255
-    body = registration("vendor", email=email)
-    r = post(f"{API}/accounts", body)
-    assert_not_5xx(r)
-    if r.status_code == 201:
-        assert r.json()["email"] == email, \
-            f"registered as {r.json()['email']!r}, not as sent"
-    else:
-        assert_problem(r, 422, ["email"])
-    stored = db_rows("SELECT email FROM accounts WHERE email LIKE :'p'",
-                     p=email[:12] + "%")
-    assert stored in ([], [[email]]), f"stored {stored}"
+    r = post(f"{API}/accounts", registration("vendor", email=email))
+    assert_problem(r, 422, ["email"])
+    assert db_rows("SELECT email FROM accounts WHERE email LIKE :'p'",
+                   p=email[:12] + "%") == []
 
 
-def test_non_ascii_capitals_in_an_email(base_url):
-    """Emails compare without case: an "Ä" must either be folded like an
-    "A" or be refused as a validation error naming the field, not fail
-    on a database rule with a bare 422."""
+def test_non_ascii_capitals_in_an_email_are_422(base_url):
+    """Emails compare without case, and an "Ä" is not folded like an
+    "A": such an email is refused as a validation error naming the
+    field, not on a database rule with a bare 422."""
     local = f"Ärzte.{uuid.uuid4().hex[:8]}"
     email = f"{local}@techmarket.test"
-    r = post(f"{API}/accounts", registration("vendor", email=email))
-    assert_not_5xx(r)
-    if r.status_code == 201:
-        assert r.json()["email"] == email.lower()
-        twin = post(f"{API}/accounts", registration("vendor",
-                                                    email=email.lower()))
-        assert_problem(twin, 409)
-    else:
-        assert_problem(r, 422, ["email"])
+    body = registration("vendor", email=email)
+    assert_problem(post(f"{API}/accounts", body), 422, ["email"])
+    nothing_written(email, body["organization"]["tax_code"])
 
 
 def test_text_that_grows_under_nfc_is_a_field_error(base_url):
     """U+0344 is one code point that NFC turns into two: 120 of them pass
-    the length check as sent, but not once normalized. Either store
-    them or name the field; a bare 422 from a database rule is neither."""
+    the length check as sent, but not once normalized: a 422 naming the
+    field (not a bare one from a database rule)."""
     body = registration("vendor", display_name="\u0344" * 120)
-    r = post(f"{API}/accounts", body)
-    assert_not_5xx(r)
-    if r.status_code == 201:
-        assert r.json()["display_name"] == "\u0308\u0301" * 120
-    else:
-        assert_problem(r, 422, ["display_name"])
-        nothing_written(body["email"], body["organization"]["tax_code"])
+    assert_problem(post(f"{API}/accounts", body), 422, ["display_name"])
+    nothing_written(body["email"], body["organization"]["tax_code"])
 
 
-def test_staff_email_in_multibyte_characters_is_not_truncated(admin):
+def test_staff_email_in_multibyte_characters_is_422(admin):
     email = f"y{uuid.uuid4().hex[:6]}@ab.cd" + "ö" * 150
-    body = {"email": email, "password": new_password(), "display_name": "Y",
-            "role": "agency", "agency": "dost"}
+    body = staff_body(email=email, display_name="Y")
     r = post(f"{API}/admin/accounts", body, token=admin.token)
-    assert_not_5xx(r)
-    if r.status_code == 201:
-        assert r.json()["email"] == email, \
-            f"created as {r.json()['email']!r}, not as sent"
-    else:
-        assert_problem(r, 422, ["email"])
+    assert_problem(r, 422, ["email"])
+    nothing_written(email)
 
 
 # --- bodies built to make the server work -----------------------------------
@@ -446,34 +445,48 @@ def test_staff_email_in_multibyte_characters_is_not_truncated(admin):
 # takes no other test down with it.
 
 
+# A body built to make the server work is turned down in less than this
+# (a registration that passes takes a fraction of it).
+ATTACK_S = 3.0
+
+
 def _attack(data):
-    """Posts data to /accounts on a fresh connection; returns (response
-    or None, seconds, what is wrong with the server afterwards)."""
-    t0 = time.monotonic()
-    try:
-        r = requests.post(BASE_URL + API + "/accounts", data=data,
-                          headers={"Content-Type": "application/json"},
-                          timeout=10.0)
-    except requests.RequestException as e:
-        r = None
-        err = type(e).__name__
-    secs = time.monotonic() - t0
-    trouble = None if wait_for(lambda: server_trouble() is None, 2.0) \
-        else server_trouble()
-    if r is None:
-        pytest.fail(f"no answer: {err} after {secs:.1f} s, so the worker "
-                    f"that took the request died; the server now: "
-                    f"{trouble or 'answers /healthz again'}", pytrace=False)
-    return r, secs, trouble
+    """Posts data to /accounts on a fresh connection; returns (response,
+    what is wrong with the server afterwards). The answer must come in
+    less than ATTACK_S: one slow answer may be the machine's load, but
+    work that grows out of hand with the body makes every answer slow,
+    so a slow one is asked again, up to three times in all, and the
+    fastest counts."""
+    times = []
+    for _ in range(3):
+        t0 = time.monotonic()
+        try:
+            r = requests.post(BASE_URL + API + "/accounts", data=data,
+                              headers={"Content-Type": "application/json"},
+                              timeout=10.0)
+        except requests.RequestException as e:
+            r = None
+            err = type(e).__name__
+        times.append(time.monotonic() - t0)
+        trouble = None if wait_for(lambda: server_trouble() is None, 2.0) \
+            else server_trouble()
+        if r is None:
+            pytest.fail(f"no answer: {err} after {times[-1]:.1f} s, so the "
+                        "worker that took the request died; the server "
+                        f"now: {trouble or 'answers /healthz again'}",
+                        pytrace=False)
+        if trouble is not None or times[-1] < ATTACK_S:
+            return r, trouble
+    pytest.fail(f"turned down in {min(times):.1f} s at best, three times "
+                f"over (limit {ATTACK_S} s)")
 
 
 @pytest.mark.last
 def test_one_mebibyte_string_is_422(base_url):
     body = registration("vendor", display_name="x" * (1024 * 1024 - 400))
-    r, secs, trouble = _attack(json.dumps(body).encode())
+    r, trouble = _attack(json.dumps(body).encode())
     assert trouble is None, trouble
     assert_problem(r, 422, ["display_name"])
-    assert secs < 3.0
     nothing_written(body["email"], body["organization"]["tax_code"])
 
 
@@ -485,11 +498,10 @@ def test_fifteen_thousand_duplicate_keys(base_url):
     member = b'"email":"a@b.vn",'
     n = 15000
     data = b"{" + member * n + b'"role":"vendor"}'
-    r, secs, trouble = _attack(data)
+    r, trouble = _attack(data)
     assert trouble is None, trouble
     assert_problem(r, 422)
     assert len(r.json()["errors"]) <= 64
-    assert secs < 3.0, f"{n} duplicate keys took {secs:.1f} s to reject"
 
 
 @pytest.mark.last
@@ -502,11 +514,11 @@ def test_one_mebibyte_array(base_url, wrap):
         data = b"[" + items + b"]"
     else:
         data = b'{"organization": [' + items + b"]}"
-    r, secs, trouble = _attack(data)
+    r, trouble = _attack(data)
     assert trouble is None, trouble
-    assert r.status_code in (400, 422), r.status_code
-    assert_problem(r, r.status_code)
-    assert secs < 3.0, f"took {secs:.1f} s"
+    # Well-formed JSON, the wrong shape: "" (the body) or "organization"
+    # is not an object.
+    assert_problem(r, 422)
 
 
 def test_nesting_right_at_and_over_the_limit(base_url):
@@ -521,15 +533,15 @@ def test_nesting_right_at_and_over_the_limit(base_url):
 
 
 def test_huge_numbers_are_type_errors(base_url):
+    """Numbers no integer or double holds are still JSON numbers: a
+    display name that is one is a 422 naming it."""
     body = registration("vendor")
-    text = json.dumps(body).replace('"Nguy\\u1ec5n V\\u0103n An"',
-                                    "1" + "0" * 400)
-    r = post(f"{API}/accounts", data=text.encode())
-    assert r.status_code in (400, 422), r.text
-    assert_problem(r, r.status_code)
-    text = json.dumps(body).replace('"Nguy\\u1ec5n V\\u0103n An"', "1e99999")
-    r = post(f"{API}/accounts", data=text.encode())
-    assert r.status_code in (400, 422), r.text
+    for number in ("1" + "0" * 400, "1e99999"):
+        text = json.dumps(body).replace('"Nguy\\u1ec5n V\\u0103n An"',
+                                        number)
+        assert number in text
+        assert_problem(post(f"{API}/accounts", data=text.encode()), 422,
+                       ["display_name"])
     nothing_written(body["email"], body["organization"]["tax_code"])
 
 
@@ -545,33 +557,31 @@ def test_many_query_parameters(admin):
 def test_very_long_path_id(vendor_ro):
     assert_problem(delete(f"{API}/api-keys/{'a' * 300}",
                           token=vendor_ro.token), 404)
-    # Longer than Kore takes a request line: its own bare 414, or a
-    # closed connection, is fine.
-    try:
-        r = delete(f"{API}/api-keys/{'a' * 5000}", token=vendor_ro.token)
-    except requests.ConnectionError:
-        return
-    assert 400 <= r.status_code < 500, r.status_code
+    # Longer than Kore's header buffer (4 KiB) takes: it closes the
+    # connection before the module sees anything. A known limit of the
+    # stack, pinned so that a change is noticed (a request target of
+    # 2 KB or more but within the buffer is a bare 414: test_technologies).
+    with pytest.raises(requests.ConnectionError):
+        delete(f"{API}/api-keys/{'a' * 5000}", token=vendor_ro.token)
 
 
 @pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "CONNECT", "FOO"])
-def test_strange_methods_are_not_5xx(base_url, method):
-    try:
-        r = requests.request(method, BASE_URL + API + "/me", timeout=10)
-    except requests.ConnectionError:
-        return      # refused outright: fine too
-    assert_not_5xx(r)
+def test_strange_methods_are_400(base_url, method):
+    """Kore knows GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS; it
+    refuses any other method with a bare 400 before routing."""
+    r = requests.request(method, BASE_URL + API + "/me", timeout=10)
+    assert r.status_code == 400, f"{r.status_code}: {r.text[:200]}"
 
 
-def test_post_without_content_length_is_not_5xx(base_url):
+def test_post_without_content_length_is_411(base_url):
+    """Kore's own bare answer, before the module sees the request."""
     host, port = BASE_URL.split("//")[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
         s.sendall(f"POST {API}/accounts HTTP/1.1\r\nHost: x\r\n"
                   "Content-Type: application/json\r\n"
                   "Connection: close\r\n\r\n".encode())
         head = s.recv(4096).split(b"\r\n", 1)[0]
-    status = int(head.split()[1])
-    assert 400 <= status < 500, head
+    assert int(head.split()[1]) == 411, head
 
 
 def test_content_length_larger_than_the_body(base_url):
@@ -589,22 +599,60 @@ def test_content_length_larger_than_the_body(base_url):
     assert get("/healthz").status_code == 200
 
 
-def _read_for(sock, wait):
-    """Every byte the server sends within wait seconds (until it closes)."""
+def _server_has_read(sock, timeout=10.0):
+    """Waits until the server has read everything sent on sock so far:
+    the receive queue of its end of the connection (in /proc/net/tcp:
+    the server runs on this host under make test) is empty."""
+    here = sock.getsockname()[1]
+    there = sock.getpeername()[1]
+
+    def queue():
+        with open("/proc/net/tcp") as f:
+            for line in f.read().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].split(":")[1], 16) == there and \
+                        int(fields[2].split(":")[1], 16) == here:
+                    return int(fields[4].split(":")[1], 16)
+        return None
+
+    if queue() is None:
+        pytest.skip("the server's end of the connection is not on this "
+                    "host: cannot tell when it has read")
+    assert wait_for(lambda: queue() == 0, timeout, 0.005), \
+        f"the server did not read {queue()} bytes in {timeout} s"
+
+
+def _read_answer(sock):
+    """One whole response (head and Content-Length body), or what came
+    before the server closed."""
     out = b""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        sock.settimeout(max(0.05, deadline - time.monotonic()))
-        try:
-            chunk = sock.recv(65536)
-        except socket.timeout:
-            break
-        except OSError:
-            break
+    while b"\r\n\r\n" not in out:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return out
+        out += chunk
+    head = out.split(b"\r\n\r\n", 1)[0].lower()
+    length = int(next((line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                       if line.startswith(b"content-length:")), b"0"))
+    while len(out.split(b"\r\n\r\n", 1)[1]) < length:
+        chunk = sock.recv(65536)
         if not chunk:
             break
         out += chunk
     return out
+
+
+def _read_to_close(sock):
+    """Every byte the server sends until it closes the connection."""
+    out = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return out
+        if not chunk:
+            return out
+        out += chunk
 
 
 def _statuses(answer):
@@ -632,20 +680,22 @@ def test_a_body_is_never_read_as_a_second_request(base_url, method, path):
              "Content-Type: application/json\r\n"
              f"Content-Length: {len(inner)}\r\n\r\n").encode()
     host, port = BASE_URL.split("//")[1].split(":")
-    with socket.create_connection((host, int(port)), timeout=5) as sock:
-        # Head and body in two segments, as clients and proxies send them.
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        # Head and body in two segments, as clients and proxies send
+        # them: the body only once the server has read the head.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.sendall(outer)
-        time.sleep(0.3)
-        try:
-            sock.sendall(inner)
-        except OSError:
-            pass
-        first = _read_for(sock, 0.7)
+        _server_has_read(sock)
+        sock.sendall(inner)
+        first = _read_answer(sock)
+        # The next request closes the connection once answered, so all
+        # the server has to say on it is read to the end.
         try:
             sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: x\r\n"
-                         f"X-Request-Id: {follow}\r\n\r\n".encode())
-            rest = _read_for(sock, 1.5)
-        except OSError:
+                         f"X-Request-Id: {follow}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            rest = _read_to_close(sock)
+        except (BrokenPipeError, ConnectionResetError):
             rest = b""      # closed after the first answer: fine
     assert len(_statuses(first)) == 1, first[:300]
     assert rid.encode() not in first + rest, \
@@ -663,16 +713,21 @@ def test_self_patch_by_a_vendor_is_403(vendor_ro):
     assert me(vendor_ro.token).json()["organization"]["verified"] is False
 
 
-def test_tax_code_race_gives_one_winner(base_url):
-    tax = unique_tax_code()
-    bodies = [registration("vendor", tax_code=tax) for _ in range(6)]
-
+def _register_at_once(bodies):
+    """The statuses of registering bodies all at once, each on a
+    connection of its own."""
     def go(body):
         return requests.post(BASE_URL + API + "/accounts", json=body,
                              timeout=60).status_code
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-        codes = list(pool.map(go, bodies))
+    with concurrent.futures.ThreadPoolExecutor(len(bodies)) as pool:
+        return list(pool.map(go, bodies))
+
+
+def test_tax_code_race_gives_one_winner(base_url):
+    tax = unique_tax_code()
+    codes = _register_at_once([registration("vendor", tax_code=tax)
+                               for _ in range(6)])
     assert sorted(codes) == [201] + [409] * 5, codes
     assert db_count("SELECT count(*) FROM organizations WHERE tax_code ="
                     " :'t'", t=tax) == 1
@@ -682,13 +737,7 @@ def test_email_race_gives_one_winner(base_url):
     email = unique_email("race")
     bodies = [registration("vendor", email=email if i % 2 else email.upper())
               for i in range(6)]
-
-    def go(body):
-        return requests.post(BASE_URL + API + "/accounts", json=body,
-                             timeout=60).status_code
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-        codes = list(pool.map(go, bodies))
+    codes = _register_at_once(bodies)
     assert sorted(codes) == [201] + [409] * 5, codes
     # The losers' organizations were rolled back with their accounts.
     taxes = [b["organization"]["tax_code"] for b in bodies]

@@ -10,14 +10,13 @@ import re
 import shlex
 import subprocess
 import threading
-import time
 import uuid
 
 import pytest
 import requests
 
 from conftest import (API, BASE_URL, KORE_LOG, assert_problem, call, get,
-                      login, login_ok, me, new_password, new_user, post,
+                      login, login_ok, me, new_user, post,
                       rand_hex, registration, wait_for)
 
 HEX16_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -350,6 +349,11 @@ def recovered(token, need=8):
     return True
 
 
+# How long a request may wait for a database that is gone before the
+# server must answer 503 anyway.
+OUTAGE_ANSWER_S = 15
+
+
 def outage_answer_ok(r):
     """During an outage: a 503 problem+json, never anything else."""
     assert r.status_code == 503, f"{r.status_code}: {r.text[:300]}"
@@ -389,10 +393,12 @@ def test_database_outage_is_503_and_recovers(pg_restored):
 
     def ask(item):
         method, path, headers, body = item
-        t0 = time.monotonic()
-        r = requests.request(method, BASE_URL + path, headers=headers,
-                             json=body, timeout=30)
-        return path, r, time.monotonic() - t0
+        try:
+            return path, requests.request(method, BASE_URL + path,
+                                          headers=headers, json=body,
+                                          timeout=OUTAGE_ANSWER_S)
+        except requests.Timeout:
+            return path, None
 
     pg_ctl("stop", "-m", "fast")
     try:
@@ -400,18 +406,17 @@ def test_database_outage_is_503_and_recovers(pg_restored):
         # to come back; then it must say 503, all at the same time.
         with concurrent.futures.ThreadPoolExecutor(len(asks)) as pool:
             answers = list(pool.map(ask, asks))
-        for path, r, secs in answers:
-            assert secs < 15, f"{path} took {secs:.1f} s"
+        for path, r in answers:
+            assert r is not None, \
+                f"{path}: no answer in {OUTAGE_ANSWER_S} s without a database"
             outage_answer_ok(r)
         # The process is up the whole time.
         assert requests.get(BASE_URL + "/healthz", timeout=5) \
             .status_code == 200
     finally:
         pg_ctl("start", "-l", pg_log())
-    t0 = time.monotonic()
     assert wait_for(lambda: recovered(user.token), 15, 0.2), \
         "not recovered 15 s after PostgreSQL came back"
-    print(f"recovered in {time.monotonic() - t0:.1f} s")
     # And new work gets done: a login writes.
     assert login(user.email, user.password).status_code == 201
 
@@ -445,12 +450,18 @@ def test_database_restart_under_load(pg_restored):
                 elif r.status_code != 200:
                     with lock:
                         bad.append(f"{path}: {r.status_code} {r.text[:200]}")
-            time.sleep(0.01)
+            stop.wait(0.01)
+
+    def answered():
+        with lock:
+            return sum(seen.values()) + len(bad)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         futures = [pool.submit(hammer) for _ in range(4)]
         try:
-            time.sleep(0.3)
+            # The load is on before the restart.
+            assert wait_for(lambda: answered() >= 8, 15, 0.01), \
+                "the hammers got no answers before the restart"
             pg_ctl("restart", "-m", "fast", "-l", pg_log())
             assert wait_for(lambda: recovered(user.token), 15, 0.2), \
                 "not recovered 15 s after the restart"

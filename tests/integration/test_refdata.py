@@ -22,6 +22,9 @@ SECTORS = ["seafood_processing", "rice_food_processing", "beverages",
 DISTRICTS = ["Ninh Kiều", "Bình Thủy", "Cái Răng", "Ô Môn", "Thốt Nốt",
              "Phong Điền", "Cờ Đỏ", "Thới Lai", "Vĩnh Thạnh"]
 LISTS = ["categories", "sectors", "districts", "funding-programs"]
+# A funding program's members in the contract.
+PROGRAM_KEYS = {"code", "name_vi", "name_en", "agency", "year", "budget_vnd",
+                "committed_vnd", "max_support_pct"}
 
 
 def fetch(name, **kw):
@@ -84,13 +87,13 @@ def test_funding_programs(base_url):
     assert r.status_code == 200
     items = fetch("funding-programs")
     for item in items:
+        assert PROGRAM_KEYS <= set(item), item
         assert item["agency"] in ("dost", "doit", "donre"), item
         money = [k for k in item if k.endswith("_vnd")]
-        assert money, item
+        assert {"budget_vnd", "committed_vnd"} <= set(money), item
         for key in money:
             assert type(item[key]) is int and item[key] >= 0, (key, item)
-        if "year" in item:
-            assert type(item["year"]) is int
+        assert type(item["year"]) is int
     # Money is written as integers in the JSON text, never 5e9 or 5.0.
     raw = json.loads(r.text, parse_float=lambda s: pytest.fail(
         f"a float in funding programs: {s}"))
@@ -99,10 +102,8 @@ def test_funding_programs(base_url):
 
 def test_funding_program_money_is_consistent(base_url):
     for item in fetch("funding-programs"):
-        if "budget_vnd" in item and "committed_vnd" in item:
-            assert 0 <= item["committed_vnd"] <= item["budget_vnd"], item
-        if "max_support_pct" in item:
-            assert 0 <= item["max_support_pct"] <= 100
+        assert 0 <= item["committed_vnd"] <= item["budget_vnd"], item
+        assert 0 <= item["max_support_pct"] <= 100, item
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -2,14 +2,15 @@
 /technologies[/{id}] and the public list with its filters, sorts, facets,
 keyset cursors and diacritic-insensitive Vietnamese search.
 
-Other tests publish technologies too, so assertions about lists either
-filter by a vendor this module owns, search for made-up words only this
-module uses, or compare with what the database holds at that moment.
+Other tests publish, archive and delete technologies at the same time,
+in any order, so assertions about lists either filter by a vendor this
+module owns, search for made-up words only this module uses, or look for
+this module's ids in their place in the whole list: none counts what
+others hold.
 """
 
 import http.client
 import json
-import secrets
 import threading
 import unicodedata
 import urllib.parse
@@ -19,13 +20,13 @@ from collections import Counter
 import pytest
 import requests
 
-from conftest import (API, BASE_URL, TIMEOUT, UUID_RE, admin_patch,
-                      assert_etag, assert_not_5xx, assert_problem,
-                      assert_rfc3339_utc, call, db_count,
-                      db_rows, delete, get, need_server, new_user, patch,
-                      post)
-
-TECH = f"{API}/technologies"
+import conftest
+from conftest import (BASE_URL, TECH, TIMEOUT, UUID_RE, admin_patch,
+                      assert_create_refused, assert_etag, assert_problem,
+                      assert_rfc3339_utc, call, create_staff, created,
+                      db_count, db_rows, delete, error_fields, etag, get,
+                      ids, in_order, made_up_word, moved, need_server,
+                      new_user, patch, post, put, walk_pages, without)
 
 DOC_KEYS = {"id", "vendor", "title", "summary", "description", "category",
             "sectors", "trl", "price_min_vnd", "price_max_vnd", "benefits",
@@ -39,15 +40,9 @@ NO_BENEFITS = dict.fromkeys(BENEFIT_KEYS)
 # --- helpers ----------------------------------------------------------------
 
 
-def made_up_word(n=10):
-    """Letters only, so the search parser keeps it one word, and no
-    real Vietnamese or English word: only this module's data has it."""
-    return "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(n))
-
-
 def tech_body(**overrides):
     body = {
-        "title": f"Lò hơi tầng sôi đốt trấu {made_up_word(6)}",
+        "title": f"Lò hơi tầng sôi đốt trấu {made_up_word()}",
         "summary": "Tận dụng trấu làm nhiên liệu, giảm 35% chi phí hơi "
                    "cho nhà máy xay xát.",
         "description": "Buồng đốt tầng sôi hiệu suất cao.\nCông suất "
@@ -71,16 +66,8 @@ def org_id(user):
     return user.account["organization"]["id"]
 
 
-def etag(doc):
-    return f'"{doc["version"]}"'
-
-
 def create_tech(user, **overrides):
-    r = post(TECH, tech_body(**overrides), token=user.token)
-    assert r.status_code == 201, f"{r.status_code}: {r.text}"
-    doc = r.json()
-    assert_etag(r, doc)
-    return doc
+    return created(TECH, user, tech_body(**overrides))
 
 
 def patch_tech(user, tid, body, if_match=None, headers=None):
@@ -91,12 +78,7 @@ def patch_tech(user, tid, body, if_match=None, headers=None):
 
 
 def set_status(user, doc, status):
-    r = patch_tech(user, doc["id"], {"status": status}, etag(doc))
-    assert r.status_code == 200, f"{r.status_code}: {r.text}"
-    new = r.json()
-    assert new["status"] == status
-    assert_etag(r, new)
-    return new
+    return moved(TECH, user, doc, status)
 
 
 def published(user, **overrides):
@@ -108,54 +90,24 @@ def get_tech(tid, token=None):
 
 
 def list_page(params=None, token=None):
-    r = get(TECH, token=token, params=params or {})
-    assert r.status_code == 200, f"{r.status_code}: {r.text}"
-    doc = r.json()
     facets = (params or {}).get("facets") == "true"
-    assert set(doc) == ({"items", "next_cursor", "facets"} if facets
-                        else {"items", "next_cursor"}), sorted(doc)
-    assert isinstance(doc["items"], list)
-    assert doc["next_cursor"] is None or \
-        isinstance(doc["next_cursor"], str) and doc["next_cursor"]
+    doc = conftest.list_page(TECH, params, token,
+                             ("items", "next_cursor", "facets") if facets
+                             else ("items", "next_cursor"))
     for item in doc["items"]:
         assert item["status"] == "published", item
     return doc
 
 
-def walk(params=None, limit=100, token=None, during=None, max_pages=2000):
-    """Every item of a list, page by page; during(page_number) runs
+def walk(params=None, limit=100, token=None, during=None):
+    """Every item of the list, page by page; during(page_number) runs
     after each page (to change the data in the middle of a walk)."""
-    params = dict(params or {})
-    items, cursor, pages = [], None, 0
-    while True:
-        p = dict(params, limit=str(limit))
-        if cursor is not None:
-            p["cursor"] = cursor
-        doc = list_page(p, token=token)
-        assert len(doc["items"]) <= limit
-        items += doc["items"]
-        pages += 1
-        if during is not None:
-            during(pages)
-        cursor = doc["next_cursor"]
-        if cursor is None:
-            return items
-        assert doc["items"], "an empty page with a next_cursor"
-        assert pages < max_pages, "the walk does not end"
-
-
-def ids(items):
-    return [i["id"] for i in items]
+    return walk_pages(lambda p: list_page(p, token=token), params, limit,
+                      during)
 
 
 def search_ids(q, token=None, **params):
     return ids(walk(dict(params, q=q), token=token))
-
-
-def db_published(order="created_at DESC, id DESC"):
-    return [row[0] for row in db_rows(
-        f"SELECT id FROM technologies WHERE status = 'published'"
-        f" ORDER BY {order}")]
 
 
 def db_status(tid):
@@ -404,46 +356,33 @@ def test_title_of_200_characters_is_fine(lister):
     assert create_tech(lister, title=title)["title"] == title
 
 
-def test_text_that_grows_under_nfc_is_a_field_error(lister):
+def test_text_that_grows_under_nfc_is_a_field_error(maker):
     """U+0344 is one code point that NFC turns into two: 150 of them
-    pass the length check as sent, not once normalised."""
+    pass the length check as sent, not once normalised: a 422 naming
+    the field."""
     r = post(TECH, tech_body(title="Máy " + "\u0344" * 150),
-             token=lister.token)
-    assert_not_5xx(r)
-    if r.status_code == 201:
-        assert r.json()["title"] == "Máy " + "\u0308\u0301" * 150
-    else:
-        assert_problem(r, 422, ["title"])
+             token=maker.token)
+    assert_problem(r, 422, ["title"])
+    assert db_count("SELECT count(*) FROM technologies WHERE vendor_id ="
+                    " :'v'", v=org_id(maker)) == 0
 
 
-@pytest.mark.parametrize("who", ["enterprise", "agency", "admin"])
+@pytest.mark.parametrize("who", ["enterprise_ro", "agency_ro", "admin"])
 def test_create_by_other_roles_is_403(request, who):
-    user = {"enterprise": "enterprise_ro", "agency": "agency_ro",
-            "admin": "admin"}[who]
-    user = request.getfixturevalue(user)
-    before = db_count("SELECT count(*) FROM technologies")
-    assert_problem(post(TECH, tech_body(), token=user.token), 403)
-    assert db_count("SELECT count(*) FROM technologies") == before
+    user = request.getfixturevalue(who)
+    assert_create_refused(TECH, "technologies", tech_body(), 403, user.token)
 
 
 @pytest.mark.parametrize("token", [None, "tms_" + "A" * 64, "garbage"])
 def test_create_without_valid_credentials_is_401(base_url, token):
-    before = db_count("SELECT count(*) FROM technologies")
-    assert_problem(post(TECH, tech_body(), token=token), 401)
-    assert db_count("SELECT count(*) FROM technologies") == before
-
-
-def _without(key):
-    body = tech_body()
-    del body[key]
-    return body
+    assert_create_refused(TECH, "technologies", tech_body(), 401, token)
 
 
 INVALID_CREATES = [
-    ("no-title", _without("title"), ["title"]),
-    ("no-summary", _without("summary"), ["summary"]),
-    ("no-category", _without("category"), ["category"]),
-    ("no-trl", _without("trl"), ["trl"]),
+    ("no-title", without(tech_body(), "title"), ["title"]),
+    ("no-summary", without(tech_body(), "summary"), ["summary"]),
+    ("no-category", without(tech_body(), "category"), ["category"]),
+    ("no-trl", without(tech_body(), "trl"), ["trl"]),
     ("null-title", tech_body(title=None), ["title"]),
     ("null-trl", tech_body(trl=None), ["trl"]),
     ("nothing", {}, ["title", "summary", "category", "trl"]),
@@ -563,12 +502,13 @@ def test_malformed_json_is_400(maker, data):
 
 @pytest.mark.parametrize("body", [[], "title", 7, None],
                          ids=["array", "string", "number", "null"])
-def test_body_that_is_not_an_object_is_rejected(maker, body):
+def test_body_that_is_not_an_object_is_422(maker, body):
+    """Well-formed JSON of the wrong type: a validation error."""
     r = call("POST", TECH, token=maker.token,
              data=json.dumps(body).encode())
-    assert_not_5xx(r)
-    assert r.status_code in (400, 422), r.text
-    assert_problem(r, r.status_code)
+    assert error_fields(assert_problem(r, 422))
+    assert db_count("SELECT count(*) FROM technologies WHERE vendor_id ="
+                    " :'v'", v=org_id(maker)) == 0
 
 
 # --- visibility ---------------------------------------------------------------
@@ -724,17 +664,14 @@ def test_patch_null_clears_optional_fields(lister):
 
 def test_patch_null_benefits_clears_them(lister):
     """benefits is optional like description and the prices: null
-    clears it, or is refused; it must not be a 200 that changes
-    nothing."""
+    clears it (a 200 that changed nothing would be a lie)."""
     doc = create_tech(lister)
     assert doc["benefits"] != NO_BENEFITS
     r = patch_tech(lister, doc["id"], {"benefits": None}, etag(doc))
-    assert_not_5xx(r)
-    if r.status_code == 200:
-        assert r.json()["benefits"] == NO_BENEFITS, \
-            f"benefits: null answered 200 but kept {r.json()['benefits']}"
-    else:
-        assert_problem(r, 422, ["benefits"])
+    assert r.status_code == 200, f"{r.status_code}: {r.text}"
+    assert r.json()["benefits"] == NO_BENEFITS, \
+        f"benefits: null answered 200 but kept {r.json()['benefits']}"
+    assert get_tech(doc["id"], token=lister.token).json() == r.json()
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "category", "trl",
@@ -937,30 +874,62 @@ def test_delete_unknown_is_404(lister):
 # --- the list: pages and cursors --------------------------------------------
 
 
-def test_default_order_is_newest_first(lister):
-    doc = published(lister)
-    page = list_page({"limit": "5"})
-    assert page["items"][0] == doc
-    assert list_page({"limit": "5", "sort": "newest"})["items"][0] == doc
-    assert len(page["items"]) <= 5
+def assert_newest_first(items):
+    created = [i["created_at"] for i in items]
+    assert created == sorted(created, reverse=True), "not newest first"
 
 
-def test_default_limit_is_20(catalog):
-    page = list_page()
-    assert len(page["items"]) == min(20, len(db_published()))
+def test_default_order_is_newest_first(vendor):
+    older = published(vendor)
+    newer = published(vendor)
+    for sort in ({}, {"sort": "newest"}):
+        page = list_page(dict(sort, vendor_id=org_id(vendor)))
+        assert page["items"] == [newer, older], sort
+        page = list_page(dict(sort, limit="5"))
+        assert len(page["items"]) == 5 or page["next_cursor"] is None
+        assert_newest_first(page["items"])
+
+
+@pytest.fixture(scope="module")
+def shelf(base_url):
+    """A vendor with 21 published listings, oldest first: more than a
+    default page."""
+    v = new_user("vendor", district="thot_not")
+    return v, [published(v) for _ in range(21)]
+
+
+def test_default_limit_is_20(shelf):
+    v, docs = shelf
+    page = list_page({"vendor_id": org_id(v)})
+    assert ids(page["items"]) == ids(reversed(docs))[:20]
+    assert page["next_cursor"]
+    # The whole list holds at least these 21: its first page is 20 too.
+    assert len(list_page()["items"]) == 20
 
 
 def test_walk_with_limit_1_returns_every_published_once(catalog):
-    expected = db_published()
-    assert len(expected) >= 6
-    seen = ids(walk(limit=1))
-    assert seen == expected
+    """The whole list, one listing a page: no listing twice, this
+    module's in their place, newest first throughout."""
+    items = walk(limit=1)
+    seen = ids(items)
+    assert len(seen) == len(set(seen)), "a listing came twice"
+    ours = [catalog["t"][n]["id"] for n in ("d2", "d1", "c4", "c3", "c2",
+                                             "c1")]
+    assert in_order(seen, ours + [catalog["t"]["draft"]["id"],
+                                  catalog["t"]["archived"]["id"]]) == ours
+    assert_newest_first(items)
 
 
 def test_walk_by_price_returns_every_published_once(catalog):
+    t = catalog["t"]
+    ours = {"price_asc": ["c2", "d2", "d1", "c1", "c4", "c3"],
+            "price_desc": ["c4", "c1", "d1", "d2", "c2", "c3"]}
     for sort, reverse in (("price_asc", False), ("price_desc", True)):
         items = walk({"sort": sort}, limit=7)
-        assert sorted(ids(items)) == sorted(db_published()), sort
+        got = ids(items)
+        assert len(got) == len(set(got)), f"{sort}: a listing came twice"
+        want = [t[n]["id"] for n in ours[sort]]
+        assert in_order(got, want) == want, sort
         priced = [i["price_min_vnd"] for i in items
                   if i["price_min_vnd"] is not None]
         assert priced == sorted(priced, reverse=reverse), sort
@@ -1013,10 +982,17 @@ def test_bad_list_parameters_are_400(base_url, query):
     assert_problem(get_raw(f"{TECH}?{query}"), 400)
 
 
-def test_list_limit_bounds(catalog):
+def test_list_limit_bounds(shelf):
+    v, docs = shelf
+    page = list_page({"vendor_id": org_id(v), "limit": "1"})
+    assert ids(page["items"]) == [docs[-1]["id"]] and page["next_cursor"]
+    page = list_page({"vendor_id": org_id(v), "limit": "100"})
+    assert ids(page["items"]) == ids(reversed(docs))
+    assert page["next_cursor"] is None
     assert len(list_page({"limit": "1"})["items"]) == 1
-    assert len(list_page({"limit": "100"})["items"]) == \
-        min(100, len(db_published()))
+    page = list_page({"limit": "100"})
+    assert len(page["items"]) == 100 or page["next_cursor"] is None
+    assert len(page["items"]) >= len(docs)
 
 
 def _tamper(cursor):
@@ -1133,25 +1109,54 @@ def test_filters_over_everything(catalog, params, expected):
         if "price_max_vnd" in params:
             assert i["price_min_vnd"] is not None
             assert i["price_min_vnd"] <= int(params["price_max_vnd"])
-    got = set(ids(items))
+    got = ids(items)
     ours = _vendor_ids(catalog, "c1", "c2", "c3", "c4", "d1", "d2")
-    assert got & ours == _vendor_ids(catalog, *expected)
+    assert set(got) & ours == _vendor_ids(catalog, *expected)
     # Same filter, same answer, whatever the page size.
-    assert ids(walk(params, limit=2)) == ids(items)
+    two = ids(walk(params, limit=2))
+    assert len(two) == len(set(two)), "a listing came twice"
+    assert in_order(two, ours) == in_order(got, ours)
 
 
-def test_funding_eligible_splits_the_published(catalog):
-    """true: the published technologies eligible for some program today
-    (flagged by test_funding.py's tests); false: every other one."""
-    eligible = [r[0] for r in db_rows(
-        "SELECT id FROM technologies WHERE status = 'published'"
-        " AND funding_until >= tm_cantho_today()")]
-    got = ids(walk({"funding_eligible": "true"}))
-    assert sorted(got) == sorted(eligible)
-    rest = ids(walk({"funding_eligible": "false"}))
-    assert sorted(got + rest) == sorted(db_published())
-    page = list_page({"funding_eligible": "true", "facets": "true"})
-    assert sum(page["facets"]["category"].values()) == len(eligible)
+def eligible(item):
+    """Eligible for some program today, as the listing itself says."""
+    return bool(item["funding"] and item["funding"]["eligible"])
+
+
+@pytest.fixture(scope="module")
+def flagged(admin):
+    """A verified vendor with two published listings, the first flagged
+    eligible for the S&T fund by DOST."""
+    v = new_user("vendor", district="o_mon")
+    assert admin_patch(admin, v.id, {"verified": True}).status_code == 200
+    dost = create_staff(admin, "agency", "dost")
+    yes = published(v, category="solid_waste", sectors=["beverages"])
+    no = published(v, category="solid_waste", sectors=["beverages"])
+    r = put(f"{TECH}/{yes['id']}/funding",
+            {"program_code": "st_fund_2026", "eligible": True,
+             "max_support_pct": 30}, token=dost.token)
+    assert r.status_code == 200, r.text
+    return v, get_tech(yes["id"]).json(), no
+
+
+def test_funding_eligible_splits_the_published(flagged, catalog):
+    """true: the published technologies eligible for some program today;
+    false: every other one."""
+    v, yes, no = flagged
+    assert eligible(yes) and not eligible(no)
+    mine = {"vendor_id": org_id(v)}
+    assert walk(dict(mine, funding_eligible="true")) == [yes]
+    assert walk(dict(mine, funding_eligible="false")) == [no]
+    page = list_page(dict(mine, funding_eligible="true", facets="true"))
+    assert page["facets"] == {"category": {"solid_waste": 1},
+                              "sector": {"beverages": 1}}
+    # Over the whole list: each side holds only its kind, ours included.
+    got = walk({"funding_eligible": "true"})
+    assert all(eligible(i) for i in got), [i for i in got if not eligible(i)]
+    rest = walk({"funding_eligible": "false"})
+    assert not any(eligible(i) for i in rest)
+    assert yes["id"] in ids(got) and no["id"] in ids(rest)
+    assert _vendor_ids(catalog, "c1", "d2") <= set(ids(rest))
 
 
 def test_sorts_within_one_vendor(catalog):
@@ -1206,13 +1211,22 @@ def test_no_facets_unless_asked(catalog):
 
 
 def test_facets_agree_with_the_items(catalog, corpus):
+    """Within this module's vendors (others publish meanwhile)."""
+    v1, v2 = org_id(catalog["v1"]), org_id(catalog["v2"])
+    search = org_id(corpus["vendor"])
     filters = [
-        {}, {"category": "wastewater_treatment"}, {"sector": "beverages"},
-        {"district": "vinh_thanh"}, {"trl_min": "5"},
-        {"price_max_vnd": "300000000"}, {"vendor_id": org_id(catalog["v2"])},
-        {"q": corpus["w"]["w4"]}, {"q": "xu ly nuoc thai"},
-        {"category": "renewable_energy", "q": "dien mat troi"},
-        {"sort": "price_desc", "sector": "seafood_processing"},
+        {"vendor_id": v1}, {"vendor_id": v2},
+        {"vendor_id": v1, "category": "wastewater_treatment"},
+        {"vendor_id": v1, "sector": "beverages"},
+        {"vendor_id": v2, "district": "co_do"},
+        {"vendor_id": v1, "trl_min": "5"},
+        {"vendor_id": v1, "price_max_vnd": "300000000"},
+        {"q": corpus["w"]["w4"]}, {"q": corpus["w"]["w1"]},
+        {"q": "xu ly nuoc thai", "vendor_id": search},
+        {"category": "renewable_energy", "q": "dien mat troi",
+         "vendor_id": search},
+        {"sort": "price_desc", "sector": "seafood_processing",
+         "vendor_id": v1},
     ]
     for f in filters:
         facets = list_page(dict(f, facets="true", limit="3"))["facets"]
@@ -1359,7 +1373,7 @@ def test_new_title_words_correct_typos_at_once(corpus):
 def test_title_tier_holds_every_title_word(corpus):
     """Both words in the title rank above one in the title and one in
     the summary, whichever is newer."""
-    v, w = corpus["vendor"], corpus["w"]
+    v = corpus["vendor"]
     a, b = made_up_word(10), made_up_word(10)
     split = published(v, title=f"Bộ lọc {a} cho nhà xưởng",
                       summary=f"Kèm {b}.")
@@ -1388,7 +1402,13 @@ def test_search_with_other_filters(corpus):
 
 
 def test_empty_q_is_no_filter(catalog):
-    assert ids(walk({"q": ""})) == db_published()
+    for v in ("v1", "v2"):
+        mine = {"vendor_id": org_id(catalog[v])}
+        assert walk(dict(mine, q="")) == walk(mine)
+    whole = ids(walk({"q": ""}))
+    ours = _vendor_ids(catalog, "c1", "c2", "c3", "c4", "d1", "d2")
+    assert in_order(whole, ours) == [catalog["t"][n]["id"] for n in (
+        "d2", "d1", "c4", "c3", "c2", "c1")]
 
 
 @pytest.mark.parametrize("text", [
@@ -1424,7 +1444,6 @@ def test_hostile_q_is_never_an_error(catalog, q):
         if sort:
             params["sort"] = sort
         r = get(TECH, params=params)
-        assert_not_5xx(r)
         assert r.status_code == 200, f"{q!r}: {r.status_code} {r.text[:300]}"
         doc = r.json()
         for item in doc["items"]:
@@ -1434,19 +1453,15 @@ def test_hostile_q_is_never_an_error(catalog, q):
                     id=catalog["t"]["c1"]["id"]) == 1
 
 
-def test_q_of_200_emoji_is_never_5xx(base_url):
-    for n in (200, 201):
-        assert_not_5xx(get(TECH, params={"q": "😀" * n}))
-
-
 def test_q_of_200_emoji_is_too_long_a_uri(base_url):
     """200 characters is the limit the server sets on q itself (201 is a
     400); 200 four-byte characters are 2,400 bytes once %-encoded. Kore
     refuses request targets of 1,999 bytes or more (HTTP_URI_LEN, fixed
     when Kore is built) with a bare 414 before the module sees them: a
     known limit of the stack, pinned here so a change is noticed."""
-    r = get(TECH, params={"q": "😀" * 200})
-    assert r.status_code == 414, r.status_code
+    for n in (200, 201):
+        r = get(TECH, params={"q": "😀" * n})
+        assert r.status_code == 414, (n, r.status_code)
     r = get(TECH, params={"q": "😀" * 150})
     assert r.status_code == 200, r.text[:200]
 
@@ -1461,9 +1476,7 @@ def test_q_over_200_characters_is_400(base_url, q):
                                  "%E1%BB", "%C0%AF", "%ED%A0%80", "%00",
                                  "a%00b", "%FF", "%F4%90%80%80"])
 def test_q_with_invalid_encoding_is_400(base_url, raw):
-    r = get_raw(f"{TECH}?q={raw}")
-    assert_not_5xx(r)
-    assert_problem(r, 400)
+    assert_problem(get_raw(f"{TECH}?q={raw}"), 400)
 
 
 def test_q_is_percent_and_plus_decoded(corpus):
