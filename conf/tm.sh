@@ -421,7 +421,7 @@ cmd_test() {
 	else
 		env "${SAN_OPTS[@]}" "$BUILD/unit" || rc=1
 		env "${SAN_OPTS[@]}" \
-		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
+		TM_BASE_URL=http://127.0.0.1:$TEST_PORT "TM_DATABASE_URL=$TEST_URL" \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
 		TM_TMCTL=$TMCTL PYTHONDONTWRITEBYTECODE=1 \
