@@ -11,8 +11,12 @@ look behind the API, to its database through psql (TM_DATABASE_URL).
   TM_TMCTL         the tmctl of the build under test
   TM_PGCTL, TM_PGDATA, TM_PGDIR   to restart PostgreSQL (test_ops.py)
 
-Every test makes its own accounts with random emails and tax codes, so
-the files run in any order and any subset.
+Every test makes its own accounts with random emails and tax codes, and
+its own listings and needs with made-up words, and asserts on what it
+made: no test counts the rows of a table or the items of a whole list,
+so the files run in any order, any subset, and beside other tests that
+write at the same time. Tests wait for the state they need (wait_for)
+rather than sleep, and take the one status the contract gives.
 
 Every HTTP response any test receives (through `requests`, whichever
 way it is called) is checked on arrival: it must not contain a password
@@ -24,6 +28,7 @@ and token.
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -593,6 +598,12 @@ def wait_for(predicate, timeout=15.0, interval=0.2):
 
 TECH = f"{API}/technologies"
 NEEDS = f"{API}/needs"
+
+
+def cantho_today():
+    """Today in Can Tho (UTC+7 all year), where quotes and flags end."""
+    return (datetime.datetime.now(datetime.timezone.utc)
+            + datetime.timedelta(hours=7)).date()
 
 
 def made_up_word(n=10):

@@ -17,19 +17,15 @@ import uuid
 import pytest
 
 from conftest import (API, TECH, TMCTL, assert_etag, assert_problem,
-                      create_staff, db_rows, db_value, get, new_user, patch,
-                      post, publish_tech, put)
+                      cantho_today, create_staff, db_rows, db_value, get,
+                      new_user, patch, post, publish_tech, put)
+
 QR = f"{API}/quote-requests"
 APPS = f"{API}/funding-applications"
 PROGRAMS = f"{API}/funding-programs"
 PRICE = 1_000_000_000
 # The DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
 ED25519_SPKI = bytes.fromhex("302a300506032b6570032100")
-
-
-def cantho_today():
-    return (datetime.datetime.now(datetime.timezone.utc)
-            + datetime.timedelta(hours=7)).date()
 
 
 def new_program(agency="doit", budget=10 * PRICE, pct=50):

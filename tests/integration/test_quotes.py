@@ -12,9 +12,9 @@ import uuid
 import pytest
 
 from conftest import (API, NEEDS, TECH, UUID_RE, assert_etag,
-                      assert_problem, assert_rfc3339_utc, call, create_staff,
-                      db_count, db_rows, db_value, get, new_user, post,
-                      publish_tech, wait_for)
+                      assert_problem, assert_rfc3339_utc, call, cantho_today,
+                      create_staff, db_count, db_rows, db_value, get,
+                      new_user, post, publish_tech, wait_for)
 
 QR = f"{API}/quote-requests"
 STATES = ["requested", "quoted", "accepted", "declined", "withdrawn",
@@ -31,11 +31,6 @@ ACTOR = {"quote": "vendor", "accept": "enterprise", "decline": "enterprise",
 
 
 # --- helpers ----------------------------------------------------------------
-
-
-def cantho_today():
-    return (datetime.datetime.now(datetime.timezone.utc)
-            + datetime.timedelta(hours=7)).date()
 
 
 def quote_body(**fields):
