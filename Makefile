@@ -12,7 +12,9 @@ LDLIBS		:= -lpq -lsodium -lyajl
 # Modules with no Kore runtime underneath: the unit tests link them
 # with Kore's own buf.c and mem.c.
 PURE		:= json.c validate.c cursor.c crypto.c
-SRC		:= $(filter-out app/tmctl.c,$(wildcard app/*.c))
+# tmctl's own files are not the module's.
+TOOL		:= app/tmctl.c app/migrate.c
+SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))
 OBJ		:= $(SRC:app/%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/techmarket.so
 UNIT		:= $(BUILD)/unit
@@ -39,8 +41,8 @@ $(MODULE): $(OBJ)
 	$(CC) -shared -o $@.tmp $(OBJ) $(LDLIBS)
 	mv -f $@.tmp $@
 
-$(TMCTL): app/tmctl.c app/crypto.c app/app.h | $(BUILD)
-	$(CC) $(CFLAGS) -o $@ app/tmctl.c app/crypto.c $(LDLIBS)
+$(TMCTL): $(TOOL) app/crypto.c app/app.h | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ $(TOOL) app/crypto.c $(LDLIBS)
 
 $(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
     | $(BUILD)
@@ -72,6 +74,7 @@ bench:
 
 bench-data:
 	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
 	@conf/tm.sh bench-data "$(N)"
 
 admin:
