@@ -25,7 +25,9 @@ endif
 # standing in for Kore's HTTP calls and the database step).
 PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
 		   query.c messages.c router.c problem.c
-SRC		:= $(filter-out app/tmctl.c,$(wildcard app/*.c))
+# tmctl's own files are not the module's.
+TOOL		:= app/tmctl.c app/migrate.c
+SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))
 OBJ		:= $(SRC:app/%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/techmarket.so
 UNIT		:= $(BUILD)/unit
@@ -52,9 +54,9 @@ $(MODULE): $(OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@.tmp $(OBJ) $(LDLIBS)
 	mv -f $@.tmp $@
 
-$(TMCTL): app/tmctl.c app/crypto.c app/signkey.c app/app.h | $(BUILD)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ app/tmctl.c app/crypto.c \
-	    app/signkey.c $(LDLIBS)
+$(TMCTL): $(TOOL) app/crypto.c app/signkey.c app/app.h | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL) app/crypto.c app/signkey.c \
+	    $(LDLIBS)
 
 $(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
     app/queries.def \
@@ -87,6 +89,7 @@ bench:
 
 bench-data:
 	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
 	@conf/tm.sh bench-data "$(N)"
 
 admin:

@@ -477,6 +477,9 @@ int		 signkey_sign(const struct signkey *, const char *, size_t,
 int		 signkey_pub_b64(const uint8_t *, char *, size_t);
 void		 signkey_wipe(struct signkey *);
 
+/* migrate.c, in tmctl only */
+int		 migrate_run(int, char *[]);
+
 /* auth.c */
 int		 auth_step(struct rq *);
 int		 pw_task_start(struct rq *, const char *, const char *);

@@ -1,9 +1,10 @@
 /*
- * tmctl.c -- operator's helper for conf/tm.sh: `tmctl hash` reads a
- * password on stdin and prints its Argon2id string, so `make admin`
- * never needs a password on a command line or in the tree; `tmctl
- * rotate-key DIR` replaces the signing key in the secrets directory DIR
- * (the old public key stays published) and prints the new key's id.
+ * tmctl.c -- the operator's tool: `tmctl hash` reads a password on stdin
+ * and prints its Argon2id string, so `make admin` never needs a password
+ * on a command line or in the tree; `tmctl rotate-key DIR` replaces the
+ * signing key in the secrets directory DIR (the old public key stays
+ * published) and prints the new key's id; `tmctl migrate` brings a
+ * database to what sql/ says (migrate.c).
  */
 
 #include <stdio.h>
@@ -13,37 +14,27 @@
 
 #include "app.h"
 
+static int	usage(void);
+static int	hash(void);
 static int	rotate(const char *);
 
 static int
-rotate(const char *dir)
+usage(void)
 {
-	struct signkey	k;
-
-	if (!signkey_rotate(dir) || !signkey_load(dir, &k)) {
-		fprintf(stderr, "tmctl: cannot rotate the key in %s\n", dir);
-		return (1);
-	}
-	printf("%s\n", k.id);
-	signkey_wipe(&k);
-	return (0);
+	fprintf(stderr, "usage: tmctl hash < password\n"
+	    "       tmctl rotate-key SECRETS_DIR\n"
+	    "       tmctl migrate [--demo] [--sql DIR] [DATABASE_URL]\n");
+	return (2);
 }
 
-int
-main(int argc, char *argv[])
+static int
+hash(void)
 {
 	char		pw[PASSWORD_MAX * 4 + 2], hash[crypto_pwhash_STRBYTES];
 	size_t		len;
 	int		rc;
 
 	rc = 1;
-	if (argc == 3 && strcmp(argv[1], "rotate-key") == 0)
-		return (sodium_init() < 0 ? 1 : rotate(argv[2]));
-	if (argc != 2 || strcmp(argv[1], "hash") != 0) {
-		fprintf(stderr, "usage: tmctl hash < password\n"
-		    "       tmctl rotate-key SECRETS_DIR\n");
-		return (2);
-	}
 	if (sodium_init() < 0 || fgets(pw, sizeof(pw), stdin) == NULL)
 		goto out;
 	len = strcspn(pw, "\r\n");
@@ -61,4 +52,31 @@ out:
 	sodium_memzero(pw, sizeof(pw));
 	sodium_memzero(hash, sizeof(hash));
 	return (rc);
+}
+
+static int
+rotate(const char *dir)
+{
+	struct signkey	k;
+
+	if (sodium_init() < 0 || !signkey_rotate(dir) ||
+	    !signkey_load(dir, &k)) {
+		fprintf(stderr, "tmctl: cannot rotate the key in %s\n", dir);
+		return (1);
+	}
+	printf("%s\n", k.id);
+	signkey_wipe(&k);
+	return (0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 2 && strcmp(argv[1], "hash") == 0)
+		return (hash());
+	if (argc == 3 && strcmp(argv[1], "rotate-key") == 0)
+		return (rotate(argv[2]));
+	if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
+		return (migrate_run(argc - 1, argv + 1));
+	return (usage());
 }

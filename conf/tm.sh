@@ -125,6 +125,14 @@ db_settings() {
 		port = 5432
 		max_connections = 200
 		shared_buffers = 256MB
+		# What the server's statements rely on; the server also sets
+		# them on its connections, for databases it does not run.
+		# rfc3339() reads timestamps as ISO text. A relevance page is
+		# the first rows of an ordered union that a parallel plan could
+		# interleave. JIT compiled a 1 ms search for 52 ms.
+		datestyle = 'iso, ymd'
+		max_parallel_workers_per_gather = 0
+		jit = off
 	EOF
 	if [ "$kind" = throwaway ]; then
 		printf '%s\n' "fsync = off" "synchronous_commit = off" \
@@ -139,8 +147,12 @@ db_init_start() {
 	local dir=$1 kind=${2:-durable} maint
 	mkdir -p "$dir"
 	[ -e "$dir/pgdata" ] || db_init "$dir"
-	if ! db_running "$dir"; then
-		db_settings "$dir" "$kind"
+	db_settings "$dir" "$kind"
+	if db_running "$dir"; then
+		# Settings written since it started (all but the socket and
+		# memory ones) take effect now.
+		pg_ctl reload -s -D "$(db_data "$dir")"
+	else
 		pg_ctl start -w -s -D "$(db_data "$dir")" \
 		    -l "$(readlink -f "$dir/pg.log")" ||
 		    { tail -n 20 "$dir/pg.log" >&2; die "PostgreSQL did not start in $dir"; }
@@ -172,7 +184,7 @@ db_remove() {
 	rm -rf "$1"
 }
 
-# --- migrations -----------------------------------------------------
+# --- the database ---------------------------------------------------
 
 # psql for scripts: no psqlrc, stop at the first error, no NOTICEs
 # ("already exists, skipping"), bare unaligned output.
@@ -183,29 +195,14 @@ psql_q() {
 	    "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$url" "$@"
 }
 
-# migrate URL [demo]: apply the new sql/NNN_*.sql, each in one
-# transaction with its schema_migrations row; with "demo", then
-# (re)load the idempotent sql/demo/*.sql.
+# migrate URL [demo]: tmctl migrate (app/migrate.c) brings the database
+# to what sql/ says; with "demo", then (re)loads sql/demo/*.sql.
 migrate() {
-	local url=$1 demo=${2:-} applied f version
-	psql_q "$url" -c "CREATE TABLE IF NOT EXISTS schema_migrations (
-	    version text PRIMARY KEY, applied_at timestamptz DEFAULT now())"
-	applied=$(psql_q "$url" -c "SELECT version FROM schema_migrations")
-	for f in "$ROOT"/sql/[0-9][0-9][0-9]_*.sql; do
-		[ -e "$f" ] || continue
-		version=$(basename "$f" .sql)
-		grep -qxF "$version" <<<"$applied" && continue
-		psql_q "$url" --single-transaction -v version="$version" -f "$f" \
-		    -f <(echo "INSERT INTO schema_migrations (version) VALUES (:'version');") ||
-		    die "migration $version failed"
-		echo "migrated $version"
-	done
-	[ "$demo" = demo ] || return 0
-	for f in "$ROOT"/sql/demo/*.sql; do
-		[ -e "$f" ] || continue
-		psql_q "$url" --single-transaction -f "$f" >/dev/null ||
-		    die "demo data $(basename "$f") failed"
-	done
+	local url=$1 demo=()
+	[ "${2:-}" = demo ] && demo=(--demo)
+	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	"$TMCTL" migrate --sql "$ROOT/sql" "${demo[@]}" "$url" ||
+	    die "migrate failed"
 }
 
 # --- kore -----------------------------------------------------------

@@ -1,0 +1,208 @@
+-- 20_accounts.sql -- account documents and the multi-statement account
+-- writes (registration, login, password, admin changes), so each runs
+-- as one statement inside one transaction.
+
+CREATE OR REPLACE VIEW account_docs AS
+SELECT a.id, a.version, a.created_at, a.role, a.status,
+    json_build_object(
+	'id', a.id,
+	'email', a.email,
+	'display_name', a.display_name,
+	'role', a.role,
+	'agency', a.agency,
+	'status', a.status,
+	'organization', CASE WHEN o.id IS NULL THEN NULL ELSE
+	    json_build_object(
+		'id', o.id,
+		'name', o.name,
+		'tax_code', o.tax_code,
+		'district', o.district,
+		'sector', o.sector,
+		'address', o.address,
+		'phone', o.phone,
+		'website', o.website,
+		'verified', o.verified) END,
+	'version', a.version,
+	'created_at', rfc3339(a.created_at),
+	'updated_at', rfc3339(a.updated_at))::text AS doc
+FROM accounts a LEFT JOIN organizations o ON o.id = a.org_id;
+
+CREATE OR REPLACE FUNCTION account_register(p_email text, p_hash text,
+    p_name text, p_role text, p_org_name text, p_tax_code text,
+    p_district text, p_sector text, p_address text, p_phone text,
+    p_website text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	v_org uuid;
+	v_id uuid;
+BEGIN
+	IF p_role NOT IN ('vendor', 'enterprise') THEN
+		RAISE check_violation USING CONSTRAINT = 'accounts_role_check';
+	END IF;
+	INSERT INTO organizations (kind, name, tax_code, district, sector,
+	    address, phone, website)
+	VALUES (p_role, normalize(p_org_name, NFC), p_tax_code, p_district,
+	    p_sector, normalize(p_address, NFC), p_phone, p_website)
+	RETURNING id INTO v_org;
+	INSERT INTO accounts (email, password_hash, display_name, role, org_id)
+	VALUES (p_email, p_hash, normalize(p_name, NFC), p_role, v_org)
+	RETURNING id INTO v_id;
+	RETURN (SELECT doc FROM account_docs WHERE id = v_id);
+END $$;
+
+CREATE OR REPLACE FUNCTION account_create_staff(p_email text, p_hash text,
+    p_name text, p_role text, p_agency text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	v_id uuid;
+BEGIN
+	INSERT INTO accounts (email, password_hash, display_name, role, agency)
+	VALUES (p_email, p_hash, normalize(p_name, NFC), p_role,
+	    CASE WHEN p_role = 'agency' THEN p_agency END)
+	RETURNING id INTO v_id;
+	RETURN (SELECT doc FROM account_docs WHERE id = v_id);
+END $$;
+
+-- The first admin, and resets, from `make admin`: never a default password.
+CREATE OR REPLACE FUNCTION admin_upsert(p_email text, p_hash text)
+RETURNS uuid LANGUAGE plpgsql AS $$
+DECLARE
+	v_id uuid;
+BEGIN
+	INSERT INTO accounts (email, password_hash, display_name, role)
+	VALUES (lower(p_email), p_hash, 'Quản trị viên', 'admin')
+	ON CONFLICT (email) DO UPDATE
+	    SET password_hash = excluded.password_hash, role = 'admin',
+		agency = NULL, org_id = NULL, status = 'active',
+		version = accounts.version + 1, updated_at = now()
+	RETURNING id INTO v_id;
+	UPDATE credentials SET revoked_at = now()
+	WHERE account_id = v_id AND revoked_at IS NULL;
+	RETURN v_id;
+END $$;
+
+-- Counts an attempt before the password is checked: concurrent guesses
+-- for one key queue on the advisory lock and all see each other. At
+-- p_max attempts within the window: retry_after > 0, nothing recorded.
+CREATE OR REPLACE FUNCTION throttle_begin(p_key text, p_max int,
+    p_window_secs int, OUT retry_after int, OUT attempt_id bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_n int;
+	v_oldest timestamptz;
+	v_window interval := make_interval(secs => p_window_secs);
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtextextended('throttle:' || p_key,
+	    0));
+	DELETE FROM login_attempts
+	WHERE email = p_key AND at < now() - v_window;
+	SELECT count(*), min(at) INTO v_n, v_oldest
+	FROM login_attempts WHERE email = p_key;
+	IF v_n >= p_max THEN
+		retry_after := greatest(1, ceil(extract(epoch FROM
+		    v_oldest + v_window - now())))::int;
+		RETURN;
+	END IF;
+	retry_after := 0;
+	INSERT INTO login_attempts (email) VALUES (p_key)
+	RETURNING id INTO attempt_id;
+END $$;
+
+CREATE OR REPLACE FUNCTION login_begin(p_email text, p_max int,
+    p_window_secs int, OUT retry_after int, OUT attempt_id bigint,
+    OUT account_id uuid, OUT password_hash text, OUT status text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT t.retry_after, t.attempt_id INTO retry_after, attempt_id
+	FROM throttle_begin(p_email, p_max, p_window_secs) t;
+	IF retry_after > 0 THEN
+		RETURN;
+	END IF;
+	SELECT a.id, a.password_hash, a.status
+	INTO account_id, password_hash, status
+	FROM accounts a WHERE a.email = p_email;
+END $$;
+
+-- PUT /me/password checks the current password under the same limit,
+-- so a stolen token cannot guess it faster than a login could.
+CREATE OR REPLACE FUNCTION password_check_begin(p_account uuid, p_max int,
+    p_window_secs int, OUT retry_after int, OUT password_hash text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT t.retry_after INTO retry_after
+	FROM throttle_begin('password:' || p_account, p_max,
+	    p_window_secs) t;
+	IF retry_after > 0 THEN
+		RETURN;
+	END IF;
+	SELECT a.password_hash INTO password_hash
+	FROM accounts a WHERE a.id = p_account;
+END $$;
+
+-- A right password clears the failures and opens a session.
+CREATE OR REPLACE FUNCTION login_finish(p_account uuid, p_selector bytea,
+    p_verifier bytea, p_ttl_secs int, OUT expires_at text, OUT account text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_exp timestamptz := now() + make_interval(secs => p_ttl_secs);
+BEGIN
+	DELETE FROM login_attempts
+	WHERE email = (SELECT email FROM accounts WHERE id = p_account);
+	INSERT INTO credentials (account_id, kind, selector, verifier,
+	    expires_at)
+	VALUES (p_account, 'session', p_selector, p_verifier, v_exp);
+	expires_at := rfc3339(v_exp);
+	account := (SELECT doc FROM account_docs WHERE id = p_account);
+END $$;
+
+-- New password; every session but the caller's ends, and the right
+-- current password clears the failed checks.
+CREATE OR REPLACE FUNCTION password_set(p_account uuid, p_hash text,
+    p_keep uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM login_attempts WHERE email = 'password:' || p_account;
+	UPDATE accounts SET password_hash = p_hash, version = version + 1,
+	    updated_at = now()
+	WHERE id = p_account;
+	UPDATE credentials SET revoked_at = now()
+	WHERE account_id = p_account AND kind = 'session'
+	    AND revoked_at IS NULL AND id IS DISTINCT FROM p_keep;
+END $$;
+
+-- Admin changes. result: ok, not_found, stale (If-Match), no_org.
+CREATE OR REPLACE FUNCTION account_patch(p_id uuid, p_status text,
+    p_verified boolean, p_version int, OUT result text, OUT doc text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_acc accounts;
+BEGIN
+	SELECT * INTO v_acc FROM accounts WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		result := 'not_found';
+		RETURN;
+	END IF;
+	IF p_version IS NOT NULL AND p_version <> v_acc.version THEN
+		result := 'stale';
+		RETURN;
+	END IF;
+	IF p_verified IS NOT NULL AND v_acc.org_id IS NULL THEN
+		result := 'no_org';
+		RETURN;
+	END IF;
+	IF p_verified IS NOT NULL THEN
+		UPDATE organizations SET verified = p_verified,
+		    verified_at = CASE WHEN p_verified THEN now() END,
+		    updated_at = now()
+		WHERE id = v_acc.org_id
+		    AND verified IS DISTINCT FROM p_verified;
+	END IF;
+	IF p_status = 'suspended' AND v_acc.status <> 'suspended' THEN
+		UPDATE credentials SET revoked_at = now()
+		WHERE account_id = p_id AND revoked_at IS NULL;
+	END IF;
+	UPDATE accounts SET status = coalesce(p_status, status),
+	    version = version + 1, updated_at = now()
+	WHERE id = p_id;
+	result := 'ok';
+	doc := (SELECT d.doc FROM account_docs d WHERE d.id = p_id);
+END $$;

@@ -1,0 +1,371 @@
+-- 40_search.sql -- which rows match q and the filters, for every list
+-- that searches, and the relevance order of technologies.
+--
+-- One definition decides which rows match q: the rows that hold every
+-- word of q, if any row the filters keep does; else the rows that match
+-- q with the words no title knows corrected, if any does; else those
+-- that match q with every word loosened (tech_query, need_query). Every
+-- sort, the facet counts and relevance's tiers read that one query, so
+-- they always agree on the rows.
+
+-- q as a tsquery over folded words, every word required. websearch
+-- syntax never fails: quotes, operators and SQL are just searched for.
+CREATE OR REPLACE FUNCTION tm_tsquery(q text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN websearch_to_tsquery('simple', tm_fold(q));
+
+-- The filters other than q and district, shared by every branch that
+-- reads technologies for a list. No sub-select here: it would stop
+-- PostgreSQL from inlining the function, and calling it per row doubles
+-- a search's cost.
+CREATE OR REPLACE FUNCTION tech_filter(t technologies, p_category text,
+    p_sector text, p_trl_min int, p_trl_max int, p_price_max bigint,
+    p_vendor uuid, p_funding boolean)
+RETURNS boolean LANGUAGE sql STABLE
+RETURN (p_category IS NULL OR t.category = p_category)
+    AND (p_sector IS NULL OR t.sectors @> ARRAY[p_sector])
+    AND (p_trl_min IS NULL OR t.trl >= p_trl_min)
+    AND (p_trl_max IS NULL OR t.trl <= p_trl_max)
+    AND (p_price_max IS NULL OR t.price_min_vnd <= p_price_max)
+    AND (p_vendor IS NULL OR t.vendor_id = p_vendor)
+    AND (p_funding IS NULL OR tm_funded(t) = p_funding);
+
+-- The filters of the needs' list other than q.
+CREATE OR REPLACE FUNCTION need_filter(n needs, p_category text,
+    p_sector text, p_district text)
+RETURNS boolean LANGUAGE sql IMMUTABLE
+RETURN (p_category IS NULL OR n.category = p_category)
+    AND (p_sector IS NULL OR n.sector = p_sector)
+    AND (p_district IS NULL OR n.district = p_district);
+
+-- A query restricted to the title: its words must carry the title's
+-- weight.
+CREATE OR REPLACE FUNCTION tm_title_query(q tsquery) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN regexp_replace(q::text, $re$'((?:[^']|'')*)'$re$,
+    $re$'\1':A$re$, 'g')::tsquery;
+
+-- The parts of a relevance cursor key "rank created_at"; the time only
+-- when the rank is p_rank.
+CREATE OR REPLACE FUNCTION tm_cursor_rank(k text) RETURNS real
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN split_part(k, ' ', 1)::real;
+
+CREATE OR REPLACE FUNCTION tm_cursor_ts(k text, p_rank real) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN tm_cursor_rank(k) = p_rank
+    THEN split_part(k, ' ', 2)::timestamptz END;
+
+-- The words of titles, for the typo fallback: technologies' in tm_words,
+-- needs' in need_words, each kept by a statement trigger. It corrects the
+-- words of q against these rather than comparing q with every title
+-- (which took 170 ms at 100,000 technologies and 2 s at a million).
+-- Words with digits are left out: model numbers are no vocabulary.
+CREATE OR REPLACE FUNCTION tm_words_of(title_folded text) RETURNS SETOF text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+	SELECT w FROM unnest(tsvector_to_array(tm_title_search(title_folded))) w
+	WHERE w !~ '[0-9]'
+$$;
+
+-- Sorted, so that two transactions adding the same new words take their
+-- locks in one order and cannot deadlock.
+CREATE OR REPLACE FUNCTION tm_words_add() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_TABLE_NAME = 'needs' THEN
+		INSERT INTO need_words
+		SELECT DISTINCT w FROM new_rows n, tm_words_of(n.title_folded) w
+		ORDER BY 1 ON CONFLICT DO NOTHING;
+	ELSE
+		INSERT INTO tm_words
+		SELECT DISTINCT w FROM new_rows n, tm_words_of(n.title_folded) w
+		ORDER BY 1 ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END $$;
+
+-- The title words of needs (p_needs) or of technologies. Inlined: the
+-- caller's condition on the word reaches each table's index.
+CREATE OR REPLACE FUNCTION tm_vocabulary(p_needs boolean) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+	SELECT word FROM tm_words WHERE NOT p_needs
+	UNION ALL
+	SELECT word FROM need_words WHERE p_needs
+$$;
+
+-- q forgiving typos and stray words, by the title words of needs
+-- (p_needs) or of technologies: a word of q the titles do not know
+-- becomes any of the (at most five) title words most like it, or is
+-- dropped when none is; loose: every word does, known or not ("nuoc
+-- thia" is "nước thìa", a spoon, before it is "nước thải"). NULL when no
+-- word is left.
+CREATE OR REPLACE FUNCTION tm_tsquery_fuzzy(q text, loose boolean,
+    p_needs boolean) RETURNS tsquery
+LANGUAGE sql STABLE
+-- Syllables are short: "thia" and "thai" share a quarter of trigrams.
+SET pg_trgm.similarity_threshold = 0.2 AS $$
+	SELECT string_agg('(' || alts || ')', ' & ')::tsquery
+	FROM (SELECT CASE WHEN NOT loose AND EXISTS (SELECT 1
+		FROM tm_vocabulary(p_needs) x(word) WHERE x.word = w)
+		THEN quote_literal(w)
+	    ELSE (SELECT string_agg(quote_literal(v.word), ' | ')
+		FROM (SELECT x.word FROM tm_vocabulary(p_needs) x(word)
+		    WHERE x.word % w
+		    ORDER BY x.word = w DESC, similarity(x.word, w) DESC,
+		    x.word LIMIT 5) v) END AS alts
+	    FROM unnest(tsvector_to_array(to_tsvector('simple',
+		tm_fold(q)))) w) a
+	WHERE alts IS NOT NULL
+$$;
+
+-- q at a level of the search: 0 every word as written, 1 the words no
+-- title knows corrected, 2 every word loosened.
+CREATE OR REPLACE FUNCTION tm_query_at(q text, level int, p_needs boolean)
+RETURNS tsquery LANGUAGE sql STABLE STRICT
+RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
+    ELSE tm_tsquery_fuzzy(q, level = 2, p_needs) END;
+
+-- The rows of one tier (2: every word of p_q in the title, p_qa being
+-- p_q for the title; 1: not every one; 0: either), newest first, after
+-- the cursor (c_ts, c_id; NULL: from the top), at most p_n. A page of a
+-- common query is found among the newest rows, so those are tried
+-- first, in index order, a bounded number of them; only when they hold
+-- too few hits does the tier's own index find them all. The planner can't choose between the two by
+-- itself: Vietnamese words are syllables that occur together, and their
+-- independence estimate is off by a factor of a thousand. (SELECT p_q):
+-- the query is worked out once, not for every row the filter sees.
+CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
+    p_category text, p_sector text, p_district text, p_trl_min int,
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
+    c_ts timestamptz, c_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+	WITH recent AS MATERIALIZED (
+	    SELECT t.id, t.vendor_id, t.created_at FROM (
+		SELECT * FROM technologies x
+		WHERE x.status = 'published' AND (c_ts IS NULL
+		    OR (x.created_at, x.id) < (c_ts, c_id))
+		ORDER BY x.created_at DESC, x.id DESC LIMIT 2000) t
+	    WHERE t.search @@ (SELECT p_q)
+		AND (p_tier = 0 OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
+		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		    p_price_max, p_vendor, p_funding)
+		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.district = p_district))
+	    ORDER BY t.created_at DESC, t.id DESC LIMIT p_n)
+	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
+	UNION ALL
+	SELECT * FROM (SELECT s.id, s.vendor_id, s.created_at FROM (
+		SELECT t.id, t.vendor_id, t.created_at FROM technologies t
+		WHERE t.status = 'published' AND t.search @@ (SELECT p_q)
+		    AND (p_tier = 0
+			OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
+		    AND (p_tier <> 2 OR tm_title_search(t.title_folded)
+			@@ (SELECT p_q))
+		    AND (c_ts IS NULL OR (t.created_at, t.id) < (c_ts, c_id))
+		    AND tech_filter(t, p_category, p_sector, p_trl_min,
+			p_trl_max, p_price_max, p_vendor, p_funding)
+		    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+			FROM organizations o WHERE o.district = p_district))
+		-- A fence: find the hits first, by whichever index suits the
+		-- words, rather than walking the date index for rare ones.
+		OFFSET 0) s
+	    WHERE (SELECT count(*) FROM recent) < p_n
+	    ORDER BY s.created_at DESC, s.id DESC LIMIT p_n) b
+$$;
+
+-- The tiers of one query with their two ranks (title, anywhere): rows
+-- after the cursor (p_key "rank created_at", p_id), at most p_n.
+CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_hi real, p_lo real,
+    p_category text, p_sector text, p_district text, p_trl_min int,
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
+    p_key text, p_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+	SELECT h.id, h.vendor_id, p_hi, h.created_at
+	FROM tech_tier(2, p_q, tm_title_query(p_q), p_category, p_sector,
+	    p_district, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    tm_cursor_ts(p_key, p_hi),
+	    CASE WHEN tm_cursor_rank(p_key) = p_hi THEN p_id END,
+	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_hi) >= p_hi THEN p_n
+	    ELSE 0 END) h
+	UNION ALL
+	SELECT h.id, h.vendor_id, p_lo, h.created_at
+	FROM tech_tier(1, p_q, tm_title_query(p_q), p_category, p_sector,
+	    p_district, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    tm_cursor_ts(p_key, p_lo),
+	    CASE WHEN tm_cursor_rank(p_key) = p_lo THEN p_id END,
+	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_lo) >= p_lo THEN p_n
+	    ELSE 0 END) h
+	LIMIT p_n
+$$;
+
+-- Which published technologies match q under the filters: the query of
+-- the first level (tm_query_at) that a row the filters keep matches, and
+-- that level; no row when none does or q has no word. A level whose
+-- query is the one before's (every word known, say) is not tried again.
+-- The test is a tier of one row, found as a page is: a common query
+-- finds it among the newest rows at once, a rare one by its index.
+-- p_level: the first level to test, when the caller has seen that those
+-- before it find nothing.
+CREATE OR REPLACE FUNCTION tech_query(p_q text, p_category text,
+    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_level int)
+RETURNS TABLE (q tsquery, level int)
+-- One row at most: planned as one, a list joins vendors by index.
+LANGUAGE plpgsql STABLE ROWS 1 AS $$
+DECLARE
+	tried	text;
+BEGIN
+	FOR lv IN 0..2 LOOP
+		q := tm_query_at(p_q, lv, false);
+		CONTINUE WHEN q IS NULL OR numnode(q) = 0
+		    OR q::text IS NOT DISTINCT FROM tried;
+		tried := q::text;
+		CONTINUE WHEN lv < p_level;
+		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, p_category,
+		    p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		    p_vendor, p_funding, NULL, NULL, 1)) THEN
+			level := lv;
+			RETURN NEXT;
+			RETURN;
+		END IF;
+	END LOOP;
+END $$;
+
+-- The published technologies a list shows, by the contract's filters
+-- (NULL: no filter), for the sorts by date and price and the facet
+-- counts: with q, the rows tech_query's query matches (worked out once,
+-- by the sub-select). Each branch's one-time filter skips the other.
+CREATE OR REPLACE FUNCTION tech_filtered(p_q text, p_category text,
+    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean)
+RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
+	SELECT t.* FROM technologies t
+	WHERE t.status = 'published' AND p_q IS NULL
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	UNION ALL
+	SELECT t.* FROM technologies t
+	WHERE t.status = 'published' AND p_q IS NOT NULL
+	    AND t.search @@ (SELECT e.q FROM tech_query(p_q, p_category,
+		p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		p_vendor, p_funding, 0) e)
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+$$;
+
+-- Relevance's page below level 0: the tiers of the level tech_query()
+-- finds from 1 on, ranked a tenth (corrected) or a hundredth (loosened)
+-- of level 0's, so that a cursor says its level. Not inlined: it runs
+-- only when level 0 has no row, and its plan stays out of every other
+-- search's.
+CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text,
+    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
+    p_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
+-- A page, not the default guess of 1,000 rows: with that guess the plan
+-- of every search hashed all organizations to join the vendors (2.6 ms
+-- instead of 0.8 with 10,000 of them).
+LANGUAGE plpgsql STABLE ROWS 20 AS $$
+DECLARE
+	fq	tsquery;
+	lv	int;
+BEGIN
+	SELECT e.q, e.level INTO fq, lv FROM tech_query(p_q, p_category,
+	    p_sector, p_district, p_trl_min, p_trl_max, p_price_max, p_vendor,
+	    p_funding, 1) e;
+	IF FOUND THEN
+		RETURN QUERY SELECT * FROM tech_tiers(fq, (2 / 10 ^ lv)::real,
+		    (1 / 10 ^ lv)::real, p_category, p_sector, p_district,
+		    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+		    p_key, p_id, p_n);
+	END IF;
+END $$;
+
+-- One page of q by relevance: rows (id, vendor_id, rank, created_at), at
+-- most p_n, to be ordered by rank, created_at and id, all descending,
+-- after the cursor p_key ("rank created_at" of the last row shown) and
+-- p_id. The rows are those tech_query() decides on, in its tiers: rank 2
+-- for every word in the title, 1 for every word anywhere. Level 0 is
+-- tried here, as its tiers: a page of them is what tech_query() would
+-- test for, so a common query pays for no test. Only when they hold no
+-- row does tech_fuzzy() ask tech_query() from level 1 on.
+--
+-- One statement that PostgreSQL inlines: the tiers' branches run in
+-- order and only until the page is full, so a full title tier never
+-- starts the next one. (That order is why the server's connections run
+-- without parallel plans.)
+CREATE OR REPLACE FUNCTION tech_relevance(p_q text, p_category text,
+    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
+    p_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+	WITH exact AS MATERIALIZED (
+	    SELECT * FROM tech_tiers(tm_tsquery(p_q), 2, 1, p_category,
+		p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		p_vendor, p_funding, p_key, p_id, p_n))
+	SELECT * FROM exact
+	UNION ALL
+	-- The tiers hold every row of level 0: a first page without any,
+	-- or a page after a row of a lower level.
+	SELECT * FROM tech_fuzzy(p_q, p_category, p_sector, p_district,
+	    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding, p_key,
+	    p_id, p_n)
+	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
+	    AND NOT EXISTS (SELECT 1 FROM exact)
+$$;
+
+-- Which open needs match q under the filters, as tech_query decides it
+-- for technologies, by needs' title words: the query, or NULL.
+CREATE OR REPLACE FUNCTION need_query(p_q text, p_category text,
+    p_sector text, p_district text) RETURNS tsquery
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	q	tsquery;
+	tried	text;
+BEGIN
+	FOR lv IN 0..2 LOOP
+		q := tm_query_at(p_q, lv, true);
+		CONTINUE WHEN q IS NULL OR numnode(q) = 0
+		    OR q::text IS NOT DISTINCT FROM tried;
+		tried := q::text;
+		IF EXISTS (SELECT 1 FROM needs n WHERE n.status = 'open'
+		    AND n.search @@ q
+		    AND need_filter(n, p_category, p_sector, p_district)) THEN
+			RETURN q;
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END $$;
+
+-- The open needs a list shows, by the contract's filters (NULL: none),
+-- for both sorts: with q, the rows need_query's query matches.
+CREATE OR REPLACE FUNCTION need_filtered(p_q text, p_category text,
+    p_sector text, p_district text)
+RETURNS SETOF needs LANGUAGE sql STABLE AS $$
+	SELECT n.* FROM needs n
+	WHERE n.status = 'open' AND p_q IS NULL
+	    AND need_filter(n, p_category, p_sector, p_district)
+	UNION ALL
+	SELECT n.* FROM needs n
+	WHERE n.status = 'open' AND p_q IS NOT NULL
+	    AND n.search @@ (SELECT need_query(p_q, p_category, p_sector,
+		p_district))
+	    AND need_filter(n, p_category, p_sector, p_district)
+$$;
+
+-- A need's relevance: title hits first, as title words carry weight A.
+-- Rows of the typo fallback (never listed with rows that hold every
+-- word) rank by their title's similarity to q instead.
+CREATE OR REPLACE FUNCTION tm_rank(search tsvector, title_folded text,
+    q text)
+RETURNS real LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN search @@ tm_tsquery(q) THEN ts_rank(search, tm_tsquery(q))
+    ELSE word_similarity(tm_fold(q), title_folded) / 10 END;
