@@ -103,7 +103,7 @@ app_init(int state)
 	if (!sign_init(dir))
 		fatalx("cannot read or create the signing key in %s", dir);
 	(void)password_dummy_hash();
-	metrics_init();
+	metrics_init(routes, routes_count);
 	openapi_load(getenv("TM_OPENAPI"));
 	conns = getenv("TM_DB_CONNS");
 	wconns = getenv("TM_DB_WRITE_CONNS");

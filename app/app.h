@@ -488,7 +488,7 @@ void		 pw_job_release(struct pw_job *);
 int		 role_bit(const char *);
 
 /* metrics.c */
-void		 metrics_init(void);
+void		 metrics_init(const struct route *, size_t);
 void		 metrics_cleanup(void);
 void		 metrics_observe(int, int, uint64_t);
 int		 ops_metrics(struct rq *);

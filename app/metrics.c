@@ -52,13 +52,16 @@ static void	pool_update(void);
 static void	pool_tick(void *, u_int64_t);
 
 static struct shared	*shm;
+/* The routes the counters are kept for, by index: app.c's table. */
+static const struct route *table;
+static size_t		 ntable;
 
 /*
  * One mapping per server: named after Kore's parent process, which all
  * workers share, so a restart starts from zero.
  */
 void
-metrics_init(void)
+metrics_init(const struct route *t, size_t n)
 {
 	struct stat	st;
 	char		name[64];
@@ -76,6 +79,8 @@ metrics_init(void)
 	(void)close(fd);
 	if (shm == MAP_FAILED)
 		fatalx("metrics: cannot map %s", name);
+	table = t;
+	ntable = n;
 	kore_timer_add(pool_tick, POOL_TICK_MS, NULL, 0);
 }
 
@@ -138,8 +143,8 @@ metrics_route(struct kore_buf *b, int i)
 	uint64_t	 cum;
 	size_t		 s, k;
 
-	path = i < (int)routes_count ? routes[i].path : "unmatched";
-	method = i < (int)routes_count ? routes[i].method : "ANY";
+	path = i < (int)ntable ? table[i].path : "unmatched";
+	method = i < (int)ntable ? table[i].method : "ANY";
 	for (s = 0; s <= NSTATUS; s++) {
 		if (shm->count[i][s] == 0)
 			continue;
@@ -179,7 +184,7 @@ ops_metrics(struct rq *r)
 	kore_buf_appendf(b, "# TYPE techmarket_requests_total counter\n"
 	    "# TYPE techmarket_request_duration_seconds histogram\n");
 	for (i = 0; i <= ROUTES_MAX; i++) {
-		if ((i < (int)routes_count || i == ROUTES_MAX) &&
+		if ((i < (int)ntable || i == ROUTES_MAX) &&
 		    shm->bucket[i][0] + shm->sum_us[i] > 0)
 			metrics_route(b, i);
 	}

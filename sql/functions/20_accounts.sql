@@ -169,25 +169,24 @@ BEGIN
 	    AND revoked_at IS NULL AND id IS DISTINCT FROM p_keep;
 END $$;
 
--- Admin changes. result: ok, not_found, stale (If-Match), no_org.
+-- Admin changes: the account's document. Refusals raise the project's
+-- SQLSTATEs (app/problem.c): TM404 no such account, TM412 If-Match
+-- stale, TM425 verified for an account without an organization.
 CREATE OR REPLACE FUNCTION account_patch(p_id uuid, p_status text,
-    p_verified boolean, p_version int, OUT result text, OUT doc text)
+    p_verified boolean, p_version int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_acc accounts;
 BEGIN
 	SELECT * INTO v_acc FROM accounts WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such account' USING ERRCODE = 'TM404';
 	END IF;
 	IF p_version IS NOT NULL AND p_version <> v_acc.version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
 	IF p_verified IS NOT NULL AND v_acc.org_id IS NULL THEN
-		result := 'no_org';
-		RETURN;
+		RAISE EXCEPTION 'no organization to verify' USING ERRCODE = 'TM425';
 	END IF;
 	IF p_verified IS NOT NULL THEN
 		UPDATE organizations SET verified = p_verified,
@@ -203,6 +202,5 @@ BEGIN
 	UPDATE accounts SET status = coalesce(p_status, status),
 	    version = version + 1, updated_at = now()
 	WHERE id = p_id;
-	result := 'ok';
-	doc := (SELECT d.doc FROM account_docs d WHERE d.id = p_id);
+	RETURN (SELECT d.doc FROM account_docs d WHERE d.id = p_id);
 END $$;

@@ -81,10 +81,11 @@ BEGIN
 	WHERE t.id = v_id;
 END $$;
 
--- result: ok, not_found, stale, or "move:<current status>" for a
--- status change the lifecycle does not allow.
+-- The vendor's change. Refusals: TM404 not the vendor's, TM412 If-Match
+-- stale, TM490 a status change the lifecycle does not allow (DETAIL the
+-- current status, HINT the one asked for).
 CREATE OR REPLACE FUNCTION technology_patch(p_id uuid, p_vendor uuid,
-    p_version int, b jsonb, OUT result text, OUT doc text, OUT version int)
+    p_version int, b jsonb, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v technologies;
@@ -99,19 +100,18 @@ BEGIN
 	SELECT * INTO v FROM technologies t
 	WHERE t.id = p_id AND t.vendor_id = p_vendor FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such technology' USING ERRCODE = 'TM404';
 	END IF;
 	IF v.version <> p_version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
 	v_status := coalesce(b ->> 'status', v.status);
 	IF v_status <> v.status AND NOT (v.status, v_status) IN
 	    (('draft', 'published'), ('published', 'archived'),
 	    ('archived', 'published')) THEN
-		result := 'move:' || v.status;
-		RETURN;
+		RAISE EXCEPTION 'status change refused' USING ERRCODE = 'TM490',
+		    DETAIL = v.status,
+		    HINT = v_status;
 	END IF;
 	PERFORM tm_no_nulls(b, 'technologies',
 	    ARRAY['title', 'summary', 'category', 'trl', 'status']);
@@ -159,7 +159,6 @@ BEGIN
 	    version = t.version + 1,
 	    updated_at = now()
 	WHERE t.id = p_id;
-	result := 'ok';
 	SELECT technology_doc(t, o), t.version INTO doc, version
 	FROM technologies t JOIN organizations o ON o.id = t.vendor_id
 	WHERE t.id = p_id;
@@ -200,9 +199,10 @@ BEGIN
 	WHERE n.id = v_id;
 END $$;
 
--- result: ok, not_found or stale. A need may close and open again.
+-- The enterprise's change; a need may close and open again. Refusals:
+-- TM404 not the enterprise's, TM412 If-Match stale.
 CREATE OR REPLACE FUNCTION need_patch(p_id uuid, p_enterprise uuid,
-    p_version int, b jsonb, OUT result text, OUT doc text, OUT version int)
+    p_version int, b jsonb, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v needs;
@@ -210,12 +210,10 @@ BEGIN
 	SELECT * INTO v FROM needs n
 	WHERE n.id = p_id AND n.enterprise_id = p_enterprise FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such need' USING ERRCODE = 'TM404';
 	END IF;
 	IF v.version <> p_version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
 	PERFORM tm_no_nulls(b, 'needs',
 	    ARRAY['title', 'category', 'sector', 'district', 'status']);
@@ -239,7 +237,6 @@ BEGIN
 	    version = n.version + 1,
 	    updated_at = now()
 	WHERE n.id = p_id;
-	result := 'ok';
 	SELECT need_doc(n, o), n.version INTO doc, version
 	FROM needs n JOIN organizations o ON o.id = n.enterprise_id
 	WHERE n.id = p_id;

@@ -81,12 +81,12 @@ LANGUAGE sql AS $$
 	SELECT count(*)::int FROM e
 $$;
 
--- A creation. result: ok (doc, version, qid: the response, a first one or the
--- one an earlier request with this Idempotency-Key got), key_reused (the
--- key came with another body), or field:<name> for a body that refers
--- to nothing the enterprise may ask about.
-CREATE OR REPLACE FUNCTION quote_create(p_account uuid, p_org uuid, p_key text,
-    b jsonb, OUT result text, OUT doc text, OUT version int, OUT qid uuid)
+-- A creation: doc, version and qid of the response, a first one or the
+-- one an earlier request with this Idempotency-Key got. Refusals: TM426
+-- the key came with another body, TM422 a field (DETAIL) that refers to
+-- nothing the enterprise may ask about.
+CREATE OR REPLACE FUNCTION quote_create(p_account uuid, p_org uuid,
+    p_key text, b jsonb, OUT doc text, OUT version int, OUT qid uuid)
 LANGUAGE plpgsql AS $$
 DECLARE
 	k	idempotency_keys;
@@ -97,7 +97,7 @@ BEGIN
 		SELECT * INTO k FROM idempotency_keys
 		WHERE account_id = p_account AND key = p_key;
 		IF FOUND THEN
-			SELECT * INTO result, doc, version, qid
+			SELECT * INTO doc, version, qid
 			FROM quote_replay(k, b);
 			RETURN;
 		END IF;
@@ -105,14 +105,14 @@ BEGIN
 	SELECT * INTO t FROM technologies x
 	WHERE x.id = (b ->> 'technology_id')::uuid AND x.status = 'published';
 	IF NOT FOUND THEN
-		result := 'field:technology_id';
-		RETURN;
+		RAISE EXCEPTION 'no such technology' USING ERRCODE = 'TM422',
+		    DETAIL = 'technology_id';
 	END IF;
 	IF b ->> 'need_id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM needs n
 	    WHERE n.id = (b ->> 'need_id')::uuid
 	    AND n.enterprise_id = p_org) THEN
-		result := 'field:need_id';
-		RETURN;
+		RAISE EXCEPTION 'no such need' USING ERRCODE = 'TM422',
+		    DETAIL = 'need_id';
 	END IF;
 	IF p_key IS NOT NULL THEN
 		-- A request with the same key in flight: this waits for it,
@@ -122,7 +122,7 @@ BEGIN
 		IF NOT FOUND THEN
 			SELECT * INTO k FROM idempotency_keys
 			WHERE account_id = p_account AND key = p_key;
-			SELECT * INTO result, doc, version, qid
+			SELECT * INTO doc, version, qid
 			FROM quote_replay(k, b);
 			RETURN;
 		END IF;
@@ -135,7 +135,6 @@ BEGIN
 	INSERT INTO quote_history (quote_request_id, action, to_state,
 	    by_account)
 	VALUES (q.id, 'request', 'requested', p_account);
-	result := 'ok';
 	doc := quote_doc(q, true);
 	version := q.version;
 	qid := q.id;
@@ -146,21 +145,25 @@ BEGIN
 	END IF;
 END $$;
 
+-- The response an Idempotency-Key got; TM426 for another body.
 CREATE OR REPLACE FUNCTION quote_replay(k idempotency_keys, b jsonb,
-    OUT result text, OUT doc text, OUT version int, OUT qid uuid)
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN k.body = b THEN 'ok' ELSE 'key_reused' END,
-	    CASE WHEN k.body = b THEN k.response END,
-	    CASE WHEN k.body = b THEN k.version END,
-	    CASE WHEN k.body = b THEN (k.response::json ->> 'id')::uuid END
-$$;
+    OUT doc text, OUT version int, OUT qid uuid)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF k.body <> b THEN
+		RAISE EXCEPTION 'Idempotency-Key reused with another body' USING ERRCODE = 'TM426';
+	END IF;
+	doc := k.response;
+	version := k.version;
+	qid := (k.response::json ->> 'id')::uuid;
+END $$;
 
--- A move by the caller's organization p_org. result: ok, not_found (not
--- a party), forbidden (the other party's move), stale (If-Match),
--- move:<status> (no such move from there), field:<name>.
+-- A move by the caller's organization p_org. Refusals: TM404 not a
+-- party, TM403 the other party's move, TM412 If-Match stale, TM409 no
+-- such move from the status (DETAIL) for the action (HINT), TM423 a
+-- quote valid until a past day.
 CREATE OR REPLACE FUNCTION quote_act(p_id uuid, p_account uuid, p_org uuid,
-    p_action text, p_version int, b jsonb,
-    OUT result text, OUT doc text, OUT version int)
+    p_action text, p_version int, b jsonb, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	q	quote_requests;
@@ -171,19 +174,16 @@ BEGIN
 	WHERE x.id = p_id AND (x.enterprise_id = p_org OR x.vendor_id = p_org)
 	FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such quote request' USING ERRCODE = 'TM404';
 	END IF;
 	party := CASE WHEN q.enterprise_id = p_org THEN 'enterprise'
 	    ELSE 'vendor' END;
 	IF NOT EXISTS (SELECT 1 FROM quote_moves x
 	    WHERE x.action = p_action AND x.actor = party) THEN
-		result := 'forbidden';
-		RETURN;
+		RAISE EXCEPTION 'the other party''s move' USING ERRCODE = 'TM403';
 	END IF;
 	IF p_version IS NOT NULL AND p_version <> q.version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
 	IF quote_status(q) <> q.status THEN
 		PERFORM quote_sweep();
@@ -192,13 +192,14 @@ BEGIN
 	SELECT * INTO m FROM quote_moves x
 	WHERE x.from_state = q.status AND x.action = p_action;
 	IF NOT FOUND THEN
-		result := 'move:' || q.status;
-		RETURN;
+		RAISE EXCEPTION 'no such move' USING ERRCODE = 'TM409',
+		    DETAIL = q.status,
+		    HINT = p_action;
 	END IF;
 	IF p_action = 'quote'
 	    AND (b ->> 'valid_until')::date < tm_cantho_today() THEN
-		result := 'field:valid_until';
-		RETURN;
+		RAISE EXCEPTION 'valid_until is past' USING ERRCODE = 'TM423',
+		    DETAIL = 'valid_until';
 	END IF;
 	UPDATE quote_requests x SET status = m.to_state,
 	    price_vnd = CASE WHEN p_action = 'quote'
@@ -217,7 +218,6 @@ BEGIN
 	    to_state, by_account, note)
 	VALUES (q.id, p_action, m.from_state, m.to_state, p_account,
 	    normalize(b ->> 'note', NFC));
-	result := 'ok';
 	doc := quote_doc(q, true);
 	version := q.version;
 END $$;

@@ -40,28 +40,30 @@ RETURN json_build_object('code', p.code, 'name_vi', p.name_vi,
     'max_support_pct', p.max_support_pct, 'version', p.version)::text;
 
 -- What a flag of (p_tech, p_program) needs before it is signed: the
--- technology published, the program known. 'no_program' or the time
--- the flag will carry, to the second as the signed text has it.
-CREATE OR REPLACE FUNCTION funding_flag_facts(p_tech uuid, p_program text,
-    OUT result text, OUT flagged_at text)
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM technologies t
-		WHERE t.id = p_tech AND t.status = 'published')
-		THEN 'not_found'
-	    WHEN NOT EXISTS (SELECT 1 FROM funding_programs p
-		WHERE p.code = p_program) THEN 'field:program_code'
-	    ELSE 'ok' END,
-	    rfc3339(now())
-$$;
+-- technology published (else TM404), the program known (else TM422).
+-- The time the flag will carry, to the second as the signed text has it.
+CREATE OR REPLACE FUNCTION funding_flag_facts(p_tech uuid, p_program text)
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM technologies t
+	    WHERE t.id = p_tech AND t.status = 'published') THEN
+		RAISE EXCEPTION 'no such technology' USING ERRCODE = 'TM404';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM funding_programs p
+	    WHERE p.code = p_program) THEN
+		RAISE EXCEPTION 'no such program' USING ERRCODE = 'TM422',
+		    DETAIL = 'program_code';
+	END IF;
+	RETURN rfc3339(now());
+END $$;
 
 -- Appends the signed flag and brings the technology's eligible programs
 -- up to date. The signed text is the server's; its fields are checked
 -- against the columns so that the two cannot differ.
 CREATE OR REPLACE FUNCTION funding_flag_put(p_tech uuid, p_program text,
     p_eligible boolean, p_pct int, p_until date, p_note text, p_by uuid,
-    p_at timestamptz, p_signed text, p_signature text, p_key_id text,
-    OUT result text, OUT doc text)
-LANGUAGE plpgsql AS $$
+    p_at timestamptz, p_signed text, p_signature text, p_key_id text)
+RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	f	funding_flags;
 	s	jsonb := p_signed::jsonb;
@@ -69,8 +71,7 @@ BEGIN
 	PERFORM 1 FROM technologies t
 	WHERE t.id = p_tech AND t.status = 'published' FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such technology' USING ERRCODE = 'TM404';
 	END IF;
 	IF s ->> 'technology_id' IS DISTINCT FROM p_tech::text
 	    OR s ->> 'program_code' IS DISTINCT FROM p_program
@@ -96,8 +97,7 @@ BEGIN
 		    '[]'))
 	    FROM funding_current(p_tech) c WHERE c.eligible)
 	WHERE t.id = p_tech;
-	result := 'ok';
-	doc := funding_flag_doc(f);
+	RETURN funding_flag_doc(f);
 END $$;
 
 CREATE OR REPLACE FUNCTION funding_application_doc(a funding_applications)
@@ -120,11 +120,12 @@ RETURN (SELECT json_build_object('id', a.id,
     FROM technologies t, organizations e
     WHERE t.id = a.technology_id AND e.id = a.enterprise_id);
 
--- An application. result: ok, field:<name> (nothing the enterprise may
--- use), or a reason for 409: not_accepted, not_eligible, over:<limit>
--- (the most it may ask, for 422), duplicate.
+-- An application. Refusals: TM422 a field (DETAIL) naming nothing the
+-- enterprise may use; TM491 the quote is not accepted (DETAIL its
+-- status); TM492 not eligible today; TM424 more than the cap (HINT) the
+-- program and flag allow; TM493 the quote has an application already.
 CREATE OR REPLACE FUNCTION funding_apply(p_account uuid, p_org uuid, b jsonb,
-    OUT result text, OUT doc text, OUT version int, OUT aid uuid)
+    OUT doc text, OUT version int, OUT aid uuid)
 LANGUAGE plpgsql AS $$
 DECLARE
 	q	quote_requests;
@@ -136,32 +137,32 @@ BEGIN
 	SELECT * INTO p FROM funding_programs x
 	WHERE x.code = b ->> 'program_code';
 	IF NOT FOUND THEN
-		result := 'field:program_code';
-		RETURN;
+		RAISE EXCEPTION 'no such program' USING ERRCODE = 'TM422',
+		    DETAIL = 'program_code';
 	END IF;
 	SELECT * INTO q FROM quote_requests x
 	WHERE x.id = (b ->> 'quote_request_id')::uuid
 	    AND x.enterprise_id = p_org;
 	IF NOT FOUND THEN
-		result := 'field:quote_request_id';
-		RETURN;
+		RAISE EXCEPTION 'no such quote request' USING ERRCODE = 'TM422',
+		    DETAIL = 'quote_request_id';
 	END IF;
 	IF quote_status(q) <> 'accepted' THEN
-		result := 'not_accepted:' || quote_status(q);
-		RETURN;
+		RAISE EXCEPTION 'quote not accepted' USING ERRCODE = 'TM491',
+		    DETAIL = quote_status(q);
 	END IF;
 	-- Eligible today: the current flag, as it stands at this moment.
 	SELECT * INTO f FROM funding_flags x
 	WHERE x.technology_id = q.technology_id AND x.program_code = p.code
 	ORDER BY x.id DESC LIMIT 1;
 	IF NOT FOUND OR NOT funding_flag_live(f) THEN
-		result := 'not_eligible';
-		RETURN;
+		RAISE EXCEPTION 'not eligible' USING ERRCODE = 'TM492';
 	END IF;
 	cap := q.price_vnd * least(p.max_support_pct, f.max_support_pct) / 100;
 	IF (b ->> 'amount_requested_vnd')::bigint > cap THEN
-		result := 'over:' || cap;
-		RETURN;
+		RAISE EXCEPTION 'over the cap' USING ERRCODE = 'TM424',
+		    DETAIL = 'amount_requested_vnd',
+		    HINT = cap::text;
 	END IF;
 	INSERT INTO funding_applications (program_code, quote_request_id,
 	    enterprise_id, technology_id, applied_by, amount_requested_vnd,
@@ -172,10 +173,8 @@ BEGIN
 	ON CONFLICT DO NOTHING
 	RETURNING * INTO a;
 	IF NOT FOUND THEN
-		result := 'duplicate';
-		RETURN;
+		RAISE EXCEPTION 'applied already' USING ERRCODE = 'TM493';
 	END IF;
-	result := 'ok';
 	doc := funding_application_doc(a);
 	version := a.version;
 	aid := a.id;
@@ -190,36 +189,47 @@ RETURN coalesce(a.enterprise_id = p_org, false)
     OR EXISTS (SELECT 1 FROM funding_programs p
 	WHERE p.code = a.program_code AND p.agency = p_agency);
 
--- What a decision needs before it is signed. result: ok, not_found (not
--- the agency's), forbidden (the enterprise's own), move:<status>.
+-- What a decision needs before it is signed. Refusals: TM404 not the
+-- agency's, TM403 the enterprise's own, TM409 decided already (DETAIL
+-- the status).
 CREATE OR REPLACE FUNCTION funding_decision_facts(p_id uuid, p_org uuid,
-    p_agency text, OUT result text, OUT program_code text,
-    OUT quote_request_id uuid, OUT technology_id uuid,
-    OUT enterprise_id uuid, OUT amount_requested_vnd bigint,
-    OUT version int, OUT decided_at text)
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN a.id IS NULL OR NOT funding_visible(a, p_org,
-		p_agency) THEN 'not_found'
-	    WHEN a.enterprise_id = p_org THEN 'forbidden'
-	    WHEN a.status NOT IN ('submitted', 'under_review')
-		THEN 'move:' || a.status
-	    ELSE 'ok' END,
-	    a.program_code, a.quote_request_id, a.technology_id,
-	    a.enterprise_id, a.amount_requested_vnd, a.version,
-	    rfc3339(now())
-	FROM (SELECT 1) one LEFT JOIN funding_applications a ON a.id = p_id
-$$;
+    p_agency text, OUT program_code text, OUT quote_request_id uuid,
+    OUT technology_id uuid, OUT enterprise_id uuid,
+    OUT amount_requested_vnd bigint, OUT version int, OUT decided_at text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	a	funding_applications;
+BEGIN
+	SELECT * INTO a FROM funding_applications x WHERE x.id = p_id;
+	IF NOT FOUND OR NOT funding_visible(a, p_org, p_agency) THEN
+		RAISE EXCEPTION 'no such application' USING ERRCODE = 'TM404';
+	ELSIF a.enterprise_id = p_org THEN
+		RAISE EXCEPTION 'the agency''s decision' USING ERRCODE = 'TM403';
+	ELSIF a.status NOT IN ('submitted', 'under_review') THEN
+		RAISE EXCEPTION 'decided already' USING ERRCODE = 'TM409',
+		    DETAIL = a.status,
+		    HINT = 'decide';
+	END IF;
+	program_code := a.program_code;
+	quote_request_id := a.quote_request_id;
+	technology_id := a.technology_id;
+	enterprise_id := a.enterprise_id;
+	amount_requested_vnd := a.amount_requested_vnd;
+	version := a.version;
+	decided_at := rfc3339(now());
+END $$;
 
 -- A review or a decision by the program's agency. Approvals add to the
 -- program's committed amount only while it stays within the budget: the
 -- program row is locked by that UPDATE, so concurrent approvals queue on
--- it and each sees the others' amounts. result: ok, not_found,
--- forbidden, move:<status>, stale (changed since the facts were read:
--- retry), budget:<left>, field:<name>.
-CREATE OR REPLACE FUNCTION funding_decide(p_id uuid, p_org uuid, p_agency text,
-    p_account uuid, p_action text, p_version int, p_amount bigint,
-    p_note text, p_at timestamptz, p_signed text, p_signature text,
-    p_key_id text, OUT result text, OUT doc text, OUT version int)
+-- it and each sees the others' amounts. Refusals: TM404, TM403, TM409
+-- (DETAIL the status, HINT the move), TM495 changed since the facts were
+-- read (retry), TM427 more than requested (HINT), TM494 over the budget
+-- (DETAIL what is left).
+CREATE OR REPLACE FUNCTION funding_decide(p_id uuid, p_org uuid,
+    p_agency text, p_account uuid, p_action text, p_version int,
+    p_amount bigint, p_note text, p_at timestamptz, p_signed text,
+    p_signature text, p_key_id text, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	a	funding_applications;
@@ -228,18 +238,17 @@ BEGIN
 	SELECT * INTO a FROM funding_applications x WHERE x.id = p_id
 	FOR UPDATE;
 	IF NOT FOUND OR NOT funding_visible(a, p_org, p_agency) THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such application' USING ERRCODE = 'TM404';
 	ELSIF a.enterprise_id IS NOT DISTINCT FROM p_org THEN
-		result := 'forbidden';
-		RETURN;
+		RAISE EXCEPTION 'the agency''s decision' USING ERRCODE = 'TM403';
 	ELSIF p_version IS NOT NULL AND a.version <> p_version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'changed since the facts were read' USING ERRCODE = 'TM495';
 	ELSIF a.status NOT IN ('submitted', 'under_review')
 	    OR (p_action = 'review' AND a.status <> 'submitted') THEN
-		result := 'move:' || a.status;
-		RETURN;
+		RAISE EXCEPTION 'no such move' USING ERRCODE = 'TM409',
+		    DETAIL = a.status,
+		    HINT = CASE p_action WHEN 'approved' THEN 'approve'
+			WHEN 'rejected' THEN 'reject' ELSE p_action END;
 	END IF;
 	IF p_action <> 'review' AND (
 	    (p_signed::jsonb ->> 'application_id') IS DISTINCT FROM p_id::text
@@ -252,8 +261,9 @@ BEGIN
 	END IF;
 	IF p_action = 'approved' THEN
 		IF p_amount > a.amount_requested_vnd THEN
-			result := 'field:amount_approved_vnd';
-			RETURN;
+			RAISE EXCEPTION 'more than requested' USING ERRCODE = 'TM427',
+			    DETAIL = 'amount_approved_vnd',
+			    HINT = a.amount_requested_vnd::text;
 		END IF;
 		UPDATE funding_programs p
 		SET committed_vnd = p.committed_vnd + p_amount,
@@ -263,8 +273,8 @@ BEGIN
 		IF NOT FOUND THEN
 			SELECT p.budget_vnd - p.committed_vnd INTO left_
 			FROM funding_programs p WHERE p.code = a.program_code;
-			result := 'budget:' || left_;
-			RETURN;
+			RAISE EXCEPTION 'over budget' USING ERRCODE = 'TM494',
+			    DETAIL = left_::text;
 		END IF;
 	END IF;
 	UPDATE funding_applications x SET
@@ -280,7 +290,6 @@ BEGIN
 	    signed = p_signed, signature = p_signature, key_id = p_key_id,
 	    version = x.version + 1, updated_at = now()
 	WHERE x.id = p_id RETURNING * INTO a;
-	result := 'ok';
 	doc := funding_application_doc(a);
 	version := a.version;
 END $$;
@@ -306,12 +315,11 @@ RETURNS SETOF funding_applications LANGUAGE sql STABLE AS $$
 	ORDER BY created_at DESC, id DESC LIMIT p_n
 $$;
 
--- An agency's change to its own program's figures. result: ok,
--- not_found (another agency's), stale, field:budget_vnd (below what is
--- committed).
+-- An agency's change to its own program's figures. Refusals: TM404
+-- another agency's, TM412 If-Match stale, TM428 a budget below what is
+-- committed (HINT).
 CREATE OR REPLACE FUNCTION funding_program_patch(p_code text, p_agency text,
-    p_version int, b jsonb, OUT result text, OUT doc text,
-    OUT version int)
+    p_version int, b jsonb, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	p	funding_programs;
@@ -319,17 +327,16 @@ BEGIN
 	SELECT * INTO p FROM funding_programs x
 	WHERE x.code = p_code AND x.agency = p_agency FOR UPDATE;
 	IF NOT FOUND THEN
-		result := 'not_found';
-		RETURN;
+		RAISE EXCEPTION 'no such program' USING ERRCODE = 'TM404';
 	END IF;
 	IF p_version IS NOT NULL AND p.version <> p_version THEN
-		result := 'stale';
-		RETURN;
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
 	IF coalesce((b ->> 'budget_vnd')::bigint, p.budget_vnd)
 	    < p.committed_vnd THEN
-		result := 'field:budget_vnd';
-		RETURN;
+		RAISE EXCEPTION 'below what is committed' USING ERRCODE = 'TM428',
+		    DETAIL = 'budget_vnd',
+		    HINT = p.committed_vnd::text;
 	END IF;
 	UPDATE funding_programs x SET
 	    budget_vnd = coalesce((b ->> 'budget_vnd')::bigint, x.budget_vnd),
@@ -337,7 +344,6 @@ BEGIN
 		x.max_support_pct),
 	    version = x.version + 1
 	WHERE x.code = p_code RETURNING * INTO p;
-	result := 'ok';
 	doc := funding_program_doc(p);
 	version := p.version;
 END $$;
