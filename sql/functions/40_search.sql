@@ -98,7 +98,8 @@ $$;
 -- becomes any of the (at most five) title words most like it, or is
 -- dropped when none is; loose: every word does, known or not ("nuoc
 -- thia" is "nước thìa", a spoon, before it is "nước thải"). NULL when no
--- word is left.
+-- word is left. (string_agg() skips the words left out: a filter on alts
+-- would look each word up twice.)
 CREATE OR REPLACE FUNCTION tm_tsquery_fuzzy(q text, loose boolean,
     p_needs boolean) RETURNS tsquery
 LANGUAGE sql STABLE
@@ -115,7 +116,6 @@ SET pg_trgm.similarity_threshold = 0.2 AS $$
 		    x.word LIMIT 5) v) END AS alts
 	    FROM unnest(tsvector_to_array(to_tsvector('simple',
 		tm_fold(q)))) w) a
-	WHERE alts IS NOT NULL
 $$;
 
 -- q at a level of the search: 0 every word as written, 1 the words no
