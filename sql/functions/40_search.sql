@@ -6,7 +6,8 @@
 -- q with the words no title knows corrected, if any does; else those
 -- that match q with every word loosened (tech_query, need_query). Every
 -- sort, the facet counts and relevance's tiers read that one query, so
--- they always agree on the rows.
+-- they always agree on the rows (relevance makes level 0's test itself:
+-- see tech_relevance).
 
 -- q as a tsquery over folded words, every word required. websearch
 -- syntax never fails: quotes, operators and SQL are just searched for.
@@ -51,8 +52,8 @@ CREATE OR REPLACE FUNCTION tm_cursor_rank(k text) RETURNS real
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN split_part(k, ' ', 1)::real;
 
-CREATE OR REPLACE FUNCTION tm_cursor_ts(k text, p_rank real) RETURNS timestamptz
-LANGUAGE sql STABLE PARALLEL SAFE
+CREATE OR REPLACE FUNCTION tm_cursor_ts(k text, p_rank real)
+RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN tm_cursor_rank(k) = p_rank
     THEN split_part(k, ' ', 2)::timestamptz END;
 
@@ -98,7 +99,8 @@ $$;
 -- becomes any of the (at most five) title words most like it, or is
 -- dropped when none is; loose: every word does, known or not ("nuoc
 -- thia" is "nước thìa", a spoon, before it is "nước thải"). NULL when no
--- word is left.
+-- word is left. (string_agg() skips the words left out: a filter on alts
+-- would look each word up twice.)
 CREATE OR REPLACE FUNCTION tm_tsquery_fuzzy(q text, loose boolean,
     p_needs boolean) RETURNS tsquery
 LANGUAGE sql STABLE
@@ -115,7 +117,6 @@ SET pg_trgm.similarity_threshold = 0.2 AS $$
 		    x.word LIMIT 5) v) END AS alts
 	    FROM unnest(tsvector_to_array(to_tsvector('simple',
 		tm_fold(q)))) w) a
-	WHERE alts IS NOT NULL
 $$;
 
 -- q at a level of the search: 0 every word as written, 1 the words no
@@ -130,10 +131,11 @@ RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
 -- the cursor (c_ts, c_id; NULL: from the top), at most p_n. A page of a
 -- common query is found among the newest rows, so those are tried
 -- first, in index order, a bounded number of them; only when they hold
--- too few hits does the tier's own index find them all. The planner can't choose between the two by
--- itself: Vietnamese words are syllables that occur together, and their
--- independence estimate is off by a factor of a thousand. (SELECT p_q):
--- the query is worked out once, not for every row the filter sees.
+-- too few hits does the tier's own index find them all. The planner
+-- can't choose between the two by itself: Vietnamese words are syllables
+-- that occur together, and their independence estimate is off by a
+-- factor of a thousand. (SELECT p_q): the query is worked out once, not
+-- for every row the filter sees.
 CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_category text, p_sector text, p_district text, p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
