@@ -376,14 +376,18 @@ throwaway_server() {
 SAN_OPTS=()
 
 san_env() {
-	local dir=$1 asan
+	local dir=$1 asan asan_opts
 	asan=$(${CC:-cc} -print-file-name=libasan.so)
 	[ -e "$asan" ] || die "no ASan runtime ($asan): is gcc installed?"
 	mkdir -p "$dir"
-	SAN_OPTS=(
-	    ASAN_OPTIONS="log_path=$dir/asan:detect_leaks=1:strict_string_checks=1"
+	asan_opts="log_path=$dir/asan:strict_string_checks=1"
+	SAN_OPTS=(ASAN_OPTIONS="$asan_opts"
+	    LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 	    UBSAN_OPTIONS="log_path=$dir/ubsan:print_stacktrace=1")
-	KORE_ENV=(LD_PRELOAD="$asan" "${SAN_OPTS[@]}")
+	# Each worker looks for leaks as it ends (app.c): at exit, Kore's
+	# parent would report its own.
+	KORE_ENV=(LD_PRELOAD="$asan" "${SAN_OPTS[@]}"
+	    ASAN_OPTIONS="$asan_opts:leak_check_at_exit=0")
 }
 
 # 1 when a sanitizer reported anything in $1; the reports are shown and
@@ -417,11 +421,10 @@ cmd_test() {
 		rc=1
 	else
 		env "${SAN_OPTS[@]}" "$BUILD/unit" || rc=1
-		env "${SAN_OPTS[@]}" \
-		TM_BASE_URL=http://127.0.0.1:$TEST_PORT "TM_DATABASE_URL=$TEST_URL" \
+		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
-		TM_TMCTL=$TMCTL PYTHONDONTWRITEBYTECODE=1 \
+		TM_TMCTL=$TMCTL PYTHONDONTWRITEBYTECODE=1 env "${SAN_OPTS[@]}" \
 		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 		    "${@:-$ROOT/tests/integration}" || rc=1
 	fi

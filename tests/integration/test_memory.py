@@ -1,7 +1,8 @@
 """Clients that give up on a login half-way must leave nothing behind in
 the workers: after many hundreds of logins whose connection closes
-before, during or after the Argon2id check, the workers' resident
-memory and open files are what they were before.
+before, during or after the Argon2id check, the workers soon go idle
+(a hash nobody waits for is not started) and their resident memory and
+open files are what they were before.
 """
 
 import concurrent.futures
@@ -18,18 +19,26 @@ from conftest import (API, BASE_URL, LEAKS, kore_workers, new_password,
                       server_trouble, unique_email)
 
 # Closing this many ms after the request is out lands before the
-# database step, in the Argon2id queue, during the hash (~60 ms) and
-# after the answer.
-DELAYS_MS = (0, 1, 3, 6, 10, 15, 20, 30, 40, 50, 60, 70, 85, 100)
+# database step, in the Argon2id queue (one task thread per worker),
+# during a hash (60-200 ms) and after the answer.
+DELAYS_MS = (0, 1, 3, 6, 10, 15, 20, 30, 40, 50, 60, 70, 85, 100, 150,
+             250)
 CLIENTS = 4
 WARMUP = 150
 ROUNDS = 600
-# A request that leaked its job, parsed body, database result and
-# context would cost some kB, so ROUNDS of them several MiB; a warm
-# worker's heap moves by far less than this on its own.
+# Measured with a leak put back on purpose (a detached request keeping
+# its parsed body, database result and context): +2.3 MiB per 600
+# rounds, ~4 kB a request; without it, 0 kB after the warm-up.
 TOLERANCE_KB = 1024
+# Once the clients are gone: the hash in flight, then nothing. Before
+# jobs were detached, each abandoned login still cost a full hash, 600
+# of them over a minute of one worker's task thread.
+IDLE_S = 10
 # Sockets in flux (the database's, Kore's own) may differ by a few.
 FD_TOLERANCE = 4
+# Under make test SAN=1, ASan keeps freed memory in quarantine, so the
+# resident size grows anyway; LeakSanitizer looks for leaks instead.
+SANITIZED = os.environ.get("TM_SAN") == "1"
 
 PASSWORD = new_password()
 LEAKS.add(PASSWORD, "the password of an abandoned login")
@@ -54,7 +63,7 @@ def _cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def _settle(pids, timeout=30.0):
+def _settle(pids, timeout):
     """Waits until the workers are idle (queued hashes done) twice in a
     row; False if they never are within timeout."""
     deadline = time.monotonic() + timeout
@@ -72,8 +81,9 @@ def _settle(pids, timeout=30.0):
     return False
 
 
-def _snapshot(pids):
-    assert _settle(pids), "the workers never went idle"
+def _snapshot(pids, timeout=IDLE_S):
+    assert _settle(pids, timeout), \
+        f"the workers were still busy {timeout} s after the clients left"
     return ({p: _rss_kb(p) for p in pids}, {p: _fds(p) for p in pids})
 
 
@@ -113,7 +123,7 @@ def test_abandoned_logins_leave_memory_flat(base_url):
     # Pools, arenas and the database's buffers grow to their working
     # size first.
     _hammer(WARMUP)
-    rss0, fds0 = _snapshot(workers)
+    rss0, fds0 = _snapshot(workers, 60)
     t0 = time.monotonic()
     _hammer(ROUNDS)
     rss1, fds1 = _snapshot(workers)
@@ -125,7 +135,7 @@ def test_abandoned_logins_leave_memory_flat(base_url):
     report = (f"{ROUNDS} abandoned logins in {took:.1f} s: VmRSS "
               f"{rss0} -> {rss1} kB ({grew:+d} kB), fds {fds0} -> {fds1}")
     print(report)
-    assert grew < TOLERANCE_KB, f"the workers grew: {report}"
+    assert SANITIZED or grew < TOLERANCE_KB, f"the workers grew: {report}"
     for pid in workers:
         assert fds1[pid] - fds0[pid] <= FD_TOLERANCE, \
             f"worker {pid} holds more files: {report}"
