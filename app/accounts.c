@@ -260,20 +260,20 @@ admin_accounts_create(struct rq *r)
 int
 admin_accounts_patch(struct rq *r)
 {
-	char		 ver[16];
-	int		 verified, given;
+	const char	*version;
+	char		 buf[16];
+	int		 verified;
 
 	switch (r->step) {
 	case STEP_ASK:
-		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, MSG_NO_SUCH_ACCOUNT));
-		if (!if_match(r, ver, sizeof(ver), 0, &given))
+		if (!change_target(r, JF_UUID, 0, MSG_NO_SUCH_ACCOUNT, buf,
+		    sizeof(buf), &version))
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_ADMIN_PATCH, r->pathid,
 		    json_str(r->body, "status"),
 		    json_bool(r->body, "verified", &verified) ?
-		    (verified ? "true" : "false") : NULL, given ? ver : NULL));
+		    (verified ? "true" : "false") : NULL, version));
 	default:
 		return (reply_doc(r, 200, MSG_NO_SUCH_ACCOUNT));
 	}

@@ -364,7 +364,8 @@ void		 http_reqid(struct http_request *, char *, size_t);
 int		 body_parse(struct rq *, const struct field *);
 char		*body_text(struct rq *);
 const char	*header_get(struct rq *, const char *);
-int		 if_match(struct rq *, char *, size_t, int, int *);
+int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
+		    const char **);
 const char	*query_arg(struct rq *, const char *);
 int		 query_check(struct rq *, const char *const *);
 int		 query_bad(struct rq *, const char *);

@@ -111,18 +111,17 @@ signed_free(void *arg)
 int
 program_patch(struct rq *r)
 {
-	char		ver[16];
-	int		given;
+	const char	*version;
+	char		 buf[16];
 
 	switch (r->step) {
 	case STEP_ASK:
-		if (!format_ok(JF_CODE, r->pathid))
-			return (reply_problem(r, 404, MSG_NO_SUCH_PROGRAM));
-		if (!if_match(r, ver, sizeof(ver), 1, &given))
+		if (!change_target(r, JF_CODE, 1, MSG_NO_SUCH_PROGRAM, buf,
+		    sizeof(buf), &version))
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_PROGRAM_PATCH, r->pathid, caller_agency(r),
-		    given ? ver : NULL, body_text(r)));
+		    version, body_text(r)));
 	default:
 		return (reply_doc(r, 200, MSG_NO_SUCH_PROGRAM));
 	}

@@ -174,18 +174,17 @@ quote_get(struct rq *r)
 static int
 quote_move(struct rq *r, const char *action)
 {
-	char		ver[16];
-	int		given;
+	const char	*version;
+	char		 buf[16];
 
 	switch (r->step) {
 	case STEP_ASK:
-		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, MSG_NO_SUCH_QUOTE));
-		if (!if_match(r, ver, sizeof(ver), 0, &given))
+		if (!change_target(r, JF_UUID, 0, MSG_NO_SUCH_QUOTE, buf,
+		    sizeof(buf), &version))
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_QUOTE_ACT, r->pathid, r->who.id,
-		    caller_org(r), action, given ? ver : NULL,
+		    caller_org(r), action, version,
 		    r->body != NULL ? body_text(r) : "{}"));
 	default:
 		return (reply_doc(r, 200, MSG_NO_SUCH_QUOTE));

@@ -114,18 +114,17 @@ doc_delete(struct rq *r, int query, const char *owner, enum msg not_found)
 int
 doc_patch(struct rq *r, int query, enum msg not_found)
 {
-	char		ver[16];
-	int		given;
+	const char	*version;
+	char		 buf[16];
 
 	switch (r->step) {
 	case STEP_ASK:
-		if (!format_ok(JF_UUID, r->pathid))
-			return (reply_problem(r, 404, not_found));
-		if (!if_match(r, ver, sizeof(ver), 1, &given))
+		if (!change_target(r, JF_UUID, 1, not_found, buf, sizeof(buf),
+		    &version))
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
-		return (db_one(r, query, r->pathid, r->who.org_id,
-		    given ? ver : NULL, body_text(r)));
+		return (db_one(r, query, r->pathid, r->who.org_id, version,
+		    body_text(r)));
 	default:
 		return (reply_doc(r, 200, not_found));
 	}

@@ -151,25 +151,30 @@ header_get(struct rq *r, const char *name)
 }
 
 /*
- * If-Match: "<version>" into out and *given set; *given 0 when absent
- * (allowed unless required) or "*". A missing required one answers
- * 428, one that cannot match 412 (weak tags never do: RFC 9110
- * compares strongly).
+ * The target of a change: the {id} in the path, of format (else 404 in
+ * not_found's words), and in *version the version If-Match names, kept
+ * in buf; NULL when there is none (allowed unless required: 428) or it
+ * is "*", any version. One that cannot match is 412 (weak tags never
+ * do: RFC 9110 compares strongly).
  */
 int
-if_match(struct rq *r, char *out, size_t len, int required, int *given)
+change_target(struct rq *r, int format, int required, enum msg not_found,
+    char *buf, size_t len, const char **version)
 {
 	const char	*v;
 	size_t		 n;
 
-	*given = 0;
+	*version = NULL;
+	if (!format_ok(format, r->pathid)) {
+		reply_problem(r, 404, not_found);
+		return (KORE_RESULT_ERROR);
+	}
 	if ((v = header_get(r, "if-match")) == NULL) {
 		if (!required)
 			return (KORE_RESULT_OK);
 		reply_problem(r, 428, MSG_IF_MATCH_REQUIRED);
 		return (KORE_RESULT_ERROR);
 	}
-	/* Any current version: as good as no condition for an update. */
 	if (!strcmp(v, "*"))
 		return (KORE_RESULT_OK);
 	n = strlen(v);
@@ -179,9 +184,9 @@ if_match(struct rq *r, char *out, size_t len, int required, int *given)
 		reply_problem(r, 412, MSG_ETAG_MISMATCH);
 		return (KORE_RESULT_ERROR);
 	}
-	memcpy(out, v + 1, n - 2);
-	out[n - 2] = '\0';
-	*given = 1;
+	memcpy(buf, v + 1, n - 2);
+	buf[n - 2] = '\0';
+	*version = buf;
 	return (KORE_RESULT_OK);
 }
 
