@@ -133,9 +133,9 @@ auth_check(struct rq *r)
 
 /*
  * Hash (hash == NULL) or verify a password in a task thread. The task
- * is not bound to the request: Kore would then keep a request whose
- * client left until the hash is over, and rely on calling rq_free again
- * to free the job. The request sleeps until pw_done wakes it instead.
+ * is bound to pw_done, not to the request: bound to it, Kore would keep
+ * a request whose client left, its slot and the task's sockets, until
+ * the hash ends, and every abandoned login would cost a full hash.
  */
 int
 pw_task_start(struct rq *r, const char *password, const char *hash)

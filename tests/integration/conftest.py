@@ -56,6 +56,8 @@ PSQL = ("/usr/lib/postgresql/15/bin/psql"
 
 API = "/api/v1"
 TIMEOUT = 20
+# make test SAN=1: the module runs under AddressSanitizer.
+SANITIZED = os.environ.get("TM_SAN") == "1"
 
 UUID_RE = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -752,12 +754,21 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "last: may break the server if a bug is there, so it "
         "runs after every other test")
+    config.addinivalue_line(
+        "markers", "speed: times a body that makes yajl grow an array one "
+        "member at a time; under ASan every realloc copies, so skipped "
+        "with make test SAN=1")
 
 
 def pytest_collection_modifyitems(session, config, items):
     """Tests marked last (bodies built to hurt the server) go to the end:
     if one of them kills a worker, the rest of the run is unaffected."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+    if SANITIZED:
+        skip = pytest.mark.skip(reason="a speed check, meaningless under ASan")
+        for item in items:
+            if item.get_closest_marker("speed") is not None:
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -491,6 +491,7 @@ def test_one_mebibyte_string_is_422(base_url):
 
 
 @pytest.mark.last
+@pytest.mark.speed
 def test_fifteen_thousand_duplicate_keys(base_url):
     """Checking each member against the ones before it is quadratic:
     15,000 copies of "email" must still be turned down at once. (Fewer
@@ -505,6 +506,7 @@ def test_fifteen_thousand_duplicate_keys(base_url):
 
 
 @pytest.mark.last
+@pytest.mark.speed
 @pytest.mark.parametrize("wrap", ["top-level", "in-a-field"])
 def test_one_mebibyte_array(base_url, wrap):
     """Half a million members: yajl grows its array one element at a
