@@ -236,7 +236,9 @@ json_gen_take(yajl_gen g, size_t *len)
 		return (NULL);
 	}
 	out = kore_malloc(*len + 1);
-	memcpy(out, buf, *len);
+	/* Nothing generated: yajl has no buffer to copy from. */
+	if (*len > 0)
+		memcpy(out, buf, *len);
 	out[*len] = '\0';
 	yajl_gen_free(g);
 	return (out);
