@@ -12,10 +12,13 @@ LDLIBS		:= -lpq -lsodium -lyajl
 # make test SAN=1: the module, tmctl and the unit tests built with ASan
 # and UBSan, in a directory of their own so that the two builds never
 # mix; conf/tm.sh preloads the runtime into Kore, which is not built
-# with it, and fails the run on any report.
+# with it, and fails the run on any report. Undefined behaviour stops
+# the program: a report from the unit tests goes to stderr, not to the
+# report files, and would otherwise pass unnoticed.
 ifeq ($(SAN),1)
 BUILD		:= var/build-san
-SANFLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer
+SANFLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
 CFLAGS		+= $(SANFLAGS)
 LDFLAGS		+= $(SANFLAGS)
 endif
