@@ -215,9 +215,9 @@ admin_accounts_list(struct rq *r)
 		role = query_arg(r, "role");
 		status = query_arg(r, "status");
 		if (role != NULL && role_bit(role) == 0)
-			return (query_bad(r, "role"));
+			return (reply_bad_param(r, "role"));
 		if (status != NULL && !str_oneof(status, statuses))
-			return (query_bad(r, "status"));
+			return (reply_bad_param(r, "status"));
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_ADMIN_LIST, role, status, r->page.key,
 		    r->page.id, r->page.fetch));

@@ -356,7 +356,6 @@ int		 reply_field(struct rq *, const char *, enum verr,
 int		 reply_db_error(struct rq *, enum msg);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
-int		 problem_status(const char *);
 
 /* request.c */
 int		 http_lang(struct http_request *);
@@ -368,7 +367,7 @@ int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
 		    const char **);
 const char	*query_arg(struct rq *, const char *);
 int		 query_check(struct rq *, const char *const *);
-int		 query_bad(struct rq *, const char *);
+int		 reply_bad_param(struct rq *, const char *);
 int		 query_q(struct rq *, const char **);
 const char	*caller_org(struct rq *);
 const char	*caller_agency(struct rq *);
@@ -378,7 +377,6 @@ int		 reply_json(struct rq *, int, const char *, size_t);
 int		 reply_buf(struct rq *, int, struct kore_buf *);
 int		 reply_empty(struct rq *, int);
 int		 reply_doc(struct rq *, int, enum msg);
-void		 header_etag(struct rq *, const char *);
 int		 doc_get(struct rq *, int, int, enum msg);
 int		 doc_delete(struct rq *, int, const char *, enum msg);
 int		 doc_patch(struct rq *, int, enum msg);

@@ -578,7 +578,8 @@ db_call(struct rq *r, int id, const char *const *params, int n)
 
 	memset(&st, 0, sizeof(st));
 	st.id = id;
-	st.nparams = n;
+	/* More than a step holds: db_run refuses it as a wrong count. */
+	st.nparams = n <= DB_PARAMS_MAX ? n : -1;
 	for (i = 0; i < n && i < DB_PARAMS_MAX; i++)
 		st.params[i] = params[i];
 	return (db_run(r, &st, 1));

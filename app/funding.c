@@ -236,9 +236,9 @@ application_list(struct rq *r)
 		program = query_arg(r, "program_code");
 		status = query_arg(r, "status");
 		if (program != NULL && !format_ok(JF_CODE, program))
-			return (query_bad(r, "program_code"));
+			return (reply_bad_param(r, "program_code"));
 		if (status != NULL && !str_oneof(status, app_states))
-			return (query_bad(r, "status"));
+			return (reply_bad_param(r, "status"));
 		if (!query_page(r, "applications"))
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;

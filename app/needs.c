@@ -100,7 +100,8 @@ need_list_parse(struct rq *r, const char **q, int *query)
 	}
 	if (!strcmp(s, "newest") || !strcmp(s, "relevance"))
 		return (query_page(r, "need:newest"));
-	return (query_bad(r, "sort"));
+	reply_bad_param(r, "sort");
+	return (KORE_RESULT_ERROR);
 }
 
 int

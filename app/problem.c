@@ -244,16 +244,6 @@ outcome_of(const char *state, const char *constraint)
 	return (NULL);
 }
 
-/* The HTTP status a SQLSTATE answers (500 when it is not in the table). */
-int
-problem_status(const char *state)
-{
-	const struct outcome	*o;
-
-	o = outcome_of(state, "");
-	return (o != NULL ? o->status : 500);
-}
-
 /*
  * The failed step of r as its answer: the outcome's status and words,
  * not_found for the handler's own 404. A 5xx never says more than that

@@ -140,9 +140,9 @@ quote_list(struct rq *r)
 		l->role = query_arg(r, "role");
 		status = query_arg(r, "status");
 		if (l->role != NULL && !str_oneof(l->role, roles))
-			return (query_bad(r, "role"));
+			return (reply_bad_param(r, "role"));
 		if (status != NULL && !str_oneof(status, states))
-			return (query_bad(r, "status"));
+			return (reply_bad_param(r, "status"));
 		if (!query_page(r, "quotes"))
 			return (RQ_DONE);
 		r->step = QLIST_ITEMS;

@@ -11,6 +11,8 @@
 
 #include "app.h"
 
+static void	header_etag(struct rq *, const char *);
+
 int
 reply_json(struct rq *r, int status, const char *body, size_t len)
 {
@@ -36,7 +38,7 @@ reply_empty(struct rq *r, int status)
 	return (RQ_DONE);
 }
 
-void
+static void
 header_etag(struct rq *r, const char *version)
 {
 	char		etag[32];

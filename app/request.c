@@ -241,10 +241,9 @@ query_q(struct rq *r, const char **q)
 
 /* A parameter's value is not one it may take: 400 naming it. */
 int
-query_bad(struct rq *r, const char *name)
+reply_bad_param(struct rq *r, const char *name)
 {
-	reply_problemf(r, 400, MSG_QUERY_VALUE, name, NULL);
-	return (KORE_RESULT_ERROR);
+	return (reply_problemf(r, 400, MSG_QUERY_VALUE, name, NULL));
 }
 
 /* Agencies and admins belong to no organization: NULL. */

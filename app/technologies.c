@@ -147,8 +147,10 @@ int_arg(struct rq *r, const char *name, long long lo, long long hi,
 	if ((v = query_arg(r, name)) == NULL)
 		return (KORE_RESULT_OK);
 	n = strtoll(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || n < lo || n > hi)
-		return (query_bad(r, name));
+	if (*v < '0' || *v > '9' || *end != '\0' || n < lo || n > hi) {
+		reply_bad_param(r, name);
+		return (KORE_RESULT_ERROR);
+	}
 	*out = v;
 	return (KORE_RESULT_OK);
 }
@@ -158,8 +160,10 @@ static int
 list_flag(struct rq *r, const char *name, const char **out)
 {
 	*out = query_arg(r, name);
-	if (*out != NULL && strcmp(*out, "true") && strcmp(*out, "false"))
-		return (query_bad(r, name));
+	if (*out != NULL && strcmp(*out, "true") && strcmp(*out, "false")) {
+		reply_bad_param(r, name);
+		return (KORE_RESULT_ERROR);
+	}
 	return (KORE_RESULT_OK);
 }
 
@@ -182,8 +186,10 @@ list_parse(struct rq *r, struct list *l)
 	    !int_arg(r, "price_max_vnd", 0, PRICE_MAX, &l->p[6]))
 		return (KORE_RESULT_ERROR);
 	l->p[7] = query_arg(r, "vendor_id");
-	if (l->p[7] != NULL && !format_ok(JF_UUID, l->p[7]))
-		return (query_bad(r, "vendor_id"));
+	if (l->p[7] != NULL && !format_ok(JF_UUID, l->p[7])) {
+		reply_bad_param(r, "vendor_id");
+		return (KORE_RESULT_ERROR);
+	}
 	if (!list_flag(r, "funding_eligible", &l->p[8]) ||
 	    !list_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
@@ -211,8 +217,10 @@ list_sort(struct rq *r, struct list *l)
 	} else if (!strcmp(s, "price_desc")) {
 		l->query = Q_TECH_PRICE_DESC;
 		ctx = "tech:price_desc";
-	} else
-		return (query_bad(r, "sort"));
+	} else {
+		reply_bad_param(r, "sort");
+		return (KORE_RESULT_ERROR);
+	}
 	return (query_page(r, ctx));
 }
 
