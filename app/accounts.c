@@ -25,24 +25,6 @@ static const char *const staff_roles[] = { "agency", "admin", NULL };
 static const char *const agencies[] = { "dost", "doit", "donre", NULL };
 static const char *const statuses[] = { "active", "suspended", NULL };
 
-static const struct field organization_body[] = {
-	{ .name = "name", .type = JT_STRING, .required = 1, .min = 1,
-	    .max = 200 },
-	{ .name = "tax_code", .type = JT_STRING, .required = 1, .min = 10,
-	    .max = 14, .format = JF_TAXCODE },
-	{ .name = "district", .type = JT_STRING, .required = 1, .min = 2,
-	    .max = 40, .format = JF_CODE },
-	{ .name = "sector", .type = JT_STRING, .required = 1, .min = 2,
-	    .max = 40, .format = JF_CODE },
-	{ .name = "address", .type = JT_STRING, .max = 300 },
-	{ .name = "phone", .type = JT_STRING, .max = 30, .format = JF_PHONE },
-	{ .name = "website", .type = JT_STRING, .max = 300,
-	    .format = JF_URL },
-	FIELD_READONLY("id"),
-	FIELD_READONLY("verified"),
-	FIELD_END
-};
-
 #define ACCOUNT_FIELDS(roles)						\
 	{ .name = "email", .type = JT_STRING, .required = 1, .min = 3,	\
 	    .max = 254, .format = JF_EMAIL },				\
@@ -61,7 +43,7 @@ static const struct field organization_body[] = {
 const struct field account_register_body[] = {
 	ACCOUNT_FIELDS(self_roles),
 	{ .name = "organization", .type = JT_OBJECT, .required = 1,
-	    .sub = organization_body },
+	    .sub = organization_register_body },
 	FIELD_END
 };
 
@@ -108,7 +90,8 @@ int
 accounts_register(struct rq *r)
 {
 	static const char *const org[] = { "organization.name",
-	    "organization.tax_code", "organization.district",
+	    "organization.tax_code", "organization.commune",
+	    "organization.district",
 	    "organization.sector", "organization.address",
 	    "organization.phone", "organization.website" };
 	char		 hash[128];

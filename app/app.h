@@ -125,6 +125,9 @@ enum verr {
 	VERR_OVER_CAP,
 	VERR_ABOVE,
 	VERR_BELOW,
+	VERR_NOT_COMMUNE,
+	VERR_NOT_DISTRICT,
+	VERR_PLACE_DISAGREES,
 	VERR_MAX
 };
 
@@ -147,6 +150,7 @@ enum msg {
 	MSG_SUSPENDED,
 	MSG_THROTTLED,
 	MSG_TAX_CODE_TAKEN,
+	MSG_TAX_CODE_VERIFIED,
 	MSG_EMAIL_TAKEN,
 	MSG_NO_ORGANIZATION,
 	MSG_API_KEY_LIMIT,
@@ -357,6 +361,11 @@ int		 reply_db_error(struct rq *, enum msg);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
 
+/* etag.c */
+#define ETAG_LEN	19	/* '"', 16 hex digits, '"', NUL */
+void		 etag_of(const void *, size_t, char *, size_t);
+int		 etag_listed(const char *, const char *);
+
 /* request.c */
 int		 http_lang(struct http_request *);
 void		 http_reqid(struct http_request *, char *, size_t);
@@ -365,6 +374,7 @@ char		*body_text(struct rq *);
 const char	*header_get(struct rq *, const char *);
 int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
 		    const char **);
+int		 if_match(struct rq *, int, char *, size_t, const char **);
 const char	*query_arg(struct rq *, const char *);
 int		 query_check(struct rq *, const char *const *);
 int		 reply_bad_param(struct rq *, const char *);
@@ -510,6 +520,12 @@ int		 admin_accounts_list(struct rq *);
 int		 admin_accounts_create(struct rq *);
 int		 admin_accounts_patch(struct rq *);
 
+/* organizations.c */
+extern const struct field	 organization_register_body[];
+extern const struct field	 organization_patch_body[];
+int		 organization_get(struct rq *);
+int		 organization_patch(struct rq *);
+
 /* sessions.c */
 extern const struct field	 session_body[];
 int		 sessions_create(struct rq *);
@@ -584,6 +600,7 @@ int		 application_decide(struct rq *);
 int		 ref_categories(struct rq *);
 int		 ref_sectors(struct rq *);
 int		 ref_districts(struct rq *);
+int		 ref_communes(struct rq *);
 int		 ref_funding_programs(struct rq *);
 
 #endif

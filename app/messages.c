@@ -51,6 +51,10 @@ static const struct text msgs[MSG_MAX] = {
 	    "This tax code is already registered" },
 	[MSG_EMAIL_TAKEN] = { "Email đã được đăng ký",
 	    "This email is already registered" },
+	[MSG_TAX_CODE_VERIFIED] = { "Tổ chức đã được xác minh theo mã số "
+	    "thuế này nên không thể đổi mã; hãy liên hệ quản trị viên",
+	    "The organization was verified under this tax code, which "
+	    "cannot change now; ask an administrator" },
 	[MSG_NO_ORGANIZATION] = { "Tài khoản này không có tổ chức để xác "
 	    "minh", "This account has no organization to verify" },
 	[MSG_API_KEY_LIMIT] = { "Đã đạt giới hạn 50 khóa API",
@@ -178,6 +182,14 @@ static const struct text verrs[VERR_MAX] = {
 	    "and the flag allow for this quote" },
 	[VERR_ABOVE] = { "không được lớn hơn %s", "must be at most %s" },
 	[VERR_BELOW] = { "không được nhỏ hơn %s", "must be at least %s" },
+	[VERR_NOT_COMMUNE] = { "không phải phường, xã nào của thành phố Cần "
+	    "Thơ (xem GET /communes)", "is not a ward or commune of Can Tho "
+	    "city (see GET /communes)" },
+	[VERR_NOT_DISTRICT] = { "không phải khu vực (quận, huyện cũ) nào "
+	    "của thành phố Cần Thơ (xem GET /districts)", "is not a former "
+	    "district of Can Tho city (see GET /districts)" },
+	[VERR_PLACE_DISAGREES] = { "thuộc khu vực %s, không phải khu vực "
+	    "đã gửi trong district", "lies in %s, not in the district sent" },
 };
 
 const char *

@@ -23,8 +23,10 @@ static const char *const statuses[] = { "open", "closed", NULL };
 	    .min = 2, .max = 40, .format = JF_CODE },			\
 	{ .name = "sector", .type = JT_STRING, .required = (req),	\
 	    .min = 2, .max = 40, .format = JF_CODE },			\
-	{ .name = "district", .type = JT_STRING, .required = (req),	\
-	    .min = 2, .max = 40, .format = JF_CODE },			\
+	{ .name = "commune", .type = JT_STRING, .min = 2, .max = 40,	\
+	    .format = JF_CODE },					\
+	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
+	    .format = JF_CODE },					\
 	{ .name = "budget_max_vnd", .type = JT_INT, .max = PRICE_MAX },	\
 	{ .name = "deadline", .type = JT_STRING, .min = 10, .max = 10,	\
 	    .format = JF_DATE },					\
@@ -86,7 +88,7 @@ static int
 need_list_parse(struct rq *r, const char **q, int *query)
 {
 	static const char *const allowed[] = { "q", "category", "sector",
-	    "district", "sort", "limit", "cursor", NULL };
+	    "district", "commune", "sort", "limit", "cursor", NULL };
 	const char	*s;
 
 	if (!query_check(r, allowed) || !query_q(r, q))
@@ -117,7 +119,8 @@ need_list(struct rq *r)
 		r->step = STEP_ANSWER;
 		return (db_one(r, query, q,
 		    query_arg(r, "category"), query_arg(r, "sector"),
-		    query_arg(r, "district"), r->page.key, r->page.id,
+		    query_arg(r, "district"), query_arg(r, "commune"),
+		    r->page.key, r->page.id,
 		    r->page.fetch));
 	default:
 		return (reply_list(r));

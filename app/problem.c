@@ -40,7 +40,7 @@ static yajl_gen		 problem_begin(struct rq *, int, const char *);
 static int		 problem_end(struct rq *, int, yajl_gen);
 static const struct outcome *outcome_of(const char *, const char *);
 static int		 reply_constraint(struct rq *, const struct outcome *);
-static void		 constraint_field(const char *, char *, size_t);
+static void		 constraint_field(const char *, int, char *, size_t);
 
 static const struct title titles[] = {
 	{ 400, "bad-request", "Yêu cầu không hợp lệ", "Bad request" },
@@ -80,6 +80,10 @@ static const struct outcome outcomes[] = {
 	{ "TM426", NULL, 422, MSG_KEY_REUSED, -1 },
 	{ "TM427", NULL, 422, 0, VERR_ABOVE },
 	{ "TM428", NULL, 422, 0, VERR_BELOW },
+	{ "TM431", NULL, 422, 0, VERR_NOT_COMMUNE },
+	{ "TM432", NULL, 422, 0, VERR_NOT_DISTRICT },
+	{ "TM433", NULL, 422, 0, VERR_PLACE_DISAGREES },
+	{ "TM434", NULL, 409, MSG_TAX_CODE_VERIFIED, -1 },
 	{ "TM491", NULL, 409, MSG_NOT_ACCEPTED, -1 },
 	{ "TM492", NULL, 409, MSG_NOT_ELIGIBLE, -1 },
 	{ "TM493", NULL, 409, MSG_APPLIED_ALREADY, -1 },
@@ -279,17 +283,19 @@ reply_constraint(struct rq *r, const struct outcome *o)
 {
 	char		field[64];
 
-	constraint_field(db_constraint(r), field, sizeof(field));
+	constraint_field(db_constraint(r),
+	    json_at(r->body, "organization") != NULL, field, sizeof(field));
 	return (reply_field(r, field, o->verr, NULL));
 }
 
 /*
- * The body field a constraint guards: "organizations_address_check" ->
- * "organization.address", "technologies_category_fkey" -> "category";
+ * The body field a constraint guards: "technologies_category_fkey" ->
+ * "category", "organizations_address_check" -> "address", or
+ * "organization.address" in a body that nests the organization (nested);
  * anything after "__" only makes a name unique.
  */
 static void
-constraint_field(const char *c, char *out, size_t len)
+constraint_field(const char *c, int nested, char *out, size_t len)
 {
 	const char	*col, *end;
 	size_t		 n;
@@ -302,6 +308,7 @@ constraint_field(const char *c, char *out, size_t len)
 		n -= 6;
 	else if (n > 5 && !strcmp(col + n - 5, "_fkey"))
 		n -= 5;
-	(void)snprintf(out, len, "%s%.*s", strncmp(c, "organizations_", 14) ?
-	    "" : "organization.", (int)n, col);
+	(void)snprintf(out, len, "%s%.*s", nested &&
+	    !strncmp(c, "organizations_", 14) ? "organization." : "",
+	    (int)n, col);
 }

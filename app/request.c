@@ -161,14 +161,22 @@ int
 change_target(struct rq *r, int format, int required, enum msg not_found,
     char *buf, size_t len, const char **version)
 {
-	const char	*v;
-	size_t		 n;
-
-	*version = NULL;
 	if (!format_ok(format, r->pathid)) {
 		reply_problem(r, 404, not_found);
 		return (KORE_RESULT_ERROR);
 	}
+	return (if_match(r, required, buf, len, version));
+}
+
+/* The version If-Match names, as change_target() says. */
+int
+if_match(struct rq *r, int required, char *buf, size_t len,
+    const char **version)
+{
+	const char	*v;
+	size_t		 n;
+
+	*version = NULL;
 	if ((v = header_get(r, "if-match")) == NULL) {
 		if (!required)
 			return (KORE_RESULT_OK);

@@ -14,7 +14,7 @@
 #include "app.h"
 
 /* The filters of tech_filtered() and friends, in their order. */
-#define FILTERS		9
+#define FILTERS		10
 
 struct list {
 	const char	*p[FILTERS];
@@ -171,7 +171,7 @@ static int
 list_parse(struct rq *r, struct list *l)
 {
 	static const char *const allowed[] = { "q", "category", "sector",
-	    "district", "trl_min", "trl_max", "price_max_vnd",
+	    "district", "commune", "trl_min", "trl_max", "price_max_vnd",
 	    "funding_eligible", "vendor_id", "sort", "facets", "limit",
 	    "cursor", NULL };
 	const char	*facets;
@@ -181,16 +181,17 @@ list_parse(struct rq *r, struct list *l)
 	l->p[1] = query_arg(r, "category");
 	l->p[2] = query_arg(r, "sector");
 	l->p[3] = query_arg(r, "district");
-	if (!int_arg(r, "trl_min", 1, 9, &l->p[4]) ||
-	    !int_arg(r, "trl_max", 1, 9, &l->p[5]) ||
-	    !int_arg(r, "price_max_vnd", 0, PRICE_MAX, &l->p[6]))
+	l->p[4] = query_arg(r, "commune");
+	if (!int_arg(r, "trl_min", 1, 9, &l->p[5]) ||
+	    !int_arg(r, "trl_max", 1, 9, &l->p[6]) ||
+	    !int_arg(r, "price_max_vnd", 0, PRICE_MAX, &l->p[7]))
 		return (KORE_RESULT_ERROR);
-	l->p[7] = query_arg(r, "vendor_id");
-	if (l->p[7] != NULL && !format_ok(JF_UUID, l->p[7])) {
+	l->p[8] = query_arg(r, "vendor_id");
+	if (l->p[8] != NULL && !format_ok(JF_UUID, l->p[8])) {
 		reply_bad_param(r, "vendor_id");
 		return (KORE_RESULT_ERROR);
 	}
-	if (!list_flag(r, "funding_eligible", &l->p[8]) ||
+	if (!list_flag(r, "funding_eligible", &l->p[9]) ||
 	    !list_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
 	l->facets = facets != NULL && !strcmp(facets, "true");

@@ -2,6 +2,25 @@
 -- writes (registration, login, password, admin changes), so each runs
 -- as one statement inside one transaction.
 
+-- An organization as its own accounts see it (GET /me/organization).
+CREATE OR REPLACE FUNCTION organization_doc(o organizations) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN json_build_object(
+	'id', o.id,
+	'kind', o.kind,
+	'name', o.name,
+	'tax_code', o.tax_code,
+	'commune', o.commune,
+	'district', o.district,
+	'sector', o.sector,
+	'address', o.address,
+	'phone', o.phone,
+	'website', o.website,
+	'verified', o.verified,
+	'version', o.version,
+	'created_at', rfc3339(o.created_at),
+	'updated_at', rfc3339(o.updated_at))::text;
+
 CREATE OR REPLACE VIEW account_docs AS
 SELECT a.id, a.version, a.created_at, a.role, a.status,
     json_build_object(
@@ -11,17 +30,8 @@ SELECT a.id, a.version, a.created_at, a.role, a.status,
 	'role', a.role,
 	'agency', a.agency,
 	'status', a.status,
-	'organization', CASE WHEN o.id IS NULL THEN NULL ELSE
-	    json_build_object(
-		'id', o.id,
-		'name', o.name,
-		'tax_code', o.tax_code,
-		'district', o.district,
-		'sector', o.sector,
-		'address', o.address,
-		'phone', o.phone,
-		'website', o.website,
-		'verified', o.verified) END,
+	'organization', CASE WHEN o.id IS NULL THEN NULL
+	    ELSE organization_doc(o)::json END,
 	'version', a.version,
 	'created_at', rfc3339(a.created_at),
 	'updated_at', rfc3339(a.updated_at))::text AS doc
@@ -29,8 +39,8 @@ FROM accounts a LEFT JOIN organizations o ON o.id = a.org_id;
 
 CREATE OR REPLACE FUNCTION account_register(p_email text, p_hash text,
     p_name text, p_role text, p_org_name text, p_tax_code text,
-    p_district text, p_sector text, p_address text, p_phone text,
-    p_website text)
+    p_commune text, p_district text, p_sector text, p_address text,
+    p_phone text, p_website text)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	v_org uuid;
@@ -39,15 +49,64 @@ BEGIN
 	IF p_role NOT IN ('vendor', 'enterprise') THEN
 		RAISE check_violation USING CONSTRAINT = 'accounts_role_check';
 	END IF;
-	INSERT INTO organizations (kind, name, tax_code, district, sector,
-	    address, phone, website)
-	VALUES (p_role, normalize(p_org_name, NFC), p_tax_code, p_district,
-	    p_sector, normalize(p_address, NFC), p_phone, p_website)
+	PERFORM tm_place_check('organizations', 'organization.commune',
+	    p_commune, p_district, true);
+	INSERT INTO organizations (kind, name, tax_code, commune, district,
+	    sector, address, phone, website)
+	VALUES (p_role, normalize(p_org_name, NFC), p_tax_code, p_commune,
+	    p_district, p_sector, normalize(p_address, NFC), p_phone,
+	    p_website)
 	RETURNING id INTO v_org;
 	INSERT INTO accounts (email, password_hash, display_name, role, org_id)
 	VALUES (p_email, p_hash, normalize(p_name, NFC), p_role, v_org)
 	RETURNING id INTO v_id;
 	RETURN (SELECT doc FROM account_docs WHERE id = v_id);
+END $$;
+
+-- PATCH /me/organization: what its own accounts may correct. A verified
+-- organization's tax code is what an admin checked: TM434. Sending a
+-- district alone keeps the commune only if it lies there. Refusals
+-- besides: TM404 no organization, TM412 If-Match stale, places as
+-- tm_place_check says.
+CREATE OR REPLACE FUNCTION organization_patch(p_org uuid, p_version int,
+    b jsonb, OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v organizations;
+BEGIN
+	SELECT * INTO v FROM organizations o WHERE o.id = p_org FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no such organization' USING ERRCODE = 'TM404';
+	END IF;
+	IF v.version <> p_version THEN
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
+	END IF;
+	IF v.verified AND b ? 'tax_code'
+	    AND b ->> 'tax_code' IS DISTINCT FROM v.tax_code THEN
+		RAISE EXCEPTION 'verified tax code' USING ERRCODE = 'TM434';
+	END IF;
+	PERFORM tm_no_nulls(b, 'organizations',
+	    ARRAY['name', 'tax_code', 'district', 'sector']);
+	PERFORM tm_place_check('organizations', 'commune', b ->> 'commune',
+	    b ->> 'district', false);
+	UPDATE organizations o SET
+	    name = CASE WHEN b ? 'name' THEN normalize(b ->> 'name', NFC)
+		ELSE o.name END,
+	    tax_code = coalesce(b ->> 'tax_code', o.tax_code),
+	    commune = tm_place_commune(b, o.commune, o.district),
+	    district = CASE WHEN b ? 'district' THEN b ->> 'district'
+		ELSE o.district END,
+	    sector = coalesce(b ->> 'sector', o.sector),
+	    address = CASE WHEN b ? 'address'
+		THEN normalize(b ->> 'address', NFC) ELSE o.address END,
+	    phone = CASE WHEN b ? 'phone' THEN b ->> 'phone' ELSE o.phone END,
+	    website = CASE WHEN b ? 'website' THEN b ->> 'website'
+		ELSE o.website END,
+	    version = o.version + 1,
+	    updated_at = now()
+	WHERE o.id = p_org;
+	SELECT organization_doc(o), o.version INTO doc, version
+	FROM organizations o WHERE o.id = p_org;
 END $$;
 
 CREATE OR REPLACE FUNCTION account_create_staff(p_email text, p_hash text,

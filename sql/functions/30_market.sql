@@ -173,6 +173,7 @@ RETURN json_build_object(
 	'description', n.description,
 	'category', n.category,
 	'sector', n.sector,
+	'commune', n.commune,
 	'district', n.district,
 	'budget_max_vnd', n.budget_max_vnd,
 	'deadline', n.deadline,
@@ -187,11 +188,14 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_id uuid;
 BEGIN
+	PERFORM tm_place_check('needs', 'commune', b ->> 'commune',
+	    b ->> 'district', true);
 	INSERT INTO needs (enterprise_id, title, description, category,
-	    sector, district, budget_max_vnd, deadline)
+	    sector, commune, district, budget_max_vnd, deadline)
 	VALUES (p_enterprise, normalize(b ->> 'title', NFC),
 	    coalesce(normalize(b ->> 'description', NFC), ''),
-	    b ->> 'category', b ->> 'sector', b ->> 'district',
+	    b ->> 'category', b ->> 'sector', b ->> 'commune',
+	    b ->> 'district',
 	    (b ->> 'budget_max_vnd')::bigint, (b ->> 'deadline')::date)
 	RETURNING id INTO v_id;
 	SELECT need_doc(n, o), n.version INTO doc, version
@@ -217,6 +221,8 @@ BEGIN
 	END IF;
 	PERFORM tm_no_nulls(b, 'needs',
 	    ARRAY['title', 'category', 'sector', 'district', 'status']);
+	PERFORM tm_place_check('needs', 'commune', b ->> 'commune',
+	    b ->> 'district', false);
 	UPDATE needs n SET
 	    title = CASE WHEN b ? 'title' THEN normalize(b ->> 'title', NFC)
 		ELSE n.title END,
@@ -227,6 +233,7 @@ BEGIN
 		ELSE n.category END,
 	    sector = CASE WHEN b ? 'sector' THEN b ->> 'sector'
 		ELSE n.sector END,
+	    commune = tm_place_commune(b, n.commune, n.district),
 	    district = CASE WHEN b ? 'district' THEN b ->> 'district'
 		ELSE n.district END,
 	    budget_max_vnd = CASE WHEN b ? 'budget_max_vnd'

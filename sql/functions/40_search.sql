@@ -15,7 +15,7 @@ CREATE OR REPLACE FUNCTION tm_tsquery(q text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN websearch_to_tsquery('simple', tm_fold(q));
 
--- The filters other than q and district, shared by every branch that
+-- The filters other than q and place, shared by every branch that
 -- reads technologies for a list. No sub-select here: it would stop
 -- PostgreSQL from inlining the function, and calling it per row doubles
 -- a search's cost.
@@ -31,13 +31,24 @@ RETURN (p_category IS NULL OR t.category = p_category)
     AND (p_vendor IS NULL OR t.vendor_id = p_vendor)
     AND (p_funding IS NULL OR tm_funded(t) = p_funding);
 
+-- The organizations in a district and a commune (NULL: any): a place
+-- filter on technologies is their vendor's place. A set, so that it is
+-- inlined where it is used.
+CREATE OR REPLACE FUNCTION tm_orgs_at(p_district text, p_commune text)
+RETURNS TABLE (id uuid) LANGUAGE sql STABLE AS $$
+	SELECT o.id FROM organizations o
+	WHERE (p_district IS NULL OR o.district = p_district)
+	    AND (p_commune IS NULL OR o.commune = p_commune)
+$$;
+
 -- The filters of the needs' list other than q.
 CREATE OR REPLACE FUNCTION need_filter(n needs, p_category text,
-    p_sector text, p_district text)
+    p_sector text, p_district text, p_commune text)
 RETURNS boolean LANGUAGE sql IMMUTABLE
 RETURN (p_category IS NULL OR n.category = p_category)
     AND (p_sector IS NULL OR n.sector = p_sector)
-    AND (p_district IS NULL OR n.district = p_district);
+    AND (p_district IS NULL OR n.district = p_district)
+    AND (p_commune IS NULL OR n.commune = p_commune);
 
 -- A query restricted to the title: its words must carry the title's
 -- weight.
@@ -137,7 +148,8 @@ RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
 -- factor of a thousand. (SELECT p_q): the query is worked out once, not
 -- for every row the filter sees.
 CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
-    p_category text, p_sector text, p_district text, p_trl_min int,
+    p_category text, p_sector text, p_district text, p_commune text,
+    p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
     c_ts timestamptz, c_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
@@ -152,8 +164,9 @@ LANGUAGE sql STABLE AS $$
 		AND (p_tier = 0 OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
 		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding)
-		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.district = p_district))
+		AND (coalesce(p_district, p_commune) IS NULL
+		    OR t.vendor_id IN (SELECT a.id
+			FROM tm_orgs_at(p_district, p_commune) a))
 	    ORDER BY t.created_at DESC, t.id DESC LIMIT p_n)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
@@ -167,8 +180,9 @@ LANGUAGE sql STABLE AS $$
 		    AND (c_ts IS NULL OR (t.created_at, t.id) < (c_ts, c_id))
 		    AND tech_filter(t, p_category, p_sector, p_trl_min,
 			p_trl_max, p_price_max, p_vendor, p_funding)
-		    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-			FROM organizations o WHERE o.district = p_district))
+		    AND (coalesce(p_district, p_commune) IS NULL
+			OR t.vendor_id IN (SELECT a.id
+			    FROM tm_orgs_at(p_district, p_commune) a))
 		-- A fence: find the hits first, by whichever index suits the
 		-- words, rather than walking the date index for rare ones.
 		OFFSET 0) s
@@ -179,14 +193,16 @@ $$;
 -- The tiers of one query with their two ranks (title, anywhere): rows
 -- after the cursor (p_key "rank created_at", p_id), at most p_n.
 CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_hi real, p_lo real,
-    p_category text, p_sector text, p_district text, p_trl_min int,
+    p_category text, p_sector text, p_district text, p_commune text,
+    p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
     p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.vendor_id, p_hi, h.created_at
 	FROM tech_tier(2, p_q, tm_title_query(p_q), p_category, p_sector,
-	    p_district, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
+	    p_funding,
 	    tm_cursor_ts(p_key, p_hi),
 	    CASE WHEN tm_cursor_rank(p_key) = p_hi THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_hi) >= p_hi THEN p_n
@@ -194,7 +210,8 @@ LANGUAGE sql STABLE AS $$
 	UNION ALL
 	SELECT h.id, h.vendor_id, p_lo, h.created_at
 	FROM tech_tier(1, p_q, tm_title_query(p_q), p_category, p_sector,
-	    p_district, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
+	    p_funding,
 	    tm_cursor_ts(p_key, p_lo),
 	    CASE WHEN tm_cursor_rank(p_key) = p_lo THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_lo) >= p_lo THEN p_n
@@ -211,7 +228,8 @@ $$;
 -- p_level: the first level to test, when the caller has seen that those
 -- before it find nothing.
 CREATE OR REPLACE FUNCTION tech_query(p_q text, p_category text,
-    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_sector text, p_district text, p_commune text, p_trl_min int,
+    p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_level int)
 RETURNS TABLE (q tsquery, level int)
 -- One row at most: planned as one, a list joins vendors by index.
@@ -226,7 +244,8 @@ BEGIN
 		tried := q::text;
 		CONTINUE WHEN lv < p_level;
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, p_category,
-		    p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+		    p_price_max,
 		    p_vendor, p_funding, NULL, NULL, 1)) THEN
 			level := lv;
 			RETURN NEXT;
@@ -240,25 +259,29 @@ END $$;
 -- counts: with q, the rows tech_query's query matches (worked out once,
 -- by the sub-select). Each branch's one-time filter skips the other.
 CREATE OR REPLACE FUNCTION tech_filtered(p_q text, p_category text,
-    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_sector text, p_district text, p_commune text, p_trl_min int,
+    p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean)
 RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NULL
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
+	    AND (coalesce(p_district, p_commune) IS NULL
+	        OR t.vendor_id IN (SELECT a.id
+	    	FROM tm_orgs_at(p_district, p_commune) a))
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NOT NULL
 	    AND t.search @@ (SELECT e.q FROM tech_query(p_q, p_category,
-		p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+		p_price_max,
 		p_vendor, p_funding, 0) e)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
+	    AND (coalesce(p_district, p_commune) IS NULL
+	        OR t.vendor_id IN (SELECT a.id
+	    	FROM tm_orgs_at(p_district, p_commune) a))
 $$;
 
 -- Relevance's page below level 0: the tiers of the level tech_query()
@@ -267,7 +290,8 @@ $$;
 -- only when level 0 has no row, and its plan stays out of every other
 -- search's.
 CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text,
-    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_sector text, p_district text, p_commune text, p_trl_min int,
+    p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
     p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
@@ -280,11 +304,13 @@ DECLARE
 	lv	int;
 BEGIN
 	SELECT e.q, e.level INTO fq, lv FROM tech_query(p_q, p_category,
-	    p_sector, p_district, p_trl_min, p_trl_max, p_price_max, p_vendor,
+	    p_sector, p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
+	    p_vendor,
 	    p_funding, 1) e;
 	IF FOUND THEN
 		RETURN QUERY SELECT * FROM tech_tiers(fq, (2 / 10 ^ lv)::real,
 		    (1 / 10 ^ lv)::real, p_category, p_sector, p_district,
+		    p_commune,
 		    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
 		    p_key, p_id, p_n);
 	END IF;
@@ -304,20 +330,23 @@ END $$;
 -- starts the next one. (That order is why the server's connections run
 -- without parallel plans.)
 CREATE OR REPLACE FUNCTION tech_relevance(p_q text, p_category text,
-    p_sector text, p_district text, p_trl_min int, p_trl_max int,
+    p_sector text, p_district text, p_commune text, p_trl_min int,
+    p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
     p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	WITH exact AS MATERIALIZED (
 	    SELECT * FROM tech_tiers(tm_tsquery(p_q), 2, 1, p_category,
-		p_sector, p_district, p_trl_min, p_trl_max, p_price_max,
+		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+		p_price_max,
 		p_vendor, p_funding, p_key, p_id, p_n))
 	SELECT * FROM exact
 	UNION ALL
 	-- The tiers hold every row of level 0: a first page without any,
 	-- or a page after a row of a lower level.
 	SELECT * FROM tech_fuzzy(p_q, p_category, p_sector, p_district,
+	p_commune,
 	    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding, p_key,
 	    p_id, p_n)
 	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
@@ -327,7 +356,7 @@ $$;
 -- Which open needs match q under the filters, as tech_query decides it
 -- for technologies, by needs' title words: the query, or NULL.
 CREATE OR REPLACE FUNCTION need_query(p_q text, p_category text,
-    p_sector text, p_district text) RETURNS tsquery
+    p_sector text, p_district text, p_commune text) RETURNS tsquery
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	q	tsquery;
@@ -340,7 +369,8 @@ BEGIN
 		tried := q::text;
 		IF EXISTS (SELECT 1 FROM needs n WHERE n.status = 'open'
 		    AND n.search @@ q
-		    AND need_filter(n, p_category, p_sector, p_district)) THEN
+		    AND need_filter(n, p_category, p_sector, p_district,
+		    p_commune)) THEN
 			RETURN q;
 		END IF;
 	END LOOP;
@@ -350,17 +380,17 @@ END $$;
 -- The open needs a list shows, by the contract's filters (NULL: none),
 -- for both sorts: with q, the rows need_query's query matches.
 CREATE OR REPLACE FUNCTION need_filtered(p_q text, p_category text,
-    p_sector text, p_district text)
+    p_sector text, p_district text, p_commune text)
 RETURNS SETOF needs LANGUAGE sql STABLE AS $$
 	SELECT n.* FROM needs n
 	WHERE n.status = 'open' AND p_q IS NULL
-	    AND need_filter(n, p_category, p_sector, p_district)
+	    AND need_filter(n, p_category, p_sector, p_district, p_commune)
 	UNION ALL
 	SELECT n.* FROM needs n
 	WHERE n.status = 'open' AND p_q IS NOT NULL
 	    AND n.search @@ (SELECT need_query(p_q, p_category, p_sector,
-		p_district))
-	    AND need_filter(n, p_category, p_sector, p_district)
+		p_district, p_commune))
+	    AND need_filter(n, p_category, p_sector, p_district, p_commune)
 $$;
 
 -- A need's relevance: title hits first, as title words carry weight A.

@@ -27,7 +27,8 @@ $$;
 -- The score, deterministic, in 0..1: same category 0.35, sector fits
 -- 0.20, within budget 0.15, text similarity up to 0.15 (trigram
 -- similarity of the folded titles, counted from 0.2, full marks at 0.5),
--- funding eligible 0.10, same district 0.05. A table function so that
+-- funding eligible 0.10, same commune 0.05 or else same district 0.03
+-- (the vendor's place and the need's). A table function so that
 -- PostgreSQL inlines it: called per candidate, it cost 30 µs a row.
 CREATE OR REPLACE FUNCTION tm_match(t technologies, n needs, v organizations)
 RETURNS TABLE (score numeric, reasons text[])
@@ -39,7 +40,8 @@ LANGUAGE sql STABLE AS $$
 	    CASE WHEN sim >= 0.2 THEN 0.15 * least(1, sim / 0.5)::numeric
 		ELSE 0 END +
 	    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
-	    CASE WHEN v.district = n.district THEN 0.05 ELSE 0 END, 3),
+	    CASE WHEN v.commune = n.commune THEN 0.05
+		WHEN v.district = n.district THEN 0.03 ELSE 0 END, 3),
 	    array_remove(ARRAY[
 		CASE WHEN t.category = n.category THEN 'same category' END,
 		CASE WHEN n.sector = ANY (t.sectors) THEN 'sector fits' END,
@@ -47,7 +49,8 @@ LANGUAGE sql STABLE AS $$
 		    THEN 'within budget' END,
 		CASE WHEN sim >= 0.2 THEN 'text similarity' END,
 		CASE WHEN tm_funded(t) THEN 'funding eligible' END,
-		CASE WHEN v.district = n.district THEN 'same district' END],
+		CASE WHEN v.commune = n.commune THEN 'same commune'
+		    WHEN v.district = n.district THEN 'same district' END],
 		NULL)
 	-- OFFSET 0: computed once, not once for every use of sim.
 	FROM (SELECT similarity(t.title_folded, n.title_folded) AS sim

@@ -78,6 +78,7 @@ main(void)
 	test_crypto();
 	test_messages();
 	test_query();
+	test_etag();
 	test_routes();
 	test_problem();
 

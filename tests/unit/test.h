@@ -37,5 +37,6 @@ void	test_messages(void);
 void	test_query(void);
 void	test_routes(void);
 void	test_problem(void);
+void	test_etag(void);
 
 #endif

@@ -12,17 +12,29 @@
 
 static yajl_val	answer(const char *, const char *, const char *,
 		    const char *, int);
+static yajl_val	answer_to(const char *, const char *, const char *,
+		    const char *, const char *, int);
 
 /* reply_db_error for a step that failed so, in English; the body. */
 static yajl_val
 answer(const char *state, const char *constraint, const char *detail,
     const char *hint, int status)
 {
+	return (answer_to(NULL, state, constraint, detail, hint, status));
+}
+
+/* The same for a request that sent body (JSON text; NULL: none). */
+static yajl_val
+answer_to(const char *body, const char *state, const char *constraint,
+    const char *detail, const char *hint, int status)
+{
 	struct rq	r;
 	char		err[128];
 	yajl_val	v;
 
 	memset(&r, 0, sizeof(r));
+	if (body != NULL)
+		r.body = json_parse(body, strlen(body), err, sizeof(err));
 	r.lang = LANG_EN;
 	strcpy(r.reqid, "req-1");
 	stub_db.state = state;
@@ -35,6 +47,7 @@ answer(const char *state, const char *constraint, const char *detail,
 		fprintf(stderr, "\t%s: %d, not %d\n", state, stub_reply.status,
 		    status);
 	CHECK(r.status == status);
+	yajl_tree_free(r.body);
 	CHECK(strcmp(stub_reply.content_type,
 	    "application/problem+json") == 0);
 	v = json_parse(stub_reply.body, stub_reply.len, err, sizeof(err));
@@ -97,6 +110,17 @@ project_states(void)
 	CHECK(field_is(answer("TM424", "", "amount_requested_vnd", "1500",
 	    422), "amount_requested_vnd", "is more than the 1500 VND the "
 	    "program and the flag allow for this quote"));
+	CHECK(field_is(answer("TM431", "", "organization.commune", "", 422),
+	    "organization.commune", "is not a ward or commune of Can Tho city "
+	    "(see GET /communes)"));
+	CHECK(field_is(answer("TM432", "", "district", "", 422),
+	    "district", "is not a former district of Can Tho city (see GET "
+	    "/districts)"));
+	CHECK(field_is(answer("TM433", "", "commune", "cai_rang", 422),
+	    "commune", "lies in cai_rang, not in the district sent"));
+	CHECK(detail_is(answer("TM434", "", "", "", 409),
+	    "The organization was verified under this tax code, which cannot "
+	    "change now; ask an administrator"));
 	CHECK(detail_is(answer("TM491", "", "quoted", "", 409),
 	    "The quote is quoted, not accepted"));
 	CHECK(detail_is(answer("TM494", "", "250000", "", 409),
@@ -119,8 +143,11 @@ postgres_states(void)
 	    "it instead"));
 	CHECK(field_is(answer("23503", "technologies_category_fkey", "", "",
 	    422), "category", "is not one of the allowed values"));
-	CHECK(field_is(answer("23514", "organizations_address_check", "", "",
-	    422), "organization.address", "breaks a rule of this field"));
+	CHECK(field_is(answer_to("{\"organization\": {}}", "23514",
+	    "organizations_address_check", "", "", 422),
+	    "organization.address", "breaks a rule of this field"));
+	CHECK(field_is(answer("23503", "organizations_sector_fkey", "", "",
+	    422), "sector", "is not one of the allowed values"));
 	CHECK(field_is(answer("23514",
 	    "technologies_price_max_vnd__order_check", "", "", 422),
 	    "price_max_vnd", "breaks a rule of this field"));

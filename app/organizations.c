@@ -1,0 +1,77 @@
+/*
+ * organizations.c -- an organization as its own accounts keep it: the
+ * fields registration takes, and reading and correcting it later.
+ */
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include "app.h"
+
+/*
+ * A place is a commune, or a district alone for a client that knows
+ * only the area; the database checks the two against Can Tho's lists.
+ */
+#define ORGANIZATION_FIELDS(req)					\
+	{ .name = "name", .type = JT_STRING, .required = (req),	\
+	    .min = 1, .max = 200 },					\
+	{ .name = "tax_code", .type = JT_STRING, .required = (req),	\
+	    .min = 10, .max = 14, .format = JF_TAXCODE },		\
+	{ .name = "commune", .type = JT_STRING, .min = 2, .max = 40,	\
+	    .format = JF_CODE },					\
+	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
+	    .format = JF_CODE },					\
+	{ .name = "sector", .type = JT_STRING, .required = (req),	\
+	    .min = 2, .max = 40, .format = JF_CODE },			\
+	{ .name = "address", .type = JT_STRING, .max = 300 },		\
+	{ .name = "phone", .type = JT_STRING, .max = 30,		\
+	    .format = JF_PHONE },					\
+	{ .name = "website", .type = JT_STRING, .max = 300,		\
+	    .format = JF_URL },						\
+	FIELD_READONLY("id"),						\
+	FIELD_READONLY("kind"),						\
+	FIELD_READONLY("verified"),					\
+	FIELD_READONLY("version"),					\
+	FIELD_READONLY("created_at"),					\
+	FIELD_READONLY("updated_at")
+
+const struct field organization_register_body[] = {
+	ORGANIZATION_FIELDS(1),
+	FIELD_END
+};
+
+const struct field organization_patch_body[] = {
+	ORGANIZATION_FIELDS(0),
+	FIELD_END
+};
+
+int
+organization_get(struct rq *r)
+{
+	switch (r->step) {
+	case STEP_ASK:
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_ORGANIZATION_GET, r->who.org_id));
+	default:
+		return (reply_doc(r, 200, MSG_NOT_FOUND));
+	}
+}
+
+/* Its own accounts correct it, with If-Match. */
+int
+organization_patch(struct rq *r)
+{
+	const char	*version;
+	char		 buf[16];
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!if_match(r, 1, buf, sizeof(buf), &version))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_ORGANIZATION_PATCH, r->who.org_id,
+		    version, body_text(r)));
+	default:
+		return (reply_doc(r, 200, MSG_NOT_FOUND));
+	}
+}
