@@ -608,22 +608,23 @@ CREATE TRIGGER needs_place BEFORE INSERT OR UPDATE OF commune, district
 	FOR EACH ROW EXECUTE FUNCTION tm_place_district();
 
 -- Functions that take a commune now: new parameters, which CREATE OR
--- REPLACE cannot add.
+-- REPLACE cannot add. IF EXISTS: some were only ever created by
+-- sql/functions/, which runs after the migrations on a new database.
 -- sql/functions/ creates them again in the same transaction.
-DROP FUNCTION account_register(text, text, text, text, text, text, text,
+DROP FUNCTION IF EXISTS account_register(text, text, text, text, text, text, text,
     text, text, text, text);
-DROP FUNCTION tech_relevance(text, text, text, text, int, int, bigint, uuid,
+DROP FUNCTION IF EXISTS tech_relevance(text, text, text, text, int, int, bigint, uuid,
     boolean, text, uuid, int);
-DROP FUNCTION tech_fuzzy(text, text, text, text, int, int, bigint, uuid,
+DROP FUNCTION IF EXISTS tech_fuzzy(text, text, text, text, int, int, bigint, uuid,
     boolean, text, uuid, int);
-DROP FUNCTION tech_filtered(text, text, text, text, int, int, bigint, uuid,
+DROP FUNCTION IF EXISTS tech_filtered(text, text, text, text, int, int, bigint, uuid,
     boolean);
-DROP FUNCTION tech_query(text, text, text, text, int, int, bigint, uuid,
+DROP FUNCTION IF EXISTS tech_query(text, text, text, text, int, int, bigint, uuid,
     boolean, int);
-DROP FUNCTION tech_tiers(tsquery, real, real, text, text, text, int, int,
+DROP FUNCTION IF EXISTS tech_tiers(tsquery, real, real, text, text, text, int, int,
     bigint, uuid, boolean, text, uuid, int);
-DROP FUNCTION tech_tier(int, tsquery, tsquery, text, text, text, int, int,
+DROP FUNCTION IF EXISTS tech_tier(int, tsquery, tsquery, text, text, text, int, int,
     bigint, uuid, boolean, timestamptz, uuid, int);
-DROP FUNCTION need_filtered(text, text, text, text);
-DROP FUNCTION need_query(text, text, text, text);
-DROP FUNCTION need_filter(needs, text, text, text);
+DROP FUNCTION IF EXISTS need_filtered(text, text, text, text);
+DROP FUNCTION IF EXISTS need_query(text, text, text, text);
+DROP FUNCTION IF EXISTS need_filter(needs, text, text, text);

@@ -8,8 +8,8 @@ cantho-communes-2025-gso.tsv, cantho-former-districts.tsv).
 It was run once to write the migration; tests/integration/test_places.py
 runs it again, when the data directory is there, and checks that the
 migration still says what the files say. Codes are ASCII slugs of the
-names with their prefix (Phường Vĩnh Phước and Xã Vĩnh Phước are two
-units), so they never change with the files' row order."""
+names with their prefix (a ward and a commune may one day share a
+name), so they never change with the files' row order."""
 
 import csv
 import os
