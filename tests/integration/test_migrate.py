@@ -3,11 +3,13 @@ in the test cluster: a fresh database gets every migration and function,
 a second run changes nothing, a landed migration that changed stops it
 and so does a failing one (with nothing applied), rows from before
 checksums take the files', and two runs at once both succeed, one after
-the other.
+the other. The demo data loads again and again, changing nothing the
+second time, and places every demo organization in a commune.
 """
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -199,6 +201,50 @@ def test_demo_data_loads_again_and_again(migrated):
     assert int(loaded[0][0]) > 0
     ok(migrate(migrated, "--demo"))
     assert psql(migrated, count) == loaded
+
+
+DEMO_SUMS = " UNION ALL ".join(
+    f"(SELECT '{t}', md5(string_agg(t::text, '' ORDER BY id)) FROM {t} t"
+    " WHERE id::text LIKE 'de00000%')"
+    for t in ("organizations", "accounts", "technologies", "needs"))
+
+
+def test_demo_data_has_a_place_in_the_new_city(migrated):
+    """sql/demo/002_places.sql: every demo organization and need has a
+    commune, in its district; a third of the organizations are in the
+    former Hậu Giang and Sóc Trăng, with needs of their own; a second
+    load changes no row, not even its updated_at."""
+    ok(migrate(migrated, "--demo"))
+    sums = psql(migrated, DEMO_SUMS)
+    assert all(s for _, s in sums), sums
+    ok(migrate(migrated, "--demo"))
+    assert psql(migrated, DEMO_SUMS) == sums
+
+    orgs = psql(migrated,
+                "SELECT o.id, o.commune, c.district = o.district,"
+                " d.former_province FROM organizations o"
+                " LEFT JOIN communes c ON c.code = o.commune"
+                " LEFT JOIN districts d ON d.code = o.district"
+                " WHERE o.id::text LIKE 'de00000%'")
+    assert orgs
+    assert [o for o in orgs if not o[1] or o[2] != "t"] == []
+    provinces = [o[3] for o in orgs]
+    new = [p for p in provinces if p in ("hau_giang", "soc_trang")]
+    assert 3 * len(new) >= len(orgs), provinces
+    assert {"hau_giang", "soc_trang"} <= set(new)
+
+    needs = psql(migrated,
+                 "SELECT n.id, n.commune, c.district = n.district,"
+                 " d.former_province, n.status, n.title_folded"
+                 " FROM needs n LEFT JOIN communes c ON c.code = n.commune"
+                 " LEFT JOIN districts d ON d.code = n.district"
+                 " WHERE n.id::text LIKE 'de000005-%'")
+    assert [n for n in needs if not n[1] or n[2] != "t"] == []
+    open_in = {p: [n[5] for n in needs if n[3] == p and n[4] == "open"]
+               for p in ("hau_giang", "soc_trang")}
+    assert any(re.search(r"\btom\b", t) for t in open_in["soc_trang"])
+    assert any(re.search(r"\b(mia|giay)\b", t)
+               for t in open_in["hau_giang"])
 
 
 def test_without_a_database_it_says_how(base_url):
