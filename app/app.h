@@ -88,6 +88,7 @@ struct field {
 	const char *const	*oneof;		/* allowed values, NULL ends */
 	const struct field	*sub;		/* members of JT_OBJECT */
 	int			 readonly;	/* present only to say so */
+	const char		*either;	/* required unless this is */
 };
 
 /* A member a client may read but not send. */

@@ -23,7 +23,8 @@ static const char *const statuses[] = { "open", "closed", NULL };
 	    .min = 2, .max = 40, .format = JF_CODE },			\
 	{ .name = "sector", .type = JT_STRING, .required = (req),	\
 	    .min = 2, .max = 40, .format = JF_CODE },			\
-	{ .name = "commune", .type = JT_STRING, .min = 2, .max = 40,	\
+	{ .name = "commune", .type = JT_STRING, .required = (req),	\
+	    .either = "district", .min = 2, .max = 40,			\
 	    .format = JF_CODE },					\
 	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
 	    .format = JF_CODE },					\

@@ -17,7 +17,8 @@
 	    .min = 1, .max = 200 },					\
 	{ .name = "tax_code", .type = JT_STRING, .required = (req),	\
 	    .min = 10, .max = 14, .format = JF_TAXCODE },		\
-	{ .name = "commune", .type = JT_STRING, .min = 2, .max = 40,	\
+	{ .name = "commune", .type = JT_STRING, .required = (req),	\
+	    .either = "district", .min = 2, .max = 40,			\
 	    .format = JF_CODE },					\
 	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
 	    .format = JF_CODE },					\

@@ -36,6 +36,7 @@ static void	check_value(yajl_val, const struct field *, const char *,
 static void	check_string(const char *, const struct field *, const char *,
 		    struct verrors *);
 static int	check_chars(const char *, int64_t *);
+static int	present(yajl_val, const char *);
 static int	is_dup(yajl_val, size_t);
 static int	all_digits(const char *, size_t);
 static int	email_ok(const char *);
@@ -69,6 +70,16 @@ validate(yajl_val body, const struct field *spec, struct verrors *ve)
 	}
 	check_object(body, spec, "", ve);
 	return (ve->n == 0);
+}
+
+/* A member with a value: null is as good as absent. */
+static int
+present(yajl_val obj, const char *name)
+{
+	yajl_val	v;
+
+	v = json_at(obj, name);
+	return (v != NULL && !YAJL_IS_NULL(v));
 }
 
 static int
@@ -116,8 +127,9 @@ check_object(yajl_val obj, const struct field *spec, const char *prefix,
 		(void)snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix ? "." : "", f->name);
 		v = json_at(obj, f->name);
-		if (v == NULL || YAJL_IS_NULL(v)) {
-			if (f->required)
+		if (!present(obj, f->name)) {
+			if (f->required && (f->either == NULL ||
+			    !present(obj, f->either)))
 				verr_add(ve, path, VERR_REQUIRED, NULL);
 			continue;
 		}

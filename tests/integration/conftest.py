@@ -66,8 +66,9 @@ TOKEN_RE = re.compile(r"^tm[sk]_[A-Za-z0-9_-]{64}$")
 
 ACCOUNT_KEYS = {"id", "email", "display_name", "role", "agency", "status",
                 "organization", "version", "created_at", "updated_at"}
-ORGANIZATION_KEYS = {"id", "name", "tax_code", "district", "sector",
-                     "address", "phone", "website", "verified"}
+ORGANIZATION_KEYS = {"id", "kind", "name", "tax_code", "commune",
+                     "district", "sector", "address", "phone", "website",
+                     "verified", "version", "created_at", "updated_at"}
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 
 # The JSON members of request bodies that carry passwords.
@@ -447,9 +448,12 @@ def registration(role="vendor", /, **overrides):
         "role": role,
         "organization": org,
     }
+    # A commune alone: the district it lies in is derived.
+    if "commune" in overrides and "district" not in overrides:
+        del org["district"]
     for key, value in overrides.items():
-        if key in ("name", "tax_code", "district", "sector", "address",
-                   "phone", "website"):
+        if key in ("name", "tax_code", "commune", "district", "sector",
+                   "address", "phone", "website"):
             org[key] = value
         else:
             body[key] = value

@@ -366,6 +366,28 @@ controls(void)
 	CHECK(pass(opt, "{'note':'line 1\\r\\nline 2\\n\\tend'}"));
 }
 
+/* A place: a commune, or a district alone, but one of them. */
+static const struct field place[] = {
+	{ .name = "commune", .type = JT_STRING, .required = 1,
+	    .either = "district", .format = JF_CODE, .max = 40 },
+	{ .name = "district", .type = JT_STRING, .format = JF_CODE,
+	    .max = 40 },
+	{ .name = NULL }
+};
+
+static void
+either(void)
+{
+	CHECK(pass(place, "{'commune':'xa_phong_dien'}"));
+	CHECK(pass(place, "{'district':'phong_dien'}"));
+	CHECK(pass(place, "{'commune':'xa_phong_dien','district':'x_y'}"));
+	CHECK(pass(place, "{'commune':null,'district':'phong_dien'}"));
+	CHECK(one(place, "{}", "commune", VERR_REQUIRED));
+	CHECK(one(place, "{'commune':null}", "commune", VERR_REQUIRED));
+	CHECK(one(place, "{'district':null}", "commune", VERR_REQUIRED));
+	CHECK(one(place, "{'district':'Bad'}", "district", VERR_NOT_CODE));
+}
+
 static void
 choices(void)
 {
@@ -694,6 +716,7 @@ test_validate(void)
 	lengths();
 	controls();
 	choices();
+	either();
 	arrays();
 	limits();
 #if !defined(__SANITIZE_ADDRESS__)
