@@ -248,9 +248,10 @@ BEGIN
 		RAISE EXCEPTION 'no organization to verify' USING ERRCODE = 'TM425';
 	END IF;
 	IF p_verified IS NOT NULL THEN
+		-- A new version: an organization's ETag is its version.
 		UPDATE organizations SET verified = p_verified,
 		    verified_at = CASE WHEN p_verified THEN now() END,
-		    updated_at = now()
+		    version = version + 1, updated_at = now()
 		WHERE id = v_acc.org_id
 		    AND verified IS DISTINCT FROM p_verified;
 	END IF;

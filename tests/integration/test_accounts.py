@@ -293,7 +293,7 @@ def test_empty_object_names_every_required_field(base_url):
 def test_empty_organization_names_its_required_fields(base_url):
     body = registration("vendor", organization={})
     _rejected(body, 422, ["organization.name", "organization.tax_code",
-                          "organization.district", "organization.sector"])
+                          "organization.commune", "organization.sector"])
 
 
 @pytest.mark.parametrize("field", ["email", "password", "display_name",
@@ -314,11 +314,21 @@ def test_required_field_null(base_url, field):
     _rejected(body, 422, [field], email=email)
 
 
-@pytest.mark.parametrize("field", ["name", "tax_code", "district", "sector"])
+@pytest.mark.parametrize("field", ["name", "tax_code", "sector"])
 def test_each_required_organization_field(base_url, field):
     body = registration("vendor")
     del body["organization"][field]
     _rejected(body, 422, [f"organization.{field}"])
+
+
+def test_an_organization_without_a_place_is_422_naming_its_commune(
+        base_url):
+    """A commune, or a district alone: without either, the commune is
+    what is missing."""
+    body = registration("vendor")
+    del body["organization"]["district"]
+    _rejected(body, 422, ["organization.commune"],
+              tax_code=body["organization"]["tax_code"])
 
 
 @pytest.mark.parametrize("field,value", [

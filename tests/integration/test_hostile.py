@@ -158,9 +158,11 @@ def test_injection_in_query_path_and_headers(admin, inj):
 
 def test_injection_did_no_harm(base_url):
     for table in ("accounts", "organizations", "credentials",
-                  "login_attempts", "districts", "sectors", "categories"):
+                  "login_attempts", "districts", "communes", "sectors",
+                  "categories"):
         db_count(f"SELECT count(*) FROM {table}")
-    assert db_count("SELECT count(*) FROM districts") == 9
+    assert db_count("SELECT count(*) FROM districts") == 28
+    assert db_count("SELECT count(*) FROM communes") == 103
 
 
 # --- every signed-in route, every almost-right credential -------------------
@@ -183,6 +185,8 @@ SIGNED_IN = [
     ("POST", "/admin/accounts", {"email": "{email}", "password": "p" * 14,
                                  "display_name": "X", "role": "admin"}),
     ("PATCH", "/admin/accounts/{id}", {"status": "suspended"}),
+    ("GET", "/me/organization", None),
+    ("PATCH", "/me/organization", {"phone": "0292 3000 000"}),
 ]
 
 BAD_CREDENTIALS = [

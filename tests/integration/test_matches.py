@@ -6,7 +6,9 @@ reasons that make it up (README, "The market: search and matching"):
     same category 0.35, sector fits 0.20, within budget 0.15,
     text similarity up to 0.15 (trigram similarity of the folded titles,
     counting from 0.2, full weight at 0.5), funding eligible 0.10,
-    same district 0.05; rounded to three decimals, ties broken on id.
+    same commune 0.05 or else same district 0.03; rounded to three
+    decimals, ties broken on id. Each item shows distance_km between the
+    vendor's and the need's districts.
 
 Other tests publish, flag and archive technologies and post needs that
 share categories and sectors with these, at the same time and in any
@@ -30,7 +32,8 @@ WEIGHTS = [("same category", Decimal("0.35")),
            ("within budget", Decimal("0.15")),
            ("text similarity", Decimal("0.15")),
            ("funding eligible", Decimal("0.10")),
-           ("same district", Decimal("0.05"))]
+           ("same commune", Decimal("0.05")),
+           ("same district", Decimal("0.03"))]
 REASONS = [name for name, _ in WEIGHTS]
 
 DISTRICT = "thot_not"       # the need's and the near vendor's
@@ -87,11 +90,12 @@ def similarities(tech_ids, need_ids):
     return {(t, n): float32(s) for t, n, s in rows}
 
 
-def districts(org_ids):
-    rows = db_rows("SELECT id, district FROM organizations"
+def places(org_ids):
+    """{organization id: (district, commune or None)}."""
+    rows = db_rows("SELECT id, district, commune FROM organizations"
                    " WHERE id = ANY (string_to_array(:'o', ',')::uuid[])",
                    o=",".join(org_ids))
-    return dict(rows)
+    return {o: (d, c or None) for o, d, c in rows}
 
 
 def float32(text):
@@ -99,10 +103,14 @@ def float32(text):
     return Decimal(struct.unpack("f", struct.pack("f", float(text)))[0])
 
 
-def expected(tech, need, vendor_district, sim=None):
-    """(score, reasons, exact) by the README's table; exact is False when
-    the text similarity term is partial, where the server's float to
+def expected(tech, need, vendor, sim=None):
+    """(score, reasons, exact) by the README's table for a vendor at
+    (district, commune), or in a district with no commune; exact is False
+    when the text similarity term is partial, where the server's float to
     numeric conversions may move the third decimal by one."""
+    district, commune = (vendor, None) if isinstance(vendor, str) \
+        else vendor
+    same_commune = commune is not None and commune == need["commune"]
     if sim is None:
         sim = similarity(tech["id"], need["id"])
     budget = need["budget_max_vnd"]
@@ -114,7 +122,8 @@ def expected(tech, need, vendor_district, sim=None):
                           and price <= budget),
         "text similarity": sim >= Decimal("0.2"),
         "funding eligible": funded(tech),
-        "same district": vendor_district == need["district"],
+        "same commune": same_commune,
+        "same district": not same_commune and district == need["district"],
     }
     score = sum((w for name, w in WEIGHTS
                  if terms[name] and name != "text similarity"), Decimal(0))
@@ -125,8 +134,8 @@ def expected(tech, need, vendor_district, sim=None):
     return score, [name for name in REASONS if terms[name]], exact
 
 
-def assert_scored(item, tech, need, vendor_district, sim=None):
-    score, reasons, exact = expected(tech, need, vendor_district, sim)
+def assert_scored(item, tech, need, vendor, sim=None):
+    score, reasons, exact = expected(tech, need, vendor, sim)
     assert item["reasons"] == reasons, (item, reasons)
     got = Decimal(str(item["score"]))
     if exact:
@@ -169,7 +178,13 @@ def assert_ranked(items, key):
     """Scores in 0..1 with at most three decimals, reasons known, order
     by score then id, both descending."""
     for item in items:
-        assert set(item) == {"score", "reasons", key}, sorted(item)
+        assert set(item) == {"score", "reasons", "distance_km", key}, \
+            sorted(item)
+        km = item["distance_km"]
+        assert km is None or (isinstance(km, (int, float))
+                              and not isinstance(km, bool) and km >= 0), item
+        assert (km == 0) == ("same commune" in item["reasons"]
+                             or "same district" in item["reasons"]), item
         score = item["score"]
         assert isinstance(score, (int, float)) and \
             not isinstance(score, bool), item
@@ -269,7 +284,8 @@ def test_best_match_scores_every_term(scene):
     a = items[scene.a["id"]]
     assert a["reasons"] == ["same category", "sector fits", "within budget",
                             "text similarity", "same district"]
-    assert a["score"] == 0.9          # 0.35 + 0.20 + 0.15 + 0.15 + 0.05
+    assert a["score"] == 0.88         # 0.35 + 0.20 + 0.15 + 0.15 + 0.03
+    assert a["distance_km"] == 0
     assert_scored(a, scene.a, scene.need, DISTRICT)
     assert a["technology"] == scene.a
 
@@ -313,7 +329,7 @@ def test_every_listed_technology_is_a_candidate_scored_by_the_table(scene):
     assert_ranked(items, "technology")
     techs = [item["technology"] for item in items]
     sims = similarities([t["id"] for t in techs], [scene.need["id"]])
-    where = districts([t["vendor"]["id"] for t in techs])
+    where = places([t["vendor"]["id"] for t in techs])
     for item, tech in zip(items, techs):
         sim = sims[tech["id"], scene.need["id"]]
         assert_scored(item, tech, scene.need, where[tech["vendor"]["id"]],
@@ -447,7 +463,7 @@ def test_technology_matches_list_the_need_with_the_same_score(scene):
             (want["score"], want["reasons"]), name
         assert got["need"] == scene.need
     a = by_id(tech_matches(scene.a, scene.near), "need")[scene.need["id"]]
-    assert a["score"] == 0.9
+    assert a["score"] == 0.88
     assert a["reasons"] == ["same category", "sector fits", "within budget",
                             "text similarity", "same district"]
 

@@ -21,8 +21,8 @@ from conftest import (NEEDS, UUID_RE, assert_create_refused, assert_etag,
 
 # The contract's fields; updated_at is this server's extension.
 CONTRACT_KEYS = {"id", "enterprise", "title", "description", "category",
-                 "sector", "district", "budget_max_vnd", "deadline",
-                 "status", "version", "created_at"}
+                 "sector", "commune", "district", "budget_max_vnd",
+                 "deadline", "status", "version", "created_at"}
 DOC_KEYS = CONTRACT_KEYS | {"updated_at"}
 
 
@@ -136,6 +136,7 @@ def test_create_returns_an_open_need_with_every_field(owner):
     for key in ("title", "description", "category", "sector", "district",
                 "budget_max_vnd", "deadline"):
         assert doc[key] == body[key], key
+    assert doc["commune"] is None, "a district alone leaves no commune"
     assert doc["deadline"] == "2027-02-28"
     assert isinstance(doc["budget_max_vnd"], int)
 
@@ -215,7 +216,11 @@ BAD_MEMBERS = [
 
 INVALID_CREATES = [
     pytest.param(without(need_body(), key), [key], id=f"no-{key}")
-    for key in ("title", "category", "sector", "district")
+    for key in ("title", "category", "sector")
+] + [
+    # Without a commune or a district, the commune is what is missing.
+    pytest.param(without(need_body(), "district"), ["commune"],
+                 id="no-place"),
 ] + [
     pytest.param(need_body(**{key: value}), [key], id=name)
     for name, key, value in BAD_MEMBERS
