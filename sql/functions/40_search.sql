@@ -42,8 +42,8 @@ RETURNS TABLE (id uuid) LANGUAGE sql STABLE AS $$
 $$;
 
 -- The filters of the needs' list other than q.
-CREATE OR REPLACE FUNCTION need_filter(n needs, p_category text,
-    p_sector text, p_district text, p_commune text)
+CREATE OR REPLACE FUNCTION need_filter(n needs, p_category text, p_sector text,
+    p_district text, p_commune text)
 RETURNS boolean LANGUAGE sql IMMUTABLE
 RETURN (p_category IS NULL OR n.category = p_category)
     AND (p_sector IS NULL OR n.sector = p_sector)
@@ -149,9 +149,8 @@ RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
 -- for every row the filter sees.
 CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_category text, p_sector text, p_district text, p_commune text,
-    p_trl_min int,
-    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
-    c_ts timestamptz, c_id uuid, p_n int)
+    p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
+    p_funding boolean, c_ts timestamptz, c_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	WITH recent AS MATERIALIZED (
@@ -194,16 +193,14 @@ $$;
 -- after the cursor (p_key "rank created_at", p_id), at most p_n.
 CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_hi real, p_lo real,
     p_category text, p_sector text, p_district text, p_commune text,
-    p_trl_min int,
-    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
-    p_key text, p_id uuid, p_n int)
+    p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
+    p_funding boolean, p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.vendor_id, p_hi, h.created_at
 	FROM tech_tier(2, p_q, tm_title_query(p_q), p_category, p_sector,
 	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding,
-	    tm_cursor_ts(p_key, p_hi),
+	    p_funding, tm_cursor_ts(p_key, p_hi),
 	    CASE WHEN tm_cursor_rank(p_key) = p_hi THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_hi) >= p_hi THEN p_n
 	    ELSE 0 END) h
@@ -211,8 +208,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.vendor_id, p_lo, h.created_at
 	FROM tech_tier(1, p_q, tm_title_query(p_q), p_category, p_sector,
 	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding,
-	    tm_cursor_ts(p_key, p_lo),
+	    p_funding, tm_cursor_ts(p_key, p_lo),
 	    CASE WHEN tm_cursor_rank(p_key) = p_lo THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_lo) >= p_lo THEN p_n
 	    ELSE 0 END) h
@@ -227,9 +223,8 @@ $$;
 -- finds it among the newest rows at once, a rare one by its index.
 -- p_level: the first level to test, when the caller has seen that those
 -- before it find nothing.
-CREATE OR REPLACE FUNCTION tech_query(p_q text, p_category text,
-    p_sector text, p_district text, p_commune text, p_trl_min int,
-    p_trl_max int,
+CREATE OR REPLACE FUNCTION tech_query(p_q text, p_category text, p_sector text,
+    p_district text, p_commune text, p_trl_min int, p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_level int)
 RETURNS TABLE (q tsquery, level int)
 -- One row at most: planned as one, a list joins vendors by index.
@@ -245,8 +240,7 @@ BEGIN
 		CONTINUE WHEN lv < p_level;
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		    p_price_max,
-		    p_vendor, p_funding, NULL, NULL, 1)) THEN
+		    p_price_max, p_vendor, p_funding, NULL, NULL, 1)) THEN
 			level := lv;
 			RETURN NEXT;
 			RETURN;
@@ -260,28 +254,26 @@ END $$;
 -- by the sub-select). Each branch's one-time filter skips the other.
 CREATE OR REPLACE FUNCTION tech_filtered(p_q text, p_category text,
     p_sector text, p_district text, p_commune text, p_trl_min int,
-    p_trl_max int,
-    p_price_max bigint, p_vendor uuid, p_funding boolean)
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean)
 RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NULL
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
 	    AND (coalesce(p_district, p_commune) IS NULL
-	        OR t.vendor_id IN (SELECT a.id
-	    	FROM tm_orgs_at(p_district, p_commune) a))
+		OR t.vendor_id IN (SELECT a.id
+		    FROM tm_orgs_at(p_district, p_commune) a))
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NOT NULL
 	    AND t.search @@ (SELECT e.q FROM tech_query(p_q, p_category,
 		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max,
-		p_vendor, p_funding, 0) e)
+		p_price_max, p_vendor, p_funding, 0) e)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
 	    AND (coalesce(p_district, p_commune) IS NULL
-	        OR t.vendor_id IN (SELECT a.id
-	    	FROM tm_orgs_at(p_district, p_commune) a))
+		OR t.vendor_id IN (SELECT a.id
+		    FROM tm_orgs_at(p_district, p_commune) a))
 $$;
 
 -- Relevance's page below level 0: the tiers of the level tech_query()
@@ -289,11 +281,10 @@ $$;
 -- of level 0's, so that a cursor says its level. Not inlined: it runs
 -- only when level 0 has no row, and its plan stays out of every other
 -- search's.
-CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text,
-    p_sector text, p_district text, p_commune text, p_trl_min int,
-    p_trl_max int,
-    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
-    p_id uuid, p_n int)
+CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text, p_sector text,
+    p_district text, p_commune text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text, p_id uuid,
+    p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 -- A page, not the default guess of 1,000 rows: with that guess the plan
 -- of every search hashed all organizations to join the vendors (2.6 ms
@@ -305,14 +296,12 @@ DECLARE
 BEGIN
 	SELECT e.q, e.level INTO fq, lv FROM tech_query(p_q, p_category,
 	    p_sector, p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
-	    p_vendor,
-	    p_funding, 1) e;
+	    p_vendor, p_funding, 1) e;
 	IF FOUND THEN
 		RETURN QUERY SELECT * FROM tech_tiers(fq, (2 / 10 ^ lv)::real,
 		    (1 / 10 ^ lv)::real, p_category, p_sector, p_district,
-		    p_commune,
-		    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-		    p_key, p_id, p_n);
+		    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
+		    p_funding, p_key, p_id, p_n);
 	END IF;
 END $$;
 
@@ -331,32 +320,29 @@ END $$;
 -- without parallel plans.)
 CREATE OR REPLACE FUNCTION tech_relevance(p_q text, p_category text,
     p_sector text, p_district text, p_commune text, p_trl_min int,
-    p_trl_max int,
-    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text,
-    p_id uuid, p_n int)
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
+    p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	WITH exact AS MATERIALIZED (
 	    SELECT * FROM tech_tiers(tm_tsquery(p_q), 2, 1, p_category,
 		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max,
-		p_vendor, p_funding, p_key, p_id, p_n))
+		p_price_max, p_vendor, p_funding, p_key, p_id, p_n))
 	SELECT * FROM exact
 	UNION ALL
 	-- The tiers hold every row of level 0: a first page without any,
 	-- or a page after a row of a lower level.
 	SELECT * FROM tech_fuzzy(p_q, p_category, p_sector, p_district,
-	p_commune,
-	    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding, p_key,
-	    p_id, p_n)
+	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_key, p_id, p_n)
 	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
 	    AND NOT EXISTS (SELECT 1 FROM exact)
 $$;
 
 -- Which open needs match q under the filters, as tech_query decides it
 -- for technologies, by needs' title words: the query, or NULL.
-CREATE OR REPLACE FUNCTION need_query(p_q text, p_category text,
-    p_sector text, p_district text, p_commune text) RETURNS tsquery
+CREATE OR REPLACE FUNCTION need_query(p_q text, p_category text, p_sector text,
+    p_district text, p_commune text) RETURNS tsquery
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	q	tsquery;
@@ -370,7 +356,7 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM needs n WHERE n.status = 'open'
 		    AND n.search @@ q
 		    AND need_filter(n, p_category, p_sector, p_district,
-		    p_commune)) THEN
+			p_commune)) THEN
 			RETURN q;
 		END IF;
 	END LOOP;
@@ -396,8 +382,7 @@ $$;
 -- A need's relevance: title hits first, as title words carry weight A.
 -- Rows of the typo fallback (never listed with rows that hold every
 -- word) rank by their title's similarity to q instead.
-CREATE OR REPLACE FUNCTION tm_rank(search tsvector, title_folded text,
-    q text)
+CREATE OR REPLACE FUNCTION tm_rank(search tsvector, title_folded text, q text)
 RETURNS real LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN search @@ tm_tsquery(q) THEN ts_rank(search, tm_tsquery(q))
     ELSE word_similarity(tm_fold(q), title_folded) / 10 END;
