@@ -81,12 +81,12 @@ BEGIN
 	IF v.version <> p_version THEN
 		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
+	PERFORM tm_no_nulls(b, 'organizations',
+	    ARRAY['name', 'tax_code', 'district', 'sector']);
 	IF v.verified AND b ? 'tax_code'
 	    AND b ->> 'tax_code' IS DISTINCT FROM v.tax_code THEN
 		RAISE EXCEPTION 'verified tax code' USING ERRCODE = 'TM434';
 	END IF;
-	PERFORM tm_no_nulls(b, 'organizations',
-	    ARRAY['name', 'tax_code', 'district', 'sector']);
 	PERFORM tm_place_check('organizations', 'commune', b ->> 'commune',
 	    b ->> 'district', false);
 	UPDATE organizations o SET
@@ -105,6 +105,9 @@ BEGIN
 	    version = o.version + 1,
 	    updated_at = now()
 	WHERE o.id = p_org;
+	-- An account's document holds its organization: a new version, so
+	-- that an admin's If-Match names the organization they read.
+	UPDATE accounts a SET version = a.version + 1 WHERE a.org_id = p_org;
 	SELECT organization_doc(o), o.version INTO doc, version
 	FROM organizations o WHERE o.id = p_org;
 END $$;

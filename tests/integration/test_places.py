@@ -942,6 +942,9 @@ def test_a_verified_organization_keeps_its_tax_code(firm, admin):
     for tax_code in (unique_tax_code(), code + "-001"):
         assert_problem(org_patch(firm, {"tax_code": tax_code},
                                  etag(verified)), 409)
+    # No tax code at all is no tax code, verified or not.
+    assert_problem(org_patch(firm, {"tax_code": None}, etag(verified)),
+                   422, ["tax_code"])
     assert my_org(firm) == verified
     # The same tax code is no change; the rest may change still.
     doc = org_patched(firm, {"tax_code": code, "name": "Tên đã xác minh"})
@@ -949,12 +952,9 @@ def test_a_verified_organization_keeps_its_tax_code(firm, admin):
         (code, "Tên đã xác minh", True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: PATCH /me/organization changes the account document (GET /me,"
-    " GET /admin/accounts embed the organization) but not the account's"
-    " version, its ETag, so an admin's If-Match on PATCH /admin/accounts"
-    " verifies a tax code the admin never saw"))
 def test_an_admin_cannot_verify_a_tax_code_changed_since_reading_it(admin):
+    """GET /me and GET /admin/accounts hold the organization: a change
+    of it is a new version of the account too."""
     vendor = new_user("vendor", commune="phuong_cai_khe")
     # The account as an admin reads it (GET /admin/accounts lists the
     # same document, under the same version).
