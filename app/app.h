@@ -91,6 +91,18 @@ struct field {
 	const char		*either;	/* required unless this is */
 };
 
+/*
+ * Where an organization or a need is: a commune, or a district alone for
+ * a client that knows only the area; the database checks the two
+ * against Can Tho's lists and each other.
+ */
+#define PLACE_FIELDS(req)						\
+	{ .name = "commune", .type = JT_STRING, .required = (req),	\
+	    .either = "district", .min = 2, .max = 40,			\
+	    .format = JF_CODE },					\
+	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
+	    .format = JF_CODE }
+
 /* A member a client may read but not send. */
 #define FIELD_READONLY(n)	{ .name = (n), .readonly = 1 }
 #define FIELD_END		{ .name = NULL }

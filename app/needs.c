@@ -23,11 +23,7 @@ static const char *const statuses[] = { "open", "closed", NULL };
 	    .min = 2, .max = 40, .format = JF_CODE },			\
 	{ .name = "sector", .type = JT_STRING, .required = (req),	\
 	    .min = 2, .max = 40, .format = JF_CODE },			\
-	{ .name = "commune", .type = JT_STRING, .required = (req),	\
-	    .either = "district", .min = 2, .max = 40,			\
-	    .format = JF_CODE },					\
-	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
-	    .format = JF_CODE },					\
+	PLACE_FIELDS(req),						\
 	{ .name = "budget_max_vnd", .type = JT_INT, .max = PRICE_MAX },	\
 	{ .name = "deadline", .type = JT_STRING, .min = 10, .max = 10,	\
 	    .format = JF_DATE },					\

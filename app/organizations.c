@@ -8,20 +8,12 @@
 
 #include "app.h"
 
-/*
- * A place is a commune, or a district alone for a client that knows
- * only the area; the database checks the two against Can Tho's lists.
- */
 #define ORGANIZATION_FIELDS(req)					\
 	{ .name = "name", .type = JT_STRING, .required = (req),	\
 	    .min = 1, .max = 200 },					\
 	{ .name = "tax_code", .type = JT_STRING, .required = (req),	\
 	    .min = 10, .max = 14, .format = JF_TAXCODE },		\
-	{ .name = "commune", .type = JT_STRING, .required = (req),	\
-	    .either = "district", .min = 2, .max = 40,			\
-	    .format = JF_CODE },					\
-	{ .name = "district", .type = JT_STRING, .min = 2, .max = 40,	\
-	    .format = JF_CODE },					\
+	PLACE_FIELDS(req),						\
 	{ .name = "sector", .type = JT_STRING, .required = (req),	\
 	    .min = 2, .max = 40, .format = JF_CODE },			\
 	{ .name = "address", .type = JT_STRING, .max = 300 },		\

@@ -127,7 +127,7 @@ check_object(yajl_val obj, const struct field *spec, const char *prefix,
 		(void)snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix ? "." : "", f->name);
 		v = json_at(obj, f->name);
-		if (!present(obj, f->name)) {
+		if (v == NULL || YAJL_IS_NULL(v)) {
 			if (f->required && (f->either == NULL ||
 			    !present(obj, f->either)))
 				verr_add(ve, path, VERR_REQUIRED, NULL);

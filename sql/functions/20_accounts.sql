@@ -74,6 +74,10 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v organizations;
 BEGIN
+	-- Its accounts first, as account_patch() locks them before it
+	-- verifies the organization: one order, no deadlock.
+	PERFORM 1 FROM accounts a WHERE a.org_id = p_org ORDER BY a.id
+	    FOR UPDATE;
 	SELECT * INTO v FROM organizations o WHERE o.id = p_org FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'no such organization' USING ERRCODE = 'TM404';

@@ -31,16 +31,6 @@ RETURN (p_category IS NULL OR t.category = p_category)
     AND (p_vendor IS NULL OR t.vendor_id = p_vendor)
     AND (p_funding IS NULL OR tm_funded(t) = p_funding);
 
--- The organizations in a district and a commune (NULL: any): a place
--- filter on technologies is their vendor's place. A set, so that it is
--- inlined where it is used.
-CREATE OR REPLACE FUNCTION tm_orgs_at(p_district text, p_commune text)
-RETURNS TABLE (id uuid) LANGUAGE sql STABLE AS $$
-	SELECT o.id FROM organizations o
-	WHERE (p_district IS NULL OR o.district = p_district)
-	    AND (p_commune IS NULL OR o.commune = p_commune)
-$$;
-
 -- The filters of the needs' list other than q.
 CREATE OR REPLACE FUNCTION need_filter(n needs, p_category text, p_sector text,
     p_district text, p_commune text)
@@ -163,9 +153,10 @@ LANGUAGE sql STABLE AS $$
 		AND (p_tier = 0 OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
 		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding)
-		AND (coalesce(p_district, p_commune) IS NULL
-		    OR t.vendor_id IN (SELECT a.id
-			FROM tm_orgs_at(p_district, p_commune) a))
+		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.district = p_district))
+		AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.commune = p_commune))
 	    ORDER BY t.created_at DESC, t.id DESC LIMIT p_n)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
@@ -179,9 +170,10 @@ LANGUAGE sql STABLE AS $$
 		    AND (c_ts IS NULL OR (t.created_at, t.id) < (c_ts, c_id))
 		    AND tech_filter(t, p_category, p_sector, p_trl_min,
 			p_trl_max, p_price_max, p_vendor, p_funding)
-		    AND (coalesce(p_district, p_commune) IS NULL
-			OR t.vendor_id IN (SELECT a.id
-			    FROM tm_orgs_at(p_district, p_commune) a))
+		    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+			FROM organizations o WHERE o.district = p_district))
+		    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+			FROM organizations o WHERE o.commune = p_commune))
 		-- A fence: find the hits first, by whichever index suits the
 		-- words, rather than walking the date index for rare ones.
 		OFFSET 0) s
@@ -260,9 +252,10 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	WHERE t.status = 'published' AND p_q IS NULL
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (coalesce(p_district, p_commune) IS NULL
-		OR t.vendor_id IN (SELECT a.id
-		    FROM tm_orgs_at(p_district, p_commune) a))
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.commune = p_commune))
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NOT NULL
@@ -271,9 +264,10 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 		p_price_max, p_vendor, p_funding, 0) e)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (coalesce(p_district, p_commune) IS NULL
-		OR t.vendor_id IN (SELECT a.id
-		    FROM tm_orgs_at(p_district, p_commune) a))
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.commune = p_commune))
 $$;
 
 -- Relevance's page below level 0: the tiers of the level tech_query()

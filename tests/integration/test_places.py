@@ -832,6 +832,20 @@ def test_me_organization_is_for_vendors_and_enterprises(admin, agency):
     assert_problem(get(ME_ORG, token="tms_" + "A" * 64), 401)
 
 
+def test_an_api_key_reads_the_organization_but_cannot_change_it(firm):
+    """Who the organization is (its name, its tax code) is changed by a
+    person signed in, like a password, not by an integration's key."""
+    r = post(f"{API}/api-keys", {"name": "Kế toán"}, token=firm.token)
+    assert r.status_code == 201, r.text
+    key = r.json()["key"]
+    doc = my_org(firm)
+    r = get(ME_ORG, token=key)
+    assert r.status_code == 200 and r.json() == doc
+    assert_problem(patch(ME_ORG, {"name": "Công ty Giả Mạo"}, token=key,
+                         headers={"If-Match": etag(doc)}), 403)
+    assert my_org(firm) == doc
+
+
 def test_patching_the_organization_changes_it_and_nothing_else(firm,
                                                                bystander):
     others = my_org(bystander)
