@@ -12,6 +12,7 @@
 
 static int	segment_match(const char *, const char *, size_t, int *);
 static int	path_match(const char *, const char *, const char **, size_t *);
+static int	method_serves(const char *, const char *);
 
 /*
  * Match one pattern segment against a path segment of len bytes; "{id}"
@@ -52,6 +53,14 @@ path_match(const char *pat, const char *path, const char **idp, size_t *idl)
 	return (*pat == '\0' && *path == '\0');
 }
 
+/* A route of method serves request: HEAD is a GET without the body. */
+static int
+method_serves(const char *method, const char *request)
+{
+	return (!strcmp(method, request) ||
+	    (!strcmp(request, "HEAD") && !strcmp(method, "GET")));
+}
+
 /*
  * The route of table t (n of them) for method and path, its {id} copied
  * to *id (kore_free it); NULL, with *wrong set when the path exists for
@@ -69,7 +78,7 @@ route_match(const struct route *t, size_t n, const char *method,
 	for (i = 0; i < n; i++) {
 		if (!path_match(t[i].path, path, &idp, &idl))
 			continue;
-		if (strcmp(t[i].method, method)) {
+		if (!method_serves(t[i].method, method)) {
 			*wrong = 1;
 			continue;
 		}
@@ -94,7 +103,8 @@ route_allow(const struct route *t, size_t n, const char *path, char *out,
 	out[0] = '\0';
 	for (i = 0, k = 0; i < n && k < len; i++) {
 		if (path_match(t[i].path, path, &idp, &idl))
-			k += snprintf(out + k, len - k, "%s%s", k ? ", " : "",
-			    t[i].method);
+			k += snprintf(out + k, len - k, "%s%s%s", k ? ", " : "",
+			    t[i].method, strcmp(t[i].method, "GET") ? "" :
+			    ", HEAD");
 	}
 }

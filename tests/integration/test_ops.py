@@ -314,6 +314,35 @@ def test_405_says_which_methods_are_allowed(base_url):
     assert "GET" in allow, f"Allow: {r.headers.get('Allow')!r}"
 
 
+@pytest.mark.parametrize("path", [
+    "/healthz", f"{API}/openapi.json", f"{API}/categories",
+    f"{API}/communes?q=ninh", f"{API}/technologies?limit=2",
+    f"{API}/needs", f"{API}/keys",
+])
+def test_head_is_the_get_without_its_body(base_url, path):
+    """RFC 9110 section 9.3.2: the same status and header fields."""
+    got = call("GET", path)
+    head = call("HEAD", path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    for name in ("Content-Type", "Content-Length", "ETag",
+                 "Cache-Control"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
+def test_head_answers_problems_as_get_does(base_url, vendor_ro):
+    assert call("HEAD", f"{API}/me").status_code == 401
+    assert call("HEAD", f"{API}/me", token=vendor_ro.token).status_code \
+        == 200
+    assert call("HEAD", f"{API}/technologies/{uuid.uuid4()}") \
+        .status_code == 404
+    # A path without a GET has no HEAD.
+    r = call("HEAD", f"{API}/sessions")
+    assert r.status_code == 405 and r.headers["Allow"] == "POST"
+    r = call("DELETE", f"{API}/me")
+    assert r.headers["Allow"] == "GET, HEAD"
+
+
 # --- PostgreSQL goes away and comes back ------------------------------------
 
 

@@ -11,6 +11,7 @@
 #include "test.h"
 
 static int	handler(struct rq *);
+static void	table_head(void);
 
 static const struct route table[] = {
 	{ "GET", "/a", handler, AUTH_NONE, NULL, 0 },
@@ -21,6 +22,22 @@ static const struct route table[] = {
 	{ "GET", "/a/current", handler, AUTH_NONE, NULL, 0 },
 };
 #define N	(sizeof(table) / sizeof(table[0]))
+
+static const struct route only_post[] = {
+	{ "POST", "/p", handler, AUTH_NONE, NULL, 0 },
+};
+
+/* A path with no GET has no HEAD either: 405. */
+static void
+table_head(void)
+{
+	const struct route	*rt;
+	char			*id;
+	int			 wrong;
+
+	rt = route_match(only_post, 1, "HEAD", "/p", &id, &wrong);
+	CHECK(rt == NULL && wrong == 1 && id == NULL);
+}
 
 static int
 handler(struct rq *r)
@@ -67,11 +84,17 @@ test_routes(void)
 	CHECK(finds("GET", "/a/x1/b/", -1, NULL, 0));
 	CHECK(finds("GET", "", -1, NULL, 0));
 	CHECK(finds("get", "/a", -1, NULL, 1));
+	/* HEAD is served by the GET of the path; no GET, no HEAD. */
+	CHECK(finds("HEAD", "/a", 0, NULL, 0));
+	CHECK(finds("HEAD", "/a/x1", 2, "x1", 0));
+	table_head();
 
 	route_allow(table, N, "/a/x1", allow, sizeof(allow));
-	CHECK(strcmp(allow, "GET, DELETE") == 0);
+	CHECK(strcmp(allow, "GET, HEAD, DELETE") == 0);
 	route_allow(table, N, "/a", allow, sizeof(allow));
-	CHECK(strcmp(allow, "GET, POST") == 0);
+	CHECK(strcmp(allow, "GET, HEAD, POST") == 0);
+	route_allow(only_post, 1, "/p", allow, sizeof(allow));
+	CHECK(strcmp(allow, "POST") == 0);
 	route_allow(table, N, "/nowhere", allow, sizeof(allow));
 	CHECK(allow[0] == '\0');
 }
