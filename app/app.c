@@ -7,6 +7,8 @@
 #include <sys/queue.h>
 #include <sys/time.h>
 
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +101,7 @@ static void		 rq_end(struct rq *);
 static void		 rq_free(struct http_request *);
 static void		 body_wipe(struct rq *);
 static void		 tree_wipe(yajl_val);
+static void		 peer_text(struct connection *, char *, size_t);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
 
@@ -317,10 +320,30 @@ tree_wipe(yajl_val v)
 	}
 }
 
+/* The client's address as text; "-" for a socket without one. */
+static void
+peer_text(struct connection *c, char *out, size_t len)
+{
+	const void	*a;
+
+	if (c->family == AF_INET)
+		a = &c->addr.ipv4.sin_addr;
+	else if (c->family == AF_INET6)
+		a = &c->addr.ipv6.sin6_addr;
+	else
+		a = NULL;
+	if (a == NULL || inet_ntop(c->family, a, out, len) == NULL)
+		(void)snprintf(out, len, "-");
+}
+
+/*
+ * One line a request: when, which, from where, what, how it ended, and
+ * the account that asked (its id, never its token; "-": nobody).
+ */
 static void
 access_log(struct rq *r, uint64_t us)
 {
-	char		line[512], ts[32];
+	char		line[512], ts[32], peer[INET6_ADDRSTRLEN];
 	struct tm	tm;
 	time_t		t;
 	int		n;
@@ -328,9 +351,11 @@ access_log(struct rq *r, uint64_t us)
 	t = time(NULL);
 	(void)gmtime_r(&t, &tm);
 	(void)strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = snprintf(line, sizeof(line), "%s %s %s %s %d %.3fms\n", ts,
-	    r->reqid, http_method_text(r->req->method),
-	    r->route ? r->route->path : "-", r->status, us / 1000.0);
+	peer_text(r->req->owner, peer, sizeof(peer));
+	n = snprintf(line, sizeof(line), "%s %s %s %s %s %d %.3fms %s\n", ts,
+	    r->reqid, peer, http_method_text(r->req->method),
+	    r->route ? r->route->path : "-", r->status, us / 1000.0,
+	    r->who.authed ? r->who.id : "-");
 	if (n > 0)
 		(void)write(STDOUT_FILENO, line,
 		    MIN((size_t)n, sizeof(line) - 1));

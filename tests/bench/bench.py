@@ -796,9 +796,9 @@ def access_summary():
     with open(ACCESS_LOG, errors="replace") as f:
         for line in f:
             w = line.split()
-            # ts reqid method route status duration
-            if len(w) == 6 and w[4].isdigit() and w[5].endswith("ms"):
-                key = (w[2] + " " + w[3], w[4])
+            # ts reqid address method route status duration account
+            if len(w) == 8 and w[5].isdigit() and w[6].endswith("ms"):
+                key = (w[3] + " " + w[4], w[5])
                 counts[key] = counts.get(key, 0) + 1
     return [f"  {route:<28} {status} x {n}"
             for (route, status), n in sorted(counts.items())]

@@ -184,7 +184,9 @@ def log_lines_with(rid, count=1, timeout=5.0):
     return wait_for(find, timeout, 0.05) or []
 
 
-ACCESS_RE = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ %s %s %s %d (\d+\.\d+)ms$"
+# when, request id, client address, method, route, status, time, account.
+ACCESS_RE = (r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ %s 127\.0\.0\.1 %s %s %d"
+             r" (\d+\.\d+)ms %s$")
 
 
 @pytest.mark.parametrize("method,path,route,status,auth", [
@@ -205,7 +207,10 @@ def test_access_log_line_per_request(vendor_ro, method, path, route, status,
     assert r.status_code == status, r.text
     lines = log_lines_with(rid)
     assert len(lines) == 1, lines
-    pattern = ACCESS_RE % (re.escape(rid), method, re.escape(route), status)
+    # The account that asked when its credential held, never the token.
+    who = vendor_ro.id if auth and status != 401 and route != "-" else "-"
+    pattern = ACCESS_RE % (re.escape(rid), method, re.escape(route), status,
+                           re.escape(who))
     assert re.match(pattern, lines[0]), lines[0]
 
 
