@@ -47,7 +47,13 @@ struct shared {
 	struct pool	 pool[WORKERS_MAX];
 };
 
-static void	metrics_route(struct kore_buf *, int);
+static void	family(struct kore_buf *, const char *, const char *,
+		    const char *);
+static int	route_seen(int);
+static void	route_labels(int, const char **, const char **);
+static void	metrics_counts(struct kore_buf *, int);
+static void	metrics_histogram(struct kore_buf *, int);
+static void	metrics_pools(struct kore_buf *);
 static void	pool_update(void);
 static void	pool_tick(void *, u_int64_t);
 
@@ -136,15 +142,37 @@ pool_update(void)
 	p->failures = failures;
 }
 
+/* A family's header: what it measures, then its type. */
 static void
-metrics_route(struct kore_buf *b, int i)
+family(struct kore_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	kore_buf_appendf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+/* Route i (ROUTES_MAX: none matched) has answered a request. */
+static int
+route_seen(int i)
+{
+	return ((i < (int)ntable || i == ROUTES_MAX) &&
+	    shm->bucket[i][0] + shm->sum_us[i] > 0);
+}
+
+static void
+route_labels(int i, const char **method, const char **path)
+{
+	*path = i < (int)ntable ? table[i].path : "unmatched";
+	*method = i < (int)ntable ? table[i].method : "ANY";
+}
+
+static void
+metrics_counts(struct kore_buf *b, int i)
 {
 	const char	*path, *method;
-	uint64_t	 cum;
-	size_t		 s, k;
+	size_t		 s;
 
-	path = i < (int)ntable ? table[i].path : "unmatched";
-	method = i < (int)ntable ? table[i].method : "ANY";
+	route_labels(i, &method, &path);
 	for (s = 0; s <= NSTATUS; s++) {
 		if (shm->count[i][s] == 0)
 			continue;
@@ -153,6 +181,16 @@ metrics_route(struct kore_buf *b, int i)
 		    s == NSTATUS ? "other" : "", s == NSTATUS ? 0 : statuses[s],
 		    (unsigned long long)shm->count[i][s]);
 	}
+}
+
+static void
+metrics_histogram(struct kore_buf *b, int i)
+{
+	const char	*path, *method;
+	uint64_t	 cum;
+	size_t		 k;
+
+	route_labels(i, &method, &path);
 	cum = 0;
 	for (k = 0; k < NBUCKETS; k++) {
 		cum += shm->bucket[i][k];
@@ -172,37 +210,60 @@ metrics_route(struct kore_buf *b, int i)
 	    (unsigned long long)cum);
 }
 
+/* Each worker's database pool; a family's lines stay together. */
+static void
+metrics_pools(struct kore_buf *b)
+{
+	struct pool	*p;
+	int		 i;
+
+	family(b, "techmarket_db_connections", "gauge",
+	    "PostgreSQL connections of each worker: ready, and all.");
+	for (i = 0, p = shm->pool; i < WORKERS_MAX; i++, p++) {
+		if (p->total > 0)
+			kore_buf_appendf(b, "techmarket_db_connections{worker="
+			    "\"%d\",state=\"ready\"} %d\n"
+			    "techmarket_db_connections{worker=\"%d\","
+			    "state=\"all\"} %d\n", i, p->ready, i, p->total);
+	}
+	family(b, "techmarket_db_inflight", "gauge",
+	    "Database steps of each worker sent and not yet answered.");
+	for (i = 0, p = shm->pool; i < WORKERS_MAX; i++, p++) {
+		if (p->total > 0)
+			kore_buf_appendf(b, "techmarket_db_inflight{worker="
+			    "\"%d\"} %d\n", i, p->inflight);
+	}
+	family(b, "techmarket_db_connection_failures_total", "counter",
+	    "Database connections of each worker lost or refused.");
+	for (i = 0, p = shm->pool; i < WORKERS_MAX; i++, p++) {
+		if (p->total > 0)
+			kore_buf_appendf(b, "techmarket_db_connection_failures"
+			    "_total{worker=\"%d\"} %llu\n", i,
+			    (unsigned long long)p->failures);
+	}
+}
+
 int
 ops_metrics(struct rq *r)
 {
 	struct kore_buf	*b;
-	struct pool	*p;
 	int		 i;
 
 	pool_update();
 	b = kore_buf_alloc(16384);
-	kore_buf_appendf(b, "# TYPE techmarket_requests_total counter\n"
-	    "# TYPE techmarket_request_duration_seconds histogram\n");
+	family(b, "techmarket_requests_total", "counter",
+	    "Requests answered, by route template and status.");
 	for (i = 0; i <= ROUTES_MAX; i++) {
-		if ((i < (int)ntable || i == ROUTES_MAX) &&
-		    shm->bucket[i][0] + shm->sum_us[i] > 0)
-			metrics_route(b, i);
+		if (route_seen(i))
+			metrics_counts(b, i);
 	}
-	kore_buf_appendf(b, "# TYPE techmarket_db_connections gauge\n"
-	    "# TYPE techmarket_db_inflight gauge\n"
-	    "# TYPE techmarket_db_connection_failures_total counter\n");
-	for (i = 0; i < WORKERS_MAX; i++) {
-		p = &shm->pool[i];
-		if (p->total == 0)
-			continue;
-		kore_buf_appendf(b, "techmarket_db_connections{worker=\"%d\","
-		    "state=\"ready\"} %d\n"
-		    "techmarket_db_connections{worker=\"%d\",state=\"all\"} %d\n"
-		    "techmarket_db_inflight{worker=\"%d\"} %d\n"
-		    "techmarket_db_connection_failures_total{worker=\"%d\"} "
-		    "%llu\n", i, p->ready, i, p->total, i, p->inflight, i,
-		    (unsigned long long)p->failures);
+	family(b, "techmarket_request_duration_seconds", "histogram",
+	    "Time from a request's arrival to its answer, by route.");
+	for (i = 0; i <= ROUTES_MAX; i++) {
+		if (route_seen(i))
+			metrics_histogram(b, i);
 	}
+	metrics_pools(b);
 	http_response_header(r->req, "content-type",
 	    "text/plain; version=0.0.4; charset=utf-8");
 	http_response(r->req, 200, b->data, b->offset);

@@ -127,6 +127,39 @@ def test_metrics_have_a_latency_histogram(base_url):
     assert total is not None and total >= 0
 
 
+def test_metrics_follow_the_exposition_format(base_url):
+    """What promtool checks: every family has its HELP and TYPE before
+    its samples, and a family's lines stand together."""
+    get(f"{API}/categories")
+    text = metrics()
+    assert text.endswith("\n")
+    helps, types, seen, current = set(), {}, [], None
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            name, help_text = line[7:].split(" ", 1)
+            assert help_text.strip() and name not in helps, line
+            helps.add(name)
+        elif line.startswith("# TYPE "):
+            name, kind = line[7:].split(" ")
+            assert name in helps and name not in types, line
+            assert kind in ("counter", "gauge", "histogram"), line
+            types[name] = kind
+            current = name
+            seen.append(name)
+        else:
+            m = re.match(r"^([a-z_]+)(\{[^}]*\})? (\S+)$", line)
+            assert m, line
+            float(m.group(3))
+            family = m.group(1)
+            if types.get(current) == "histogram":
+                family = re.sub(r"_(bucket|sum|count)$", "", family)
+            assert family == current, \
+                f"{line!r} outside its family ({current})"
+            if types[current] == "counter":
+                assert family.endswith("_total"), line
+    assert len(seen) == len(set(seen)) >= 5, seen
+
+
 def test_metrics_label_routes_by_template_not_by_path(vendor_ro):
     marker = uuid.uuid4()
     call("DELETE", f"{API}/api-keys/{marker}", token=vendor_ro.token)
