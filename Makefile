@@ -27,7 +27,7 @@ endif
 # with Kore's own buf.c and mem.c (problem.c with tests/unit/http_stub.c
 # standing in for Kore's HTTP calls and the database step).
 PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
-		   query.c messages.c router.c problem.c etag.c
+		   query.c messages.c router.c problem.c etag.c cors.c
 # tmctl's own files are not the module's.
 TOOL		:= app/tmctl.c app/migrate.c
 SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))

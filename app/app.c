@@ -101,9 +101,14 @@ static void		 rq_end(struct rq *);
 static void		 rq_free(struct http_request *);
 static void		 body_wipe(struct rq *);
 static void		 tree_wipe(yajl_val);
+static void		 cors_headers(struct rq *);
+static int		 cors_preflight(struct rq *, const char *);
 static void		 peer_text(struct connection *, char *, size_t);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
+
+/* The web origins TM_CORS_ORIGINS names (cors.c). */
+static struct cors	 cors;
 
 int
 app_init(int state)
@@ -127,6 +132,9 @@ app_init(int state)
 		fatalx("cannot read or create the signing key in %s", dir);
 	(void)password_dummy_hash();
 	metrics_init(routes, routes_count);
+	if (!cors_parse(getenv("TM_CORS_ORIGINS"), &cors))
+		fatalx("TM_CORS_ORIGINS: origins like https://host[:port], "
+		    "comma separated, at most %d", CORS_MAX);
 	openapi_load(getenv("TM_OPENAPI"));
 	conns = getenv("TM_DB_CONNS");
 	wconns = getenv("TM_DB_WRITE_CONNS");
@@ -180,6 +188,7 @@ rq_begin(struct http_request *req)
 	r->lang = http_lang(req);
 	http_reqid(req, r->reqid, sizeof(r->reqid));
 	http_response_header(req, "x-request-id", r->reqid);
+	cors_headers(r);
 	r->route = route_match(routes, routes_count,
 	    http_method_text(req->method), req->path, &r->pathid,
 	    &wrong_method);
@@ -225,7 +234,46 @@ route_missing(struct rq *r)
 		return (reply_problem(r, 404, MSG_NO_SUCH_PATH));
 	route_allow(routes, routes_count, r->req->path, allow, sizeof(allow));
 	http_response_header(r->req, "allow", allow);
+	if (cors_preflight(r, allow))
+		return (reply_empty(r, 204));
 	return (reply_problem(r, 405, MSG_METHOD_NOT_ALLOWED));
+}
+
+/*
+ * A browser page of an origin TM_CORS_ORIGINS names may read the answer
+ * and the headers a client needs; for any other origin nothing changes,
+ * so the browser keeps the answer from the page.
+ */
+static void
+cors_headers(struct rq *r)
+{
+	const char	*origin;
+
+	if (cors.n == 0)
+		return;
+	http_response_header(r->req, "vary", "origin");
+	origin = header_get(r, "origin");
+	if (!cors_match(&cors, origin))
+		return;
+	http_response_header(r->req, "access-control-allow-origin", origin);
+	http_response_header(r->req, "access-control-expose-headers",
+	    "etag, location, retry-after, x-request-id, content-language");
+}
+
+/* An allowed origin's preflight (OPTIONS) of a path that exists. */
+static int
+cors_preflight(struct rq *r, const char *allow)
+{
+	if (r->req->method != HTTP_METHOD_OPTIONS ||
+	    !cors_match(&cors, header_get(r, "origin")) ||
+	    header_get(r, "access-control-request-method") == NULL)
+		return (0);
+	http_response_header(r->req, "access-control-allow-methods", allow);
+	http_response_header(r->req, "access-control-allow-headers",
+	    "authorization, content-type, if-match, if-none-match, "
+	    "idempotency-key, accept-language, x-request-id");
+	http_response_header(r->req, "access-control-max-age", "600");
+	return (1);
 }
 
 /* Parse and validate the body once the caller is known. */

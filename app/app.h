@@ -374,6 +374,15 @@ int		 reply_db_error(struct rq *, enum msg);
 int		 reply_internal(struct rq *);
 int		 reply_throttled(struct rq *, const char *);
 
+/* cors.c */
+#define CORS_MAX	16
+struct cors {
+	size_t		 n;
+	char		 origin[CORS_MAX][128];
+};
+int		 cors_parse(const char *, struct cors *);
+int		 cors_match(const struct cors *, const char *);
+
 /* etag.c */
 #define ETAG_LEN	19	/* '"', 16 hex digits, '"', NUL */
 void		 etag_of(const void *, size_t, char *, size_t);

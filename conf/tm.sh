@@ -413,6 +413,8 @@ cmd_test() {
 	trap 'exit 130' INT TERM
 	# Quote expiries are swept every 60 s; the tests watch one happen.
 	export TM_SWEEP_MS=500
+	# One origin a browser client of an agency would have (test_ops.py).
+	export TM_CORS_ORIGINS=https://agency.test.example
 	if [ "${TM_SAN:-}" = 1 ]; then
 		san=$(mktemp -d /tmp/techmarket-san.XXXXXX)
 		san_env "$san"

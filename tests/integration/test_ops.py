@@ -381,6 +381,73 @@ def test_head_answers_problems_as_get_does(base_url, vendor_ro):
     assert r.headers["Allow"] == "GET, HEAD"
 
 
+# --- browsers of other origins (CORS) ----------------------------------------
+
+ORIGIN = os.environ.get("TM_CORS_ORIGINS", "").split(",")[0].strip()
+
+
+def need_origin():
+    if not ORIGIN:
+        pytest.skip("TM_CORS_ORIGINS is not set for this server")
+
+
+def test_an_allowed_origin_reads_answers_and_their_headers(vendor_ro):
+    need_origin()
+    r = call("GET", f"{API}/me", token=vendor_ro.token,
+             headers={"Origin": ORIGIN})
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "origin" in r.headers["Vary"].lower()
+    exposed = {h.strip() for h in
+               r.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "location", "x-request-id"} <= exposed
+    # Tokens travel in Authorization: credentials are never allowed.
+    assert "Access-Control-Allow-Credentials" not in r.headers
+    # Problems too, or the page could not read why it failed.
+    r = call("GET", f"{API}/me", headers={"Origin": ORIGIN})
+    assert r.status_code == 401
+    assert r.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+@pytest.mark.parametrize("origin", [
+    "https://evil.example", "http://agency.test.example", "null",
+    "https://agency.test.example.evil.example", "*",
+])
+def test_another_origin_gets_nothing_to_read(base_url, origin):
+    need_origin()
+    r = call("GET", f"{API}/categories", headers={"Origin": origin})
+    assert r.status_code == 200
+    assert "Access-Control-Allow-Origin" not in r.headers
+    assert "origin" in r.headers["Vary"].lower()
+    pre = call("OPTIONS", f"{API}/technologies", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert pre.status_code == 405
+    assert "Access-Control-Allow-Origin" not in pre.headers
+
+
+def test_a_preflight_of_an_allowed_origin_is_answered(base_url):
+    need_origin()
+    r = call("OPTIONS", f"{API}/technologies/{uuid.uuid4()}", headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "authorization, if-match"})
+    assert r.status_code == 204 and r.content == b""
+    assert r.headers["Access-Control-Allow-Origin"] == ORIGIN
+    methods = {m.strip() for m in
+               r.headers["Access-Control-Allow-Methods"].split(",")}
+    assert methods == {"GET", "HEAD", "PATCH", "DELETE"}
+    headers = {h.strip() for h in
+               r.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type", "if-match",
+            "idempotency-key"} <= headers
+    assert int(r.headers["Access-Control-Max-Age"]) > 0
+    # Not a preflight, or a path that does not exist: as before.
+    assert call("OPTIONS", f"{API}/technologies",
+                headers={"Origin": ORIGIN}).status_code == 405
+    assert call("OPTIONS", f"{API}/nowhere", headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "GET"}) \
+        .status_code == 404
+
+
 # --- PostgreSQL goes away and comes back ------------------------------------
 
 

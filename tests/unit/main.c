@@ -79,6 +79,7 @@ main(void)
 	test_messages();
 	test_query();
 	test_etag();
+	test_cors();
 	test_routes();
 	test_problem();
 

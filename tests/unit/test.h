@@ -38,5 +38,6 @@ void	test_query(void);
 void	test_routes(void);
 void	test_problem(void);
 void	test_etag(void);
+void	test_cors(void);
 
 #endif
