@@ -27,7 +27,8 @@ endif
 # with Kore's own buf.c and mem.c (problem.c with tests/unit/http_stub.c
 # standing in for Kore's HTTP calls and the database step).
 PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
-		   query.c messages.c router.c problem.c etag.c cors.c
+		   query.c messages.c router.c problem.c etag.c cors.c \
+		   encoding.c
 # tmctl's own files are not the module's.
 TOOL		:= app/tmctl.c app/migrate.c
 SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))
@@ -41,7 +42,7 @@ KORESRC		:= /usr/share/kore/src
 
 all: build
 
-build: $(MODULE) $(TMCTL)
+build: $(MODULE) $(TMCTL) $(BUILD)/openapi.json.gz
 
 deps:
 	@conf/tm.sh deps
@@ -55,6 +56,11 @@ $(BUILD)/%.o: app/%.c app/app.h app/queries.def | $(BUILD)
 # Linked aside and renamed: a running server has the old file mapped.
 $(MODULE): $(OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@.tmp $(OBJ) $(LDLIBS)
+	mv -f $@.tmp $@
+
+# Compressed once here, so the server never compresses per request.
+$(BUILD)/openapi.json.gz: assets/openapi.json | $(BUILD)
+	gzip -9 -n -c assets/openapi.json >$@.tmp
 	mv -f $@.tmp $@
 
 $(TMCTL): $(TOOL) app/crypto.c app/signkey.c app/app.h | $(BUILD)

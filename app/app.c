@@ -135,7 +135,7 @@ app_init(int state)
 	if (!cors_parse(getenv("TM_CORS_ORIGINS"), &cors))
 		fatalx("TM_CORS_ORIGINS: origins like https://host[:port], "
 		    "comma separated, at most %d", CORS_MAX);
-	openapi_load(getenv("TM_OPENAPI"));
+	openapi_load(getenv("TM_OPENAPI"), getenv("TM_OPENAPI_GZ"));
 	conns = getenv("TM_DB_CONNS");
 	wconns = getenv("TM_DB_WRITE_CONNS");
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))

@@ -383,6 +383,9 @@ struct cors {
 int		 cors_parse(const char *, struct cors *);
 int		 cors_match(const struct cors *, const char *);
 
+/* encoding.c */
+int		 gzip_accepted(const char *);
+
 /* etag.c */
 #define ETAG_LEN	19	/* '"', 16 hex digits, '"', NUL */
 void		 etag_of(const void *, size_t, char *, size_t);
@@ -528,7 +531,7 @@ int		 ops_metrics(struct rq *);
 int		 ops_healthz(struct rq *);
 int		 ops_readyz(struct rq *);
 int		 ops_openapi(struct rq *);
-void		 openapi_load(const char *);
+void		 openapi_load(const char *, const char *);
 
 /* accounts.c */
 extern const struct field	 account_register_body[];

@@ -275,7 +275,8 @@ cmd_run() {
 	chmod 700 "$secrets"
 	write_conf "$port" "$RUNDIR/techmarket.conf"
 	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets \
-	    TM_OPENAPI=$ROOT/assets/openapi.json
+	    TM_OPENAPI=$ROOT/assets/openapi.json \
+	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz
 	echo "serving http://127.0.0.1:$port/"
 	echo $$ >"$RUNDIR/kore.pid"
 	# Kore writes (and on exit removes) kore.pid in its cwd: make that
@@ -352,7 +353,8 @@ throwaway_server() {
 	mkdir -m 700 "$TEST_DIR/secrets"
 	write_conf "$TEST_PORT" "$TEST_DIR/techmarket.conf"
 	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets \
-	    TM_OPENAPI=$ROOT/assets/openapi.json
+	    TM_OPENAPI=$ROOT/assets/openapi.json \
+	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.

@@ -7,10 +7,13 @@ Environment:
   TM_ROOT      repository root (defaults to two folders above this file)
 """
 
+import gzip
+import http.client
 import json
 import os
 import pathlib
 import re
+import urllib.parse
 
 import pytest
 import requests
@@ -142,6 +145,35 @@ def test_served_document_equals_shipped_one():
         where = "\n".join(f"  {w}" for w in differences(served, shipped)[:20])
         pytest.fail("GET /api/v1/openapi.json differs from "
                     f"assets/openapi.json at:\n{where}")
+
+
+@pytest.mark.parametrize("accept,coded", [
+    ("gzip", True), ("br;q=1, gzip;q=0.5", True), ("*", True),
+    ("identity", False), ("gzip;q=0", False), (None, False),
+])
+def test_the_document_is_gzipped_for_clients_that_take_it(accept, coded):
+    """The largest answer: compressed once at build time, sent compressed
+    to a client that accepts gzip, and the same document either way."""
+    # http.client: the bytes as sent, which requests would decode.
+    url = urllib.parse.urlsplit(base_url())
+    conn = http.client.HTTPConnection(url.hostname, url.port,
+                                      timeout=TIMEOUT)
+    conn.putrequest("GET", "/api/v1/openapi.json",
+                    skip_accept_encoding=True)
+    if accept is not None:
+        conn.putheader("Accept-Encoding", accept)
+    conn.endheaders()
+    r = conn.getresponse()
+    raw = r.read()
+    conn.close()
+    assert r.status == 200
+    assert "accept-encoding" in (r.getheader("Vary") or "").lower()
+    assert (r.getheader("Content-Encoding") == "gzip") == coded
+    assert int(r.getheader("Content-Length")) == len(raw)
+    body = gzip.decompress(raw) if coded else raw
+    assert json.loads(body) == load_doc()
+    if coded:
+        assert len(raw) * 5 < len(body)
 
 
 def declared_routes():

@@ -39,5 +39,6 @@ void	test_routes(void);
 void	test_problem(void);
 void	test_etag(void);
 void	test_cors(void);
+void	test_encoding(void);
 
 #endif
