@@ -605,6 +605,7 @@ int		 flag_put(struct rq *);
 int		 flag_history(struct rq *);
 int		 application_create(struct rq *);
 int		 application_list(struct rq *);
+int		 decision_register(struct rq *);
 int		 application_get(struct rq *);
 int		 application_review(struct rq *);
 int		 application_decide(struct rq *);
