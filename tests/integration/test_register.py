@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -240,6 +241,9 @@ def test_anyone_verifies_a_decision_from_the_register_alone(market, tmp_path):
     """The README's commands, as printed there: curl, jq and openssl on
     the public register and /keys; then a forged amount fails."""
     program = new_program(2026)
+    # decided_at is to the second: a second later, this decision is the
+    # register's newest, the one the README's commands take.
+    time.sleep(1.1)
     app = market.approved(program, 123_456_789)
     script = readme_block("verify-decision")
     env = dict(os.environ, BASE=f"{BASE_URL}{API}")
