@@ -247,7 +247,8 @@ def test_anyone_verifies_a_decision_from_the_register_alone(market, tmp_path):
     app = market.approved(program, 123_456_789)
     script = readme_block("verify-decision")
     env = dict(os.environ, BASE=f"{BASE_URL}{API}")
-    p = subprocess.run(["bash", "-euo", "pipefail", "-c", script],
+    # sh (dash on Debian), as the README's block says: POSIX only.
+    p = subprocess.run(["sh", "-euc", script],
                        cwd=tmp_path, env=env, capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
