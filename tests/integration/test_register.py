@@ -329,3 +329,69 @@ def test_rotation_retires_the_old_key_and_old_decisions_still_verify(
     listed = {i["application_id"]: i["signature"]["key_id"]
               for i in everything(program_code=program)}
     assert listed == {before["id"]: old[0]["key_id"], after["id"]: new_id}
+
+
+# --- one secrets directory per database -------------------------------------
+
+
+def tm_sh(root, script, **env):
+    """Run script with conf/tm.sh of checkout root sourced."""
+    e = {k: v for k, v in os.environ.items()
+         if k not in ("TM_SECRETS_DIR", "DATABASE_URL")}
+    e.update(env)
+    p = subprocess.run(["bash", "-c", f'. "{root}/conf/tm.sh"; {script}'],
+                       env=e, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()
+
+
+def test_each_database_has_its_own_secrets(tmp_path):
+    state = tmp_path / "state"
+    roots = []
+    for name in ("a", "b"):
+        (tmp_path / name / "conf").mkdir(parents=True)
+        (tmp_path / name / "conf" / "tm.sh").write_text(
+            (ROOT / "conf" / "tm.sh").read_text())
+        roots.append(tmp_path / name)
+    env = {"XDG_STATE_HOME": str(state)}
+    a, b = (tm_sh(r, "secrets_dir", **env) for r in roots)
+    assert a != b, "two checkouts share a secrets directory"
+    assert pathlib.Path(a).parent == state / "techmarket"
+    url = "postgresql://tm:s3cret@db.example/techmarket"
+    by_url = tm_sh(roots[0], "secrets_dir", DATABASE_URL=url, **env)
+    assert by_url not in (a, b)
+    # The same database from either checkout; a password changes nothing.
+    assert tm_sh(roots[1], "secrets_dir", DATABASE_URL=url, **env) == by_url
+    assert tm_sh(roots[0], "secrets_dir", DATABASE_URL=url.replace(
+        "s3cret", "other"), **env) == by_url
+    kw = "host=db.example dbname=techmarket user=tm"
+    assert tm_sh(roots[0], "secrets_dir",
+                 DATABASE_URL=kw + " password=x", **env) == \
+        tm_sh(roots[0], "secrets_dir", DATABASE_URL=kw, **env)
+    assert tm_sh(roots[0], "secrets_dir", TM_SECRETS_DIR="/x/y", **env) \
+        == "/x/y"
+
+    # The keys every checkout used to share are copied, once, to each;
+    # then a rotation in one leaves the other's key alone.
+    old = state / "techmarket"
+    old.mkdir(mode=0o700, parents=True)
+    p = subprocess.run([str(TMCTL), "rotate-key", str(old)],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    legacy = (old / "signing.seed").read_bytes()
+    for r, d in zip(roots, (a, b)):
+        out = tm_sh(r, f'secrets_ready "{d}"', **env)
+        assert "copied" in out
+        assert (pathlib.Path(d) / "signing.seed").read_bytes() == legacy
+        assert oct(pathlib.Path(d).stat().st_mode & 0o777) == "0o700"
+        assert tm_sh(r, f'secrets_ready "{d}"', **env) == ""
+    p = subprocess.run([str(TMCTL), "rotate-key", a], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert (pathlib.Path(a) / "signing.seed").read_bytes() != legacy
+    assert (pathlib.Path(b) / "signing.seed").read_bytes() == legacy
+    assert (old / "signing.seed").read_bytes() == legacy
+    # The copied public keys kept their dates.
+    for f in (old / "signing-keys").iterdir():
+        assert (pathlib.Path(b) / "signing-keys" / f.name).stat() \
+            .st_mtime == f.stat().st_mtime
