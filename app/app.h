@@ -238,6 +238,13 @@ struct signkey {
 	int64_t			 mtime_ns;
 };
 
+/* A published public key: signing-keys/<id>.pub, dated. */
+struct signkey_pub {
+	char			 id[SIGNKEY_ID_LEN + 1];
+	char			 pub[64];	/* base64 */
+	int64_t			 created_us;	/* since the epoch */
+};
+
 /* What a signature covers and says, kept between two database steps. */
 #define SIG_LEN			128
 struct signature {
@@ -510,6 +517,9 @@ int		 signkey_sign(const struct signkey *, const char *, size_t,
 		    char *, size_t);
 int		 signkey_pub_b64(const uint8_t *, char *, size_t);
 void		 signkey_wipe(struct signkey *);
+int		 signkey_pub_read(const char *, const char *,
+		    struct signkey_pub *);
+int64_t		 signkey_seed_us(const struct signkey *);
 
 /* migrate.c, in tmctl only */
 int		 migrate_run(int, char *[]);
@@ -617,6 +627,7 @@ int		 flag_put(struct rq *);
 int		 flag_history(struct rq *);
 int		 application_create(struct rq *);
 int		 application_list(struct rq *);
+int		 decision_register(struct rq *);
 int		 application_get(struct rq *);
 int		 application_review(struct rq *);
 int		 application_decide(struct rq *);

@@ -30,6 +30,7 @@ static int	flag_sign(struct rq *, struct signed_step *);
 static int	decision_sign(struct rq *, struct signed_step *);
 static struct signed_step *signed_new(struct rq *);
 static void	signed_free(void *);
+static int	year_ok(const char *);
 
 static const char *const decisions[] = { "approved", "rejected", NULL };
 static const char *const app_states[] = { "submitted", "under_review",
@@ -105,6 +106,14 @@ signed_free(void *arg)
 
 	sign_free(&s->sig);
 	kore_free(s);
+}
+
+/* A program year: four digits, as funding_programs.year holds them. */
+static int
+year_ok(const char *v)
+{
+	return (strlen(v) == 4 && strspn(v, "0123456789") == 4 &&
+	    v[0] != '0');
 }
 
 /* PATCH /funding-programs/{code}: the owning agency's figures. */
@@ -245,6 +254,37 @@ application_list(struct rq *r)
 		return (db_one(r, Q_APPLICATION_LIST, caller_org(r),
 		    caller_agency(r), program, status, r->page.key,
 		    r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
+	}
+}
+
+/*
+ * GET /funding-decisions: the public register of approved decisions,
+ * each with the signature its decision carried; anyone may read it.
+ */
+int
+decision_register(struct rq *r)
+{
+	static const char *const allowed[] = { "program_code", "year",
+	    "limit", "cursor", NULL };
+	const char	*program, *year;
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed))
+			return (RQ_DONE);
+		program = query_arg(r, "program_code");
+		year = query_arg(r, "year");
+		if (program != NULL && !format_ok(JF_CODE, program))
+			return (reply_bad_param(r, "program_code"));
+		if (year != NULL && !year_ok(year))
+			return (reply_bad_param(r, "year"));
+		if (!query_page(r, "register"))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_DECISION_REGISTER, program, year,
+		    r->page.key, r->page.id, r->page.fetch));
 	default:
 		return (reply_list(r));
 	}

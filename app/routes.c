@@ -105,6 +105,8 @@ const struct route routes[] = {
 	    application_review, AUTH_ANY, NULL, 0 },
 	{ "POST", "/api/v1/funding-applications/{id}/decision",
 	    application_decide, AUTH_ANY, decision_body, 0 },
+	{ "GET", "/api/v1/funding-decisions", decision_register, AUTH_NONE,
+	    NULL, 0 },
 	{ "GET", "/api/v1/keys", keys_list, AUTH_NONE, NULL, 0 },
 	{ "GET", "/api/v1/funding-programs", ref_funding_programs, AUTH_NONE,
 	    NULL, 0 },

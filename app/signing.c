@@ -2,14 +2,17 @@
  * signing.c -- the server's Ed25519 signatures on funding flags and
  * decisions, and GET /keys. The key lives in the secrets directory,
  * never in the database; `tmctl rotate-key` replaces it under a running
- * server, which notices before its next signature.
+ * server, which notices before its next signature. /keys dates each
+ * key from its public key file (signkey.c).
  */
 
 #include <sys/types.h>
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -21,7 +24,9 @@
 static char		*keydir;
 static struct signkey	 key;
 
-static int	keys_append(struct kore_buf *, const char *, const char *);
+static int	keys_cmp(const void *, const void *);
+static void	keys_time(struct kore_buf *, const char *, int64_t);
+static void	keys_append(struct kore_buf *, struct signkey_pub *, size_t);
 static int	key_fresh(void);
 
 /* At start: the current key, made if there is none. */
@@ -70,50 +75,88 @@ key_fresh(void)
 	return (0);
 }
 
+/* Newest first; at the same microsecond, by id, so the order is stable. */
 static int
-keys_append(struct kore_buf *b, const char *dir, const char *name)
+keys_cmp(const void *a, const void *b)
 {
-	char		path[512], pub[128], id[SIGNKEY_ID_LEN + 1];
-	size_t		len;
-	FILE		*fp;
-	int		ok;
+	const struct signkey_pub	*x = a, *y = b;
 
-	len = strlen(name);
-	if (len != SIGNKEY_ID_LEN + 4 ||
-	    strcmp(name + SIGNKEY_ID_LEN, ".pub") ||
-	    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path) || (fp = fopen(path, "r")) == NULL)
-		return (0);
-	ok = fgets(pub, sizeof(pub), fp) != NULL;
-	(void)fclose(fp);
-	pub[strcspn(pub, "\r\n")] = '\0';
-	if (!ok || strlen(pub) != 44)
-		return (0);
-	memcpy(id, name, SIGNKEY_ID_LEN);
-	id[SIGNKEY_ID_LEN] = '\0';
-	kore_buf_appendf(b, "%s{\"key_id\":\"%s\",\"alg\":\"ed25519\","
-	    "\"public_key\":\"%s\",\"current\":%s}", b->offset > 10 ? "," : "",
-	    id, pub, strcmp(id, key.id) ? "false" : "true");
-	return (1);
+	if (x->created_us != y->created_us)
+		return (x->created_us < y->created_us ? 1 : -1);
+	return (strcmp(y->id, x->id));
 }
 
-/* Every public key that has signed, the current one marked. */
+static void
+keys_time(struct kore_buf *b, const char *name, int64_t us)
+{
+	struct tm	tm;
+	time_t		t;
+	char		at[32];
+
+	t = (time_t)(us / 1000000);
+	if (us < 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		kore_buf_appendf(b, ",\"%s\":null", name);
+	else
+		kore_buf_appendf(b, ",\"%s\":\"%s\"", name, at);
+}
+
+/*
+ * One key of the newest-first list. A key was retired when the one made
+ * after it was; the newest non-current key (an old seed put back by
+ * hand) when the current seed file was put in place.
+ */
+static void
+keys_append(struct kore_buf *b, struct signkey_pub *k, size_t i)
+{
+	int	current;
+
+	current = strcmp(k[i].id, key.id) == 0;
+	kore_buf_appendf(b, "%s{\"key_id\":\"%s\",\"alg\":\"ed25519\","
+	    "\"public_key\":\"%s\",\"current\":%s", i ? "," : "", k[i].id,
+	    k[i].pub, current ? "true" : "false");
+	keys_time(b, "created_at", k[i].created_us);
+	if (current)
+		kore_buf_appendf(b, ",\"retired_at\":null}");
+	else {
+		keys_time(b, "retired_at", i ? k[i - 1].created_us :
+		    signkey_seed_us(&key));
+		kore_buf_append(b, "}", 1);
+	}
+}
+
+/* Every public key that has signed, newest first, the current marked. */
 int
 keys_list(struct rq *r)
 {
-	struct kore_buf	*b;
-	struct dirent	*de;
-	DIR		*d;
-	char		 dir[512];
+	struct kore_buf		*b;
+	struct dirent		*de;
+	struct signkey_pub	*k;
+	size_t			 n, cap, i;
+	DIR			*d;
+	char			 dir[512];
 
 	(void)snprintf(dir, sizeof(dir), "%s/%s", keydir, SIGNKEY_PUB_DIR);
 	if (!key_fresh() || (d = opendir(dir)) == NULL)
 		return (reply_internal(r));
+	n = 0;
+	cap = 8;
+	k = kore_calloc(cap, sizeof(*k));
+	while ((de = readdir(d)) != NULL) {
+		if (n == cap) {
+			cap *= 2;
+			k = kore_realloc(k, cap * sizeof(*k));
+		}
+		if (signkey_pub_read(keydir, de->d_name, &k[n]))
+			n++;
+	}
+	(void)closedir(d);
+	qsort(k, n, sizeof(*k), keys_cmp);
 	b = kore_buf_alloc(512);
 	kore_buf_append(b, "{\"items\":[", 10);
-	while ((de = readdir(d)) != NULL)
-		(void)keys_append(b, dir, de->d_name);
-	(void)closedir(d);
+	for (i = 0; i < n; i++)
+		keys_append(b, k, i);
 	kore_buf_append(b, "]}", 2);
+	kore_free(k);
 	return (reply_buf(r, 200, b));
 }

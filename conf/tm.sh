@@ -10,7 +10,7 @@ MODULE=$BUILD/techmarket.so
 TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
 PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
-	postgresql-contrib python3-pytest python3-requests openssl
+	postgresql-contrib python3-pytest python3-requests openssl jq
 	wrk curl)
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -271,8 +271,9 @@ cmd_run() {
 	fi
 	migrate "$url" demo
 	secrets=$(secrets_dir)
-	mkdir -p "$secrets" "$RUNDIR"
-	chmod 700 "$secrets"
+	secrets_ready "$secrets"
+	mkdir -p "$RUNDIR"
+	echo "secrets in $secrets"
 	write_conf "$port" "$RUNDIR/techmarket.conf"
 	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets \
 	    TM_OPENAPI=$ROOT/assets/openapi.json \
@@ -531,11 +532,51 @@ cmd_admin() {
 	echo "admin $email ready"
 }
 
-# N synthetic published technologies in the database `make run` uses.
 # Server keys (the cursor MAC key, the signing key) live outside the
-# checkout and the database, owner-only.
+# checkout and the database, owner-only, in one directory per database
+# served: TM_SECRETS_DIR, else $XDG_STATE_HOME/techmarket/db-<12 hex of
+# SHA-256 of DATABASE_URL without its password>, or of this checkout's
+# private cluster path when DATABASE_URL is unset. So two checkouts on
+# one machine never share (and rotate) one key, and a key stays with
+# the signatures it made, which sit in that database.
 secrets_dir() {
-	echo "${TM_SECRETS_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/techmarket}"
+	local id
+	if [ -n "${TM_SECRETS_DIR:-}" ]; then
+		echo "$TM_SECRETS_DIR"
+		return
+	fi
+	if [ -n "${DATABASE_URL:-}" ]; then
+		id="url:$(printf %s "$DATABASE_URL" | sed -E \
+		    -e 's#(://[^:/@]*):[^@]*@#\1@#' \
+		    -e 's/(^|[[:space:]])password=[^[:space:]]*//g')"
+	else
+		id="cluster:$ROOT/var/pg"
+	fi
+	echo "$(secrets_base)/db-$(printf %s "$id" | sha256sum | cut -c1-12)"
+}
+
+secrets_base() {
+	echo "${XDG_STATE_HOME:-$HOME/.local/state}/techmarket"
+}
+
+# The secrets directory made if missing. Before directories were per
+# database, every checkout shared secrets_base itself: a new default
+# directory starts as a copy of those keys (mtimes kept, which date the
+# old public keys in /keys), so signatures already in the database still
+# verify against /keys, and from then on each rotates alone.
+secrets_ready() {
+	local dir=$1 old
+	old=$(secrets_base)
+	if [ ! -e "$dir" ] && [ -z "${TM_SECRETS_DIR:-}" ] &&
+	    [ -f "$old/signing.seed" ]; then
+		mkdir -p -m 700 "$dir"
+		cp -p "$old/signing.seed" "$dir/"
+		[ ! -f "$old/cursor.key" ] || cp -p "$old/cursor.key" "$dir/"
+		[ ! -d "$old/signing-keys" ] || cp -Rp "$old/signing-keys" "$dir/"
+		echo "secrets: copied the shared keys of $old into $dir"
+	fi
+	mkdir -p "$dir"
+	chmod 700 "$dir"
 }
 
 # A new signing key; the old public key stays published in /keys and a
@@ -543,10 +584,12 @@ secrets_dir() {
 cmd_rotate_key() {
 	local dir
 	dir=$(secrets_dir)
-	[ -e "$dir/signing.seed" ] || die "no signing key in $dir (make run first)"
+	[ -e "$dir/signing.seed" ] ||
+	    die "no signing key in $dir (make run first, with the same DATABASE_URL)"
 	echo "new signing key: $("$ROOT/var/build/tmctl" rotate-key "$dir")"
 }
 
+# N synthetic published technologies in the database `make run` uses.
 cmd_bench_data() {
 	local n=${1:-}
 	[[ $n =~ ^[1-9][0-9]{0,7}$ ]] ||

@@ -347,3 +347,32 @@ BEGIN
 	doc := funding_program_doc(p);
 	version := p.version;
 END $$;
+
+-- An approved decision as the public register shows it: what was
+-- granted to whom for what, and the very signature its decision carried.
+-- Nothing else of the enterprise (no tax code, no contact) is public.
+CREATE OR REPLACE FUNCTION funding_register_doc(a funding_applications)
+RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT json_build_object('application_id', a.id,
+	'program_code', a.program_code,
+	'enterprise', json_build_object('name', e.name),
+	'technology', json_build_object('id', t.id, 'title', t.title),
+	'amount_approved_vnd', a.amount_approved_vnd,
+	'decided_at', rfc3339(a.decided_at),
+	'signature', funding_signature(a.signed, a.signature, a.key_id))::text
+    FROM technologies t, organizations e
+    WHERE t.id = a.technology_id AND e.id = a.enterprise_id);
+
+-- The public register: approved decisions only, of a program and of a
+-- program year when given, newest first after the cursor.
+CREATE OR REPLACE FUNCTION funding_register(p_program text, p_year int,
+    c_ts timestamptz, c_id uuid, p_n int)
+RETURNS SETOF funding_applications LANGUAGE sql STABLE AS $$
+	SELECT a.* FROM funding_applications a
+	JOIN funding_programs p ON p.code = a.program_code
+	WHERE a.status = 'approved'
+	    AND (p_program IS NULL OR a.program_code = p_program)
+	    AND (p_year IS NULL OR p.year = p_year)
+	    AND (c_ts IS NULL OR (a.decided_at, a.id) < (c_ts, c_id))
+	ORDER BY a.decided_at DESC, a.id DESC LIMIT p_n
+$$;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -445,6 +446,28 @@ signing_keys(void)
 		b64[strcspn(b64, "\n")] = '\0';
 		CHECK(signkey_pub_b64(k1.pk, sig, sizeof(sig)) &&
 		    strcmp(sig, b64) == 0);
+	}
+
+	/* It is dated when made; a file without the date, by its mtime. */
+	{
+		struct signkey_pub	 pub;
+		char			 name[64];
+		int64_t			 now = (int64_t)time(NULL) * 1000000;
+
+		(void)snprintf(name, sizeof(name), "%s.pub", k1.id);
+		CHECK(signkey_pub_read(tmpl, name, &pub) == 1);
+		CHECK(strcmp(pub.id, k1.id) == 0 && strcmp(pub.pub, b64) == 0);
+		CHECK(pub.created_us > now - 60000000 &&
+		    pub.created_us < now + 60000000);
+		CHECK(signkey_pub_read(tmpl, "signing.seed", &pub) == 0);
+		CHECK((fp = fopen(path, "w")) != NULL);
+		if (fp != NULL) {
+			fprintf(fp, "%s\n", b64);
+			(void)fclose(fp);
+		}
+		CHECK(stat(path, &st) == 0);
+		CHECK(signkey_pub_read(tmpl, name, &pub) == 1 &&
+		    pub.created_us / 1000000 == (int64_t)st.st_mtime);
 	}
 
 	/* A signature verifies, and not for another text. */
