@@ -58,6 +58,8 @@ const struct field admin_patch_body[] = {
 	{ .name = "status", .type = JT_STRING, .min = 1, .max = 20,
 	    .oneof = statuses },
 	{ .name = "verified", .type = JT_BOOL },
+	/* Why: required when verified is false (a withdrawal). */
+	{ .name = "note", .type = JT_STRING, .min = 1, .max = 2000 },
 	FIELD_READONLY("id"),
 	FIELD_READONLY("email"),
 	FIELD_READONLY("role"),
@@ -243,20 +245,27 @@ admin_accounts_create(struct rq *r)
 int
 admin_accounts_patch(struct rq *r)
 {
-	const char	*version;
+	const char	*version, *note;
 	char		 buf[16];
-	int		 verified;
+	int		 has, verified;
 
 	switch (r->step) {
 	case STEP_ASK:
 		if (!change_target(r, JF_UUID, 0, MSG_NO_SUCH_ACCOUNT, buf,
 		    sizeof(buf), &version))
 			return (RQ_DONE);
+		/* A withdrawal says why; a note goes with a verification. */
+		has = json_bool(r->body, "verified", &verified);
+		note = json_str(r->body, "note");
+		if (has && !verified && note == NULL)
+			return (reply_field(r, "note", VERR_REQUIRED, NULL));
+		if (!has && note != NULL)
+			return (reply_field(r, "note", VERR_RULE, NULL));
 		r->step = STEP_ANSWER;
-		return (db_one(r, Q_ADMIN_PATCH, r->pathid,
+		return (db_one(r, Q_ADMIN_PATCH, r->pathid, r->who.id,
 		    json_str(r->body, "status"),
-		    json_bool(r->body, "verified", &verified) ?
-		    (verified ? "true" : "false") : NULL, version));
+		    has ? (verified ? "true" : "false") : NULL, note,
+		    version));
 	default:
 		return (reply_doc(r, 200, MSG_NO_SUCH_ACCOUNT));
 	}

@@ -200,6 +200,8 @@ enum msg {
 	MSG_APPLIED_ALREADY,
 	MSG_OVER_BUDGET,
 	MSG_APPLICATION_CHANGED,
+	MSG_VENDOR_UNVERIFIED,
+	MSG_ENTERPRISE_UNVERIFIED,
 	MSG_MAX
 };
 
@@ -560,6 +562,7 @@ extern const struct field	 organization_register_body[];
 extern const struct field	 organization_patch_body[];
 int		 organization_get(struct rq *);
 int		 organization_patch(struct rq *);
+int		 admin_organizations_list(struct rq *);
 
 /* sessions.c */
 extern const struct field	 session_body[];

@@ -128,6 +128,14 @@ static const struct text msgs[MSG_MAX] = {
 	    "Over budget: the program has %s VND left" },
 	[MSG_APPLICATION_CHANGED] = { "Hồ sơ vừa thay đổi; hãy thử lại",
 	    "The application changed meanwhile; try again" },
+	[MSG_VENDOR_UNVERIFIED] = { "Nhà cung cấp của công nghệ này chưa "
+	    "được xác minh: chỉ công nghệ của nhà cung cấp đã xác minh mới "
+	    "được gắn cờ đủ điều kiện", "The vendor is not verified: only "
+	    "verified vendors' technologies can be flagged eligible" },
+	[MSG_ENTERPRISE_UNVERIFIED] = { "Doanh nghiệp của bạn chưa được xác "
+	    "minh: chỉ doanh nghiệp đã xác minh mới được nộp hồ sơ tài trợ",
+	    "Your enterprise is not verified: only verified enterprises can "
+	    "apply for funding" },
 };
 
 static const struct text verrs[VERR_MAX] = {

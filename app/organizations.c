@@ -1,7 +1,10 @@
 /*
  * organizations.c -- an organization as its own accounts keep it: the
- * fields registration takes, and reading and correcting it later.
+ * fields registration takes, and reading and correcting it later; and
+ * the admins' queue of organizations to verify.
  */
+
+#include <string.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -66,5 +69,30 @@ organization_patch(struct rq *r)
 		    version, body_text(r)));
 	default:
 		return (reply_doc(r, 200, MSG_NOT_FOUND));
+	}
+}
+
+/* The admins' queue, oldest first; ?verified= keeps one side. */
+int
+admin_organizations_list(struct rq *r)
+{
+	static const char *const allowed[] = { "verified", "limit", "cursor",
+	    NULL };
+	const char	*verified;
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed) ||
+		    !query_page(r, "admin_organizations"))
+			return (RQ_DONE);
+		verified = query_arg(r, "verified");
+		if (verified != NULL && strcmp(verified, "true") &&
+		    strcmp(verified, "false"))
+			return (reply_bad_param(r, "verified"));
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_ADMIN_ORGS, verified, r->page.key,
+		    r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
 	}
 }

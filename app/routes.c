@@ -42,6 +42,8 @@ const struct route routes[] = {
 	    AUTH_ADMIN, admin_create_body, 0 },
 	{ "PATCH", "/api/v1/admin/accounts/{id}", admin_accounts_patch,
 	    AUTH_ADMIN, admin_patch_body, 0 },
+	{ "GET", "/api/v1/admin/organizations", admin_organizations_list,
+	    AUTH_ADMIN, NULL, 0 },
 	{ "GET", "/api/v1/technologies", tech_list, AUTH_NONE, NULL, 0 },
 	{ "POST", "/api/v1/technologies", tech_create, AUTH_VENDOR,
 	    tech_create_body, 0 },

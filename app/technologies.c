@@ -14,7 +14,7 @@
 #include "app.h"
 
 /* The filters of tech_filtered() and friends, in their order. */
-#define FILTERS		10
+#define FILTERS		11
 
 struct list {
 	const char	*p[FILTERS];
@@ -172,8 +172,8 @@ list_parse(struct rq *r, struct list *l)
 {
 	static const char *const allowed[] = { "q", "category", "sector",
 	    "district", "commune", "trl_min", "trl_max", "price_max_vnd",
-	    "funding_eligible", "vendor_id", "sort", "facets", "limit",
-	    "cursor", NULL };
+	    "funding_eligible", "vendor_id", "verified", "sort", "facets",
+	    "limit", "cursor", NULL };
 	const char	*facets;
 
 	if (!query_check(r, allowed) || !query_q(r, &l->p[0]))
@@ -192,6 +192,7 @@ list_parse(struct rq *r, struct list *l)
 		return (KORE_RESULT_ERROR);
 	}
 	if (!list_flag(r, "funding_eligible", &l->p[9]) ||
+	    !list_flag(r, "verified", &l->p[10]) ||
 	    !list_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
 	l->facets = facets != NULL && !strcmp(facets, "true");

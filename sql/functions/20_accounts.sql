@@ -21,6 +21,35 @@ RETURN json_build_object(
 	'created_at', rfc3339(o.created_at),
 	'updated_at', rfc3339(o.updated_at))::text;
 
+-- An organization in the admins' queue (GET /admin/organizations): what
+-- an admin needs to decide, its accounts, and the last verification
+-- change with its note.
+CREATE OR REPLACE FUNCTION admin_organization_doc(o organizations)
+RETURNS text LANGUAGE sql STABLE
+RETURN json_build_object(
+	'id', o.id,
+	'kind', o.kind,
+	'name', o.name,
+	'tax_code', o.tax_code,
+	'commune', o.commune,
+	'district', o.district,
+	'sector', o.sector,
+	'address', o.address,
+	'phone', o.phone,
+	'website', o.website,
+	'verified', o.verified,
+	'verified_at', rfc3339(o.verified_at),
+	'created_at', rfc3339(o.created_at),
+	'accounts', (SELECT coalesce(json_agg(json_build_object('id', a.id,
+	    'email', a.email, 'display_name', a.display_name)
+	    ORDER BY a.created_at, a.id), '[]')
+	    FROM accounts a WHERE a.org_id = o.id),
+	'last_verification', (SELECT json_build_object('verified',
+	    e.verified, 'note', e.note, 'at', rfc3339(e.at),
+	    'by', e.by_account)
+	    FROM verification_events e WHERE e.org_id = o.id
+	    ORDER BY e.id DESC LIMIT 1))::text;
+
 CREATE OR REPLACE VIEW account_docs AS
 SELECT a.id, a.version, a.created_at, a.role, a.status,
     json_build_object(
@@ -237,12 +266,18 @@ END $$;
 
 -- Admin changes: the account's document. Refusals raise the project's
 -- SQLSTATEs (app/problem.c): TM404 no such account, TM412 If-Match
--- stale, TM425 verified for an account without an organization.
-CREATE OR REPLACE FUNCTION account_patch(p_id uuid, p_status text,
-    p_verified boolean, p_version int) RETURNS text
+-- stale, TM425 verified for an account without an organization, TM442
+-- a withdrawal without a note. Each change of the organization's
+-- verified flag is recorded in verification_events by the admin p_by,
+-- in this transaction; sending what it already is changes nothing and
+-- records nothing.
+CREATE OR REPLACE FUNCTION account_patch(p_id uuid, p_by uuid,
+    p_status text, p_verified boolean, p_note text, p_version int)
+RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_acc accounts;
+	v_org uuid;
 BEGIN
 	SELECT * INTO v_acc FROM accounts WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
@@ -254,13 +289,25 @@ BEGIN
 	IF p_verified IS NOT NULL AND v_acc.org_id IS NULL THEN
 		RAISE EXCEPTION 'no organization to verify' USING ERRCODE = 'TM425';
 	END IF;
+	IF p_verified IS FALSE AND p_note IS NULL THEN
+		RAISE EXCEPTION 'a withdrawal needs a note' USING
+		    ERRCODE = 'TM442', DETAIL = 'note';
+	END IF;
 	IF p_verified IS NOT NULL THEN
-		-- A new version: an organization's ETag is its version.
+		-- A new version: an organization's ETag is its version. The
+		-- account is locked first, then the organization, as
+		-- organization_patch() takes them.
 		UPDATE organizations SET verified = p_verified,
 		    verified_at = CASE WHEN p_verified THEN now() END,
 		    version = version + 1, updated_at = now()
 		WHERE id = v_acc.org_id
-		    AND verified IS DISTINCT FROM p_verified;
+		    AND verified IS DISTINCT FROM p_verified
+		RETURNING id INTO v_org;
+		IF v_org IS NOT NULL THEN
+			INSERT INTO verification_events (org_id, verified,
+			    note, by_account)
+			VALUES (v_org, p_verified, p_note, p_by);
+		END IF;
 	END IF;
 	IF p_status = 'suspended' AND v_acc.status <> 'suspended' THEN
 		UPDATE credentials SET revoked_at = now()

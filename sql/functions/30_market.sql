@@ -168,7 +168,8 @@ CREATE OR REPLACE FUNCTION need_doc(n needs, o organizations) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN json_build_object(
 	'id', n.id,
-	'enterprise', json_build_object('id', o.id, 'name', o.name),
+	'enterprise', json_build_object('id', o.id, 'name', o.name,
+	    'verified', o.verified),
 	'title', n.title,
 	'description', n.description,
 	'category', n.category,

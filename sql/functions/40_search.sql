@@ -140,7 +140,8 @@ RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
 CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_category text, p_sector text, p_district text, p_commune text,
     p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
-    p_funding boolean, c_ts timestamptz, c_id uuid, p_n int)
+    p_funding boolean, p_verified boolean, c_ts timestamptz, c_id uuid,
+    p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	WITH recent AS MATERIALIZED (
@@ -157,6 +158,8 @@ LANGUAGE sql STABLE AS $$
 		    FROM organizations o WHERE o.district = p_district))
 		AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
 		    FROM organizations o WHERE o.commune = p_commune))
+		AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.verified = p_verified))
 	    ORDER BY t.created_at DESC, t.id DESC LIMIT p_n)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
@@ -174,6 +177,8 @@ LANGUAGE sql STABLE AS $$
 			FROM organizations o WHERE o.district = p_district))
 		    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
 			FROM organizations o WHERE o.commune = p_commune))
+		    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+			FROM organizations o WHERE o.verified = p_verified))
 		-- A fence: find the hits first, by whichever index suits the
 		-- words, rather than walking the date index for rare ones.
 		OFFSET 0) s
@@ -186,13 +191,14 @@ $$;
 CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_hi real, p_lo real,
     p_category text, p_sector text, p_district text, p_commune text,
     p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
-    p_funding boolean, p_key text, p_id uuid, p_n int)
+    p_funding boolean, p_verified boolean, p_key text, p_id uuid,
+    p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.vendor_id, p_hi, h.created_at
 	FROM tech_tier(2, p_q, tm_title_query(p_q), p_category, p_sector,
 	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding, tm_cursor_ts(p_key, p_hi),
+	    p_funding, p_verified, tm_cursor_ts(p_key, p_hi),
 	    CASE WHEN tm_cursor_rank(p_key) = p_hi THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_hi) >= p_hi THEN p_n
 	    ELSE 0 END) h
@@ -200,7 +206,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.vendor_id, p_lo, h.created_at
 	FROM tech_tier(1, p_q, tm_title_query(p_q), p_category, p_sector,
 	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding, tm_cursor_ts(p_key, p_lo),
+	    p_funding, p_verified, tm_cursor_ts(p_key, p_lo),
 	    CASE WHEN tm_cursor_rank(p_key) = p_lo THEN p_id END,
 	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_lo) >= p_lo THEN p_n
 	    ELSE 0 END) h
@@ -217,7 +223,8 @@ $$;
 -- before it find nothing.
 CREATE OR REPLACE FUNCTION tech_query(p_q text, p_category text, p_sector text,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
-    p_price_max bigint, p_vendor uuid, p_funding boolean, p_level int)
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
+    p_level int)
 RETURNS TABLE (q tsquery, level int)
 -- One row at most: planned as one, a list joins vendors by index.
 LANGUAGE plpgsql STABLE ROWS 1 AS $$
@@ -232,7 +239,8 @@ BEGIN
 		CONTINUE WHEN lv < p_level;
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		    p_price_max, p_vendor, p_funding, NULL, NULL, 1)) THEN
+		    p_price_max, p_vendor, p_funding, p_verified, NULL, NULL,
+		    1)) THEN
 			level := lv;
 			RETURN NEXT;
 			RETURN;
@@ -246,7 +254,8 @@ END $$;
 -- by the sub-select). Each branch's one-time filter skips the other.
 CREATE OR REPLACE FUNCTION tech_filtered(p_q text, p_category text,
     p_sector text, p_district text, p_commune text, p_trl_min int,
-    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean)
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
+    p_verified boolean)
 RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NULL
@@ -256,18 +265,22 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 		FROM organizations o WHERE o.district = p_district))
 	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.verified = p_verified))
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NOT NULL
 	    AND t.search @@ (SELECT e.q FROM tech_query(p_q, p_category,
 		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max, p_vendor, p_funding, 0) e)
+		p_price_max, p_vendor, p_funding, p_verified, 0) e)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
 	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.district = p_district))
 	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.verified = p_verified))
 $$;
 
 -- Relevance's page below level 0: the tiers of the level tech_query()
@@ -277,8 +290,8 @@ $$;
 -- search's.
 CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text, p_sector text,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
-    p_price_max bigint, p_vendor uuid, p_funding boolean, p_key text, p_id uuid,
-    p_n int)
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
+    p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 -- A page, not the default guess of 1,000 rows: with that guess the plan
 -- of every search hashed all organizations to join the vendors (2.6 ms
@@ -290,12 +303,12 @@ DECLARE
 BEGIN
 	SELECT e.q, e.level INTO fq, lv FROM tech_query(p_q, p_category,
 	    p_sector, p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
-	    p_vendor, p_funding, 1) e;
+	    p_vendor, p_funding, p_verified, 1) e;
 	IF FOUND THEN
 		RETURN QUERY SELECT * FROM tech_tiers(fq, (2 / 10 ^ lv)::real,
 		    (1 / 10 ^ lv)::real, p_category, p_sector, p_district,
 		    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-		    p_funding, p_key, p_id, p_n);
+		    p_funding, p_verified, p_key, p_id, p_n);
 	END IF;
 END $$;
 
@@ -315,20 +328,21 @@ END $$;
 CREATE OR REPLACE FUNCTION tech_relevance(p_q text, p_category text,
     p_sector text, p_district text, p_commune text, p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
-    p_key text, p_id uuid, p_n int)
+    p_verified boolean, p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	WITH exact AS MATERIALIZED (
 	    SELECT * FROM tech_tiers(tm_tsquery(p_q), 2, 1, p_category,
 		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max, p_vendor, p_funding, p_key, p_id, p_n))
+		p_price_max, p_vendor, p_funding, p_verified, p_key, p_id,
+		p_n))
 	SELECT * FROM exact
 	UNION ALL
 	-- The tiers hold every row of level 0: a first page without any,
 	-- or a page after a row of a lower level.
 	SELECT * FROM tech_fuzzy(p_q, p_category, p_sector, p_district,
 	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-	    p_key, p_id, p_n)
+	    p_verified, p_key, p_id, p_n)
 	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
 	    AND NOT EXISTS (SELECT 1 FROM exact)
 $$;

@@ -46,8 +46,10 @@ RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
 RETURN (SELECT json_build_object(
 	'id', q.id,
 	'technology', json_build_object('id', t.id, 'title', t.title,
-	    'vendor', json_build_object('id', v.id, 'name', v.name)),
-	'enterprise', json_build_object('id', e.id, 'name', e.name),
+	    'vendor', json_build_object('id', v.id, 'name', v.name,
+		'verified', v.verified)),
+	'enterprise', json_build_object('id', e.id, 'name', e.name,
+	    'verified', e.verified),
 	'need_id', q.need_id,
 	'message', q.message,
 	'quantity', q.quantity,

@@ -59,7 +59,8 @@ END $$;
 
 -- Appends the signed flag and brings the technology's eligible programs
 -- up to date. The signed text is the server's; its fields are checked
--- against the columns so that the two cannot differ.
+-- against the columns so that the two cannot differ. Refusals: TM404,
+-- TM440 eligible for a technology whose vendor is not verified.
 CREATE OR REPLACE FUNCTION funding_flag_put(p_tech uuid, p_program text,
     p_eligible boolean, p_pct int, p_until date, p_note text, p_by uuid,
     p_at timestamptz, p_signed text, p_signature text, p_key_id text)
@@ -72,6 +73,19 @@ BEGIN
 	WHERE t.id = p_tech AND t.status = 'published' FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'no such technology' USING ERRCODE = 'TM404';
+	END IF;
+	-- Only a verified vendor's technology is flagged eligible; taking a
+	-- flag back (eligible false) is always allowed, so that DOST can
+	-- withdraw what it flagged before a vendor lost its verification.
+	-- FOR SHARE: a withdrawal of the verification waits for this flag.
+	IF p_eligible THEN
+		PERFORM 1 FROM technologies t
+		    JOIN organizations o ON o.id = t.vendor_id
+		WHERE t.id = p_tech AND o.verified FOR SHARE OF o;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'vendor not verified'
+			    USING ERRCODE = 'TM440';
+		END IF;
 	END IF;
 	IF s ->> 'technology_id' IS DISTINCT FROM p_tech::text
 	    OR s ->> 'program_code' IS DISTINCT FROM p_program
@@ -120,7 +134,8 @@ RETURN (SELECT json_build_object('id', a.id,
     FROM technologies t, organizations e
     WHERE t.id = a.technology_id AND e.id = a.enterprise_id);
 
--- An application. Refusals: TM422 a field (DETAIL) naming nothing the
+-- An application. Refusals: TM441 the enterprise is not verified;
+-- TM422 a field (DETAIL) naming nothing the
 -- enterprise may use; TM491 the quote is not accepted (DETAIL its
 -- status); TM492 not eligible today; TM424 more than the cap (HINT) the
 -- program and flag allow; TM493 the quote has an application already.
@@ -134,6 +149,13 @@ DECLARE
 	cap	bigint;
 	a	funding_applications;
 BEGIN
+	-- Only a verified enterprise applies; FOR SHARE: a withdrawal of
+	-- its verification waits for this application.
+	PERFORM 1 FROM organizations o WHERE o.id = p_org AND o.verified
+	    FOR SHARE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'enterprise not verified' USING ERRCODE = 'TM441';
+	END IF;
 	SELECT * INTO p FROM funding_programs x
 	WHERE x.code = b ->> 'program_code';
 	IF NOT FOUND THEN

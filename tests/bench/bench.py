@@ -562,9 +562,9 @@ def market_scripts(m):
         raise BenchError(f"GET /api/v1/technologies/{m['first_id']}: "
                          f"{status}, Q_TECH_GET {len(rows)} rows")
 
-    # Searches: $1 q, $2-$10 no filters, $11-$12 no cursor, $13 the page.
+    # Searches: $1 q, $2-$11 no filters, $12-$13 no cursor, $14 the page.
     for q in SEARCHES:
-        params = [q] + [None] * 11 + [limit1]
+        params = [q] + [None] * 12 + [limit1]
         key = search_key(q)
         # The server's step: the generic plan forced, then the search,
         # in one transaction (\; makes them one query string).

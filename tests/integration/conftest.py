@@ -550,6 +550,14 @@ def admin_patch(admin, account_id, body, if_match=None):
                  token=admin.token, headers=headers)
 
 
+def verify(admin, *users):
+    """An admin verifies the users' organizations (what funding needs)."""
+    for user in users:
+        r = admin_patch(admin, user.id, {"verified": True})
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        assert r.json()["organization"]["verified"] is True
+
+
 def me(token):
     return get(f"{API}/me", token=token)
 

@@ -281,7 +281,8 @@ def test_verify_an_organization(admin, enterprise):
     assert mine.json()["organization"]["verified"] is True
     assert mine.json() == doc
     assert_etag(mine)
-    r = admin_patch(admin, enterprise.id, {"verified": False})
+    r = admin_patch(admin, enterprise.id, {"verified": False,
+                                           "note": "Sai mã số thuế"})
     assert r.status_code == 200
     assert me(enterprise.token).json()["organization"]["verified"] is False
 
@@ -298,10 +299,10 @@ def test_if_match(admin, vendor):
     assert r.headers["ETag"] == f'"{version + 1}"'
     assert r.json()["version"] == version + 1
     # The ETag just received is the one to use next; the old one is stale.
-    assert_problem(admin_patch(admin, vendor.id, {"verified": False},
+    undo = {"verified": False, "note": "Verified by mistake"}
+    assert_problem(admin_patch(admin, vendor.id, undo,
                                if_match=f'"{version}"'), 412)
-    r2 = admin_patch(admin, vendor.id, {"verified": False},
-                     if_match=r.headers["ETag"])
+    r2 = admin_patch(admin, vendor.id, undo, if_match=r.headers["ETag"])
     assert r2.status_code == 200
     assert r2.headers["ETag"] == f'"{version + 2}"'
 

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import (API, TECH, TMCTL, assert_etag, assert_problem,
                       cantho_today, create_staff, db_rows, db_value, get,
-                      new_user, patch, post, publish_tech, put)
+                      new_user, patch, post, publish_tech, put, verify)
 
 QR = f"{API}/quote-requests"
 APPS = f"{API}/funding-applications"
@@ -114,6 +114,9 @@ class World:
         self.e = new_user("enterprise", sector="rice_food_processing",
                           district="thot_not")
         self.v = new_user("vendor")
+        # Verified: DOST flags only verified vendors' technologies, and
+        # only verified enterprises apply (test_verification.py).
+        verify(admin, self.e, self.v)
         self.program = new_program(agency)
         self.tech = publish_tech(self.v, BOILER)
         self.quote = accepted_quote(self.e, self.v, self.tech)
@@ -333,8 +336,9 @@ def test_not_eligible_not_accepted_and_twice_are_409(world):
     assert_problem(apply(world.e, world.quote, world.program, 1), 409)
 
 
-def test_someone_elses_quote_or_unknown_program_is_422(world):
+def test_someone_elses_quote_or_unknown_program_is_422(world, admin):
     other = new_user("enterprise")
+    verify(admin, other)
     flag_ok(world.dost, world.tech, world.program, pct=40)
     assert_problem(apply(other, world.quote, world.program, 1), 422,
                    ["quote_request_id"])
@@ -400,9 +404,10 @@ def test_fifty_concurrent_approvals_respect_the_budget(admin):
     agency = create_staff(admin, "agency", "doit")
     program = new_program("doit", budget=1_700_000_050, pct=50)
     v = new_user("vendor")
+    e = new_user("enterprise")
+    verify(admin, v, e)
     tech = publish_tech(v, BOILER)
     flag_ok(dost, tech, program, pct=50)
-    e = new_user("enterprise")
     apps = []
     for _ in range(50):
         q = accepted_quote(e, v, tech, price=PRICE)

@@ -98,7 +98,9 @@ def fold(text):
 def assert_doc_shape(doc):
     assert set(doc) == DOC_KEYS, sorted(doc)
     assert UUID_RE.match(doc["id"]), doc["id"]
-    assert set(doc["enterprise"]) == {"id", "name"}, doc["enterprise"]
+    assert set(doc["enterprise"]) == {"id", "name", "verified"}, \
+        doc["enterprise"]
+    assert isinstance(doc["enterprise"]["verified"], bool)
     assert doc["status"] in ("open", "closed")
     assert isinstance(doc["version"], int) and doc["version"] >= 1
     assert_rfc3339_utc(doc["created_at"])
@@ -132,7 +134,8 @@ def test_create_returns_an_open_need_with_every_field(owner):
     assert doc["version"] == 1
     assert doc["status"] == "open"
     assert doc["enterprise"] == {"id": org(owner)["id"],
-                                 "name": org(owner)["name"]}
+                                 "name": org(owner)["name"],
+                                 "verified": False}
     for key in ("title", "description", "category", "sector", "district",
                 "budget_max_vnd", "deadline"):
         assert doc[key] == body[key], key
