@@ -186,6 +186,35 @@ def declared_routes():
     return {(m.group(1), m.group(2)) for m in ROUTE_RE.finditer(text)}
 
 
+AUTH_RE = re.compile(r'\{\s*"(GET|POST|PUT|PATCH|DELETE)",\s*"(/[^"]*)",'
+                     r'\s*\w+,\s*([A-Z_ |]+),')
+
+
+def test_security_says_who_may_call_each_operation():
+    """Public operations say security: [] (no token), optional ones
+    [{}, bearer], the rest bearer, as app/routes.c's auth column does;
+    the document's default is a token."""
+    doc = load_doc()
+    assert doc.get("security") == [{"bearerAuth": []}]
+    text = ROUTES_PATH.read_text(encoding="utf-8")
+    for method, path, auth in AUTH_RE.findall(text):
+        op = doc["paths"][path][method.lower()]
+        flags = {f.strip() for f in auth.split("|")}
+        if flags == {"AUTH_NONE"}:
+            want = []
+        elif "AUTH_OPTIONAL" in flags:
+            want = [{}, {"bearerAuth": []}]
+        else:
+            want = [{"bearerAuth": []}]
+        assert op.get("security") == want, (method, path, auth)
+
+
+def test_every_operation_says_how_it_can_fail():
+    for method, path, _, op in operations(load_doc()):
+        assert any(code.startswith("4") for code in op["responses"]), \
+            (method, path)
+
+
 def test_routes_match_document():
     routes = declared_routes()
     assert routes, f"no route found in {ROUTES_PATH} (format changed?)"
