@@ -167,8 +167,12 @@ db_stop() {
 	local data pid
 	db_running "$1" || return 0
 	data=$(db_data "$1")
-	pid=$(head -n 1 "$data/postmaster.pid")
-	pg_ctl stop -w -s -m fast -D "$data"
+	# Another command may be stopping it at the same time (make stop
+	# while make run ends): that one stopping it is success too.
+	pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null) || return 0
+	if ! pg_ctl stop -w -s -m fast -D "$data" 2>/dev/null; then
+		! db_running "$1" || die "PostgreSQL in $1 did not stop"
+	fi
 	# pg_ctl returns once postmaster.pid is gone, a moment before the
 	# postmaster itself.
 	wait_gone "$pid" || true
@@ -340,7 +344,7 @@ run_demo() {
 
 cmd_run() {
 	local port=${PORT:-8080} host=${HOST:-127.0.0.1} url pid secrets demo
-	local dir=$ROOT/var/pg rc=0 where
+	local dir=$ROOT/var/pg rc=0 where DATABASE_URL_GIVEN=
 	[ -f "$MODULE" ] || die "$MODULE is missing: run make build"
 	[[ $port =~ ^[0-9]{1,5}$ ]] && ((port >= 1 && port <= 65535)) ||
 	    die "PORT must be a port number (1 to 65535), not '$port'"
@@ -356,13 +360,14 @@ cmd_run() {
 	trap 'exit 130' INT TERM
 	if [ -n "${DATABASE_URL:-}" ]; then
 		echo "using the database in DATABASE_URL (no private cluster)"
+		DATABASE_URL_GIVEN=1
 		url=$DATABASE_URL
 	else
 		if [ ! -e "$dir/pgdata" ]; then
 			echo "creating the PostgreSQL cluster in var/pg"
 		fi
 		if db_running "$dir"; then
-			echo "using PostgreSQL in var/pg, already running (it stays running after this run)"
+			echo "using PostgreSQL in var/pg, already running (this run leaves it running)"
 		else
 			echo "starting PostgreSQL in var/pg"
 			RUN_DB=$dir
@@ -408,8 +413,10 @@ cmd_run() {
 	done
 	if [ -n "$RUN_DB" ]; then
 		echo "serving on $where (Ctrl-C stops Kore and PostgreSQL)"
-	else
+	elif [ -n "${DATABASE_URL_GIVEN:-}" ]; then
 		echo "serving on $where (Ctrl-C stops Kore)"
+	else
+		echo "serving on $where (Ctrl-C stops Kore; PostgreSQL in var/pg was running before and stays running: make stop stops it)"
 	fi
 	wait "$RUN_KORE" || rc=$?
 	RUN_KORE=
