@@ -344,7 +344,7 @@ run_demo() {
 
 cmd_run() {
 	local port=${PORT:-8080} host=${HOST:-127.0.0.1} url pid secrets demo
-	local dir=$ROOT/var/pg rc=0 where DATABASE_URL_GIVEN=
+	local dir=$ROOT/var/pg rc=0 where external=
 	[ -f "$MODULE" ] || die "$MODULE is missing: run make build"
 	[[ $port =~ ^[0-9]{1,5}$ ]] && ((port >= 1 && port <= 65535)) ||
 	    die "PORT must be a port number (1 to 65535), not '$port'"
@@ -360,7 +360,7 @@ cmd_run() {
 	trap 'exit 130' INT TERM
 	if [ -n "${DATABASE_URL:-}" ]; then
 		echo "using the database in DATABASE_URL (no private cluster)"
-		DATABASE_URL_GIVEN=1
+		external=1
 		url=$DATABASE_URL
 	else
 		if [ ! -e "$dir/pgdata" ]; then
@@ -413,7 +413,7 @@ cmd_run() {
 	done
 	if [ -n "$RUN_DB" ]; then
 		echo "serving on $where (Ctrl-C stops Kore and PostgreSQL)"
-	elif [ -n "${DATABASE_URL_GIVEN:-}" ]; then
+	elif [ -n "$external" ]; then
 		echo "serving on $where (Ctrl-C stops Kore)"
 	else
 		echo "serving on $where (Ctrl-C stops Kore; PostgreSQL in var/pg was running before and stays running: make stop stops it)"
@@ -650,8 +650,8 @@ main_db() {
 
 # psql_tool URL SETS SQL: run SQL with the psql \set lines SETS ahead of
 # it on stdin, not on a command line, where `ps` would show the hashes.
-# Its output in TOOL_OUT; on failure, 1 and PostgreSQL's message (verbose:
-# with the SQLSTATE, never the statement) in TOOL_ERR.
+# Its output in TOOL_OUT; on failure, 1 and psql's messages in TOOL_ERR
+# (verbose: the ERROR line carries the SQLSTATE; show only tool_err's).
 psql_tool() {
 	local errf rc=0
 	errf=$(mktemp)
@@ -696,7 +696,9 @@ cmd_admin() {
 		if [[ $err == TM409:* ]]; then
 			die "$email is an existing $(tool_err DETAIL) account, not an admin: nothing done (FORCE=1 makes it an admin and ends its sessions)"
 		fi
-		die "make admin failed: ${err:-$TOOL_ERR}"
+		# Never all of TOOL_ERR: a LINE quoting the statement would
+		# show the hash.
+		die "make admin failed: ${err:-$(head -n 1 <<<"$TOOL_ERR")}"
 	fi
 	echo "admin $email ready"
 }
@@ -709,7 +711,7 @@ demo_password() {
 # Accounts that sign in, one per role, on the private demo cluster only,
 # with fresh passwords shown once (sql/tools/demo_accounts.sql).
 cmd_demo_accounts() {
-	local key pw sets= rows line email role org
+	local key pw sets= rows email role org
 	local -A pws=()
 	[ -z "${DATABASE_URL:-}" ] ||
 	    die "make demo-accounts works only on the private demo cluster (var/pg), and DATABASE_URL is set: a real database never gets accounts with printed passwords; nothing done"
