@@ -26,7 +26,7 @@ endif
 # Modules with no Kore runtime underneath: the unit tests link them
 # with Kore's own buf.c and mem.c (problem.c with tests/unit/http_stub.c
 # standing in for Kore's HTTP calls and the database step).
-PURE		:= json.c validate.c cursor.c crypto.c signkey.c utf8.c \
+PURE		:= json.c validate.c email.c cursor.c crypto.c signkey.c utf8.c \
 		   query.c messages.c router.c problem.c etag.c cors.c \
 		   encoding.c
 # tmctl's own files are not the module's.
@@ -38,7 +38,8 @@ UNIT		:= $(BUILD)/unit
 TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
-.PHONY: all build deps run stop test unit bench bench-data admin rotate-key clean
+.PHONY: all build deps run stop test unit bench bench-data admin \
+		demo-accounts rotate-key clean
 
 all: build
 
@@ -63,9 +64,9 @@ $(BUILD)/openapi.json.gz: assets/openapi.json | $(BUILD)
 	gzip -9 -n -c assets/openapi.json >$@.tmp
 	mv -f $@.tmp $@
 
-$(TMCTL): $(TOOL) app/crypto.c app/signkey.c app/app.h | $(BUILD)
+$(TMCTL): $(TOOL) app/crypto.c app/signkey.c app/email.c app/app.h | $(BUILD)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL) app/crypto.c app/signkey.c \
-	    $(LDLIBS)
+	    app/email.c $(LDLIBS)
 
 $(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
     app/queries.def \
@@ -105,6 +106,13 @@ admin:
 	@conf/tm.sh deps
 	@$(MAKE) --no-print-directory build
 	@conf/tm.sh admin "$(EMAIL)"
+
+# PORT, HOST, DEMO, FORCE and DATABASE_URL reach conf/tm.sh from the
+# command line (make exports them) or the environment.
+demo-accounts:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh demo-accounts
 
 rotate-key: build
 	@conf/tm.sh rotate-key

@@ -27,7 +27,7 @@ static const char *const statuses[] = { "active", "suspended", NULL };
 
 #define ACCOUNT_FIELDS(roles)						\
 	{ .name = "email", .type = JT_STRING, .required = 1, .min = 3,	\
-	    .max = 254, .format = JF_EMAIL },				\
+	    .max = EMAIL_MAX, .format = JF_EMAIL },				\
 	{ .name = "password", .type = JT_STRING, .required = 1,	\
 	    .min = PASSWORD_MIN, .max = PASSWORD_MAX },			\
 	{ .name = "display_name", .type = JT_STRING, .required = 1,	\

@@ -20,6 +20,7 @@
 #define UUID_LEN		36
 #define PASSWORD_MIN		10
 #define PASSWORD_MAX		256
+#define EMAIL_MAX		254
 /* Money and prices in VND, everywhere: below 2^53, so JSON keeps them. */
 #define PRICE_MAX		1000000000000000LL
 #define SESSION_TTL_SECS	(12 * 3600)
@@ -484,6 +485,9 @@ void		 json_gen_kv(yajl_gen, const char *, const char *);
 void		 json_gen_kint(yajl_gen, const char *, long long);
 char		*json_gen_take(yajl_gen, size_t *);
 char		*canon_json(struct canon *, size_t, size_t *);
+
+/* email.c */
+int		 email_ok(const char *);
 
 /* validate.c */
 int		 validate(yajl_val, const struct field *, struct verrors *);

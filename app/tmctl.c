@@ -4,7 +4,9 @@
  * on a command line or in the tree; `tmctl rotate-key DIR` replaces the
  * signing key in the secrets directory DIR (the old public key stays
  * published) and prints the new key's id; `tmctl migrate` brings a
- * database to what sql/ says (migrate.c).
+ * database to what sql/ says (migrate.c); `tmctl check-email ADDRESS`
+ * applies the server's own rule to an address, so `make admin` refuses
+ * what registration would.
  */
 
 #include <stdio.h>
@@ -17,12 +19,14 @@
 static int	usage(void);
 static int	hash(void);
 static int	rotate(const char *);
+static int	check_email(const char *);
 
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: tmctl hash < password\n"
 	    "       tmctl rotate-key SECRETS_DIR\n"
+	    "       tmctl check-email ADDRESS\n"
 	    "       tmctl migrate [--demo] [--sql DIR] [DATABASE_URL]\n");
 	return (2);
 }
@@ -69,6 +73,21 @@ rotate(const char *dir)
 	return (0);
 }
 
+static int
+check_email(const char *s)
+{
+	size_t		len;
+
+	len = strlen(s);
+	if (len < 3 || len > EMAIL_MAX || !email_ok(s)) {
+		fprintf(stderr, "tmctl: '%.*s' is not an email address "
+		    "(name@domain.tld, ASCII, at most %d characters)\n",
+		    len > 80 ? 80 : (int)len, s, EMAIL_MAX);
+		return (1);
+	}
+	return (0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -76,6 +95,8 @@ main(int argc, char *argv[])
 		return (hash());
 	if (argc == 3 && strcmp(argv[1], "rotate-key") == 0)
 		return (rotate(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "check-email") == 0)
+		return (check_email(argv[2]));
 	if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
 		return (migrate_run(argc - 1, argv + 1));
 	return (usage());

@@ -39,7 +39,6 @@ static int	check_chars(const char *, int64_t *);
 static int	present(yajl_val, const char *);
 static int	is_dup(yajl_val, size_t);
 static int	all_digits(const char *, size_t);
-static int	email_ok(const char *);
 static int	uuid_ok(const char *);
 static int	date_ok(const char *);
 static int	phone_ok(const char *);
@@ -254,27 +253,6 @@ all_digits(const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (!isdigit((unsigned char)s[i]))
-			return (0);
-	}
-	return (1);
-}
-
-static int
-email_ok(const char *s)
-{
-	const char	*at, *dot, *p;
-
-	if ((at = strchr(s, '@')) == NULL || at == s ||
-	    strchr(at + 1, '@') != NULL)
-		return (0);
-	if (at[1] == '.' || (dot = strrchr(at, '.')) == NULL ||
-	    dot[1] == '\0' || strstr(at, "..") != NULL)
-		return (0);
-	/* ASCII only: addresses compare lower-cased, and only ASCII folds. */
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    *p == '"' || *p == '\\' ||
-		    *p == '<' || *p == '>' || *p == ',' || *p == ';')
 			return (0);
 	}
 	return (1);

@@ -45,7 +45,7 @@ deps() {
 		installed "$p" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "installing ${missing[*]}"
+	echo "installing packages: ${missing[*]}"
 	apt_get install "${missing[@]}" ||
 	    { apt_get update && apt_get install "${missing[@]}"; }
 }
@@ -167,8 +167,12 @@ db_stop() {
 	local data pid
 	db_running "$1" || return 0
 	data=$(db_data "$1")
-	pid=$(head -n 1 "$data/postmaster.pid")
-	pg_ctl stop -w -s -m fast -D "$data"
+	# Another command may be stopping it at the same time (make stop
+	# while make run ends): that one stopping it is success too.
+	pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null) || return 0
+	if ! pg_ctl stop -w -s -m fast -D "$data" 2>/dev/null; then
+		! db_running "$1" || die "PostgreSQL in $1 did not stop"
+	fi
 	# pg_ctl returns once postmaster.pid is gone, a moment before the
 	# postmaster itself.
 	wait_gone "$pid" || true
@@ -205,12 +209,29 @@ migrate() {
 	    die "migrate failed"
 }
 
+# migrate_steps URL [demo]: migrate, saying what it does in plain steps.
+migrate_steps() {
+	local out n
+	echo "migrating the database..."
+	out=$(migrate "$@") || exit 1
+	n=$(grep -c '^migrated ' <<<"$out" || true)
+	if [ "$n" -eq 0 ]; then
+		echo "migrating: up to date (0 applied)"
+	else
+		echo "migrating: $n applied ($(sed -n 's/^migrated //p' <<<"$out" |
+		    paste -sd ' '))"
+	fi
+	[ "${2:-}" = demo ] && echo "loading demo data (sql/demo/): done"
+	return 0
+}
+
 # --- kore -----------------------------------------------------------
 
-# write_conf PORT OUT: fill in conf/techmarket.conf.in.
+# write_conf PORT OUT [HOST]: fill in conf/techmarket.conf.in.
 write_conf() {
 	local t
 	t=$(<"$ROOT/conf/techmarket.conf.in")
+	t=${t//@HOST@/"${3:-127.0.0.1}"}
 	t=${t//@PORT@/"$1"}
 	t=${t//@WORKERS@/"$(nproc)"}
 	t=${t//@MODULE@/"$MODULE"}
@@ -257,34 +278,151 @@ stop_kore() {
 
 # --- commands -------------------------------------------------------
 
+# port_check HOST PORT: 0 when Kore could bind there now, 1 (with one
+# line on stderr) when something else holds it or HOST is no address
+# of this machine. Binds the way Kore does, SO_REUSEADDR included.
+port_check() {
+	/usr/bin/python3 - "$1" "$2" <<-'EOF'
+		import errno, socket, sys
+		host, port = sys.argv[1], int(sys.argv[2])
+		try:
+		    info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+		    s = socket.socket(info[0], socket.SOCK_STREAM)
+		    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		    s.bind(info[4])
+		except socket.gaierror as e:
+		    sys.exit(f"tm.sh: HOST={host} is not an address: {e.strerror}")
+		except OSError as e:
+		    if e.errno == errno.EADDRINUSE:
+		        sys.exit(f"tm.sh: port {port} on {host} is taken by another "
+		                 f"program: stop it, or choose another with PORT=")
+		    sys.exit(f"tm.sh: cannot bind {host} port {port}: {e.strerror}")
+	EOF
+}
+
+# http://HOST:PORT/ as a client reaches it (brackets for IPv6; the
+# wildcard addresses through loopback).
+serve_url() {
+	local host=$1
+	case $host in
+	0.0.0.0) host=127.0.0.1 ;;
+	::) host=::1 ;;
+	esac
+	[[ $host == *:* ]] && host="[$host]"
+	echo "http://$host:$2/"
+}
+
+# Set by cmd_run, used by its EXIT trap.
+RUN_KORE=
+RUN_DB=
+
+run_cleanup() {
+	set +e
+	if [ -n "$RUN_KORE" ]; then
+		echo "stopping kore"
+		stop_kore "$RUN_KORE"
+		wait "$RUN_KORE" 2>/dev/null
+		rm -f "$RUNDIR/kore.pid"
+	fi
+	if [ -n "$RUN_DB" ]; then
+		echo "stopping PostgreSQL (var/pg)"
+		db_stop "$RUN_DB"
+	fi
+}
+
+# run_demo: whether make run loads the demo data. DEMO (make run DEMO=)
+# or TM_DEMO; by default yes on the private cluster, no on DATABASE_URL:
+# a real database never receives fictional companies unless asked to.
+run_demo() {
+	local demo=${DEMO:-${TM_DEMO:-}}
+	if [ -z "$demo" ]; then
+		[ -n "${DATABASE_URL:-}" ] && demo=0 || demo=1
+	fi
+	[[ $demo == [01] ]] || die "DEMO (or TM_DEMO) must be 0 or 1, not '$demo'"
+	echo "$demo"
+}
+
 cmd_run() {
-	local port=${PORT:-8080} url pid secrets
+	local port=${PORT:-8080} host=${HOST:-127.0.0.1} url pid secrets demo
+	local dir=$ROOT/var/pg rc=0 where external=
 	[ -f "$MODULE" ] || die "$MODULE is missing: run make build"
+	[[ $port =~ ^[0-9]{1,5}$ ]] && ((port >= 1 && port <= 65535)) ||
+	    die "PORT must be a port number (1 to 65535), not '$port'"
+	[[ $host =~ ^[A-Za-z0-9.:-]+$ ]] ||
+	    die "HOST must be an address such as 127.0.0.1 or 0.0.0.0, not '$host'"
+	demo=$(run_demo)
 	if pid=$(kore_pid "$RUNDIR/kore.pid"); then
 		die "kore is already running (pid $pid): make stop first"
 	fi
+	# Before anything starts: a taken port then leaves nothing to undo.
+	port_check "$host" "$port" || exit 1
+	trap run_cleanup EXIT
+	trap 'exit 130' INT TERM
 	if [ -n "${DATABASE_URL:-}" ]; then
+		echo "using the database in DATABASE_URL (no private cluster)"
+		external=1
 		url=$DATABASE_URL
 	else
-		db_init_start "$ROOT/var/pg"
-		url=$(db_url "$ROOT/var/pg")
+		if [ ! -e "$dir/pgdata" ]; then
+			echo "creating the PostgreSQL cluster in var/pg"
+		fi
+		if db_running "$dir"; then
+			echo "using PostgreSQL in var/pg, already running (this run leaves it running)"
+		else
+			echo "starting PostgreSQL in var/pg"
+			RUN_DB=$dir
+		fi
+		db_init_start "$dir"
+		url=$(db_url "$dir")
 	fi
-	migrate "$url" demo
+	if [ "$demo" = 1 ]; then
+		[ -z "${DATABASE_URL:-}" ] ||
+		    echo "DEMO=1: loading the fictional demo companies into DATABASE_URL"
+		migrate_steps "$url" demo
+	else
+		migrate_steps "$url"
+		echo "demo data: skipped (DEMO=0)"
+	fi
 	secrets=$(secrets_dir)
 	secrets_ready "$secrets"
 	mkdir -p "$RUNDIR"
 	echo "secrets in $secrets"
-	write_conf "$port" "$RUNDIR/techmarket.conf"
+	write_conf "$port" "$RUNDIR/techmarket.conf" "$host"
 	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets \
 	    TM_OPENAPI=$ROOT/assets/openapi.json \
 	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz
-	echo "serving http://127.0.0.1:$port/"
-	echo $$ >"$RUNDIR/kore.pid"
+	# Again: the migration took time, and something may have taken it.
+	port_check "$host" "$port" || exit 1
+	echo "starting kore"
 	# Kore writes (and on exit removes) kore.pid in its cwd: make that
 	# our pidfile instead of a stray file in the checkout. stdbuf: see
-	# cmd_test; it matters here when stdout is a pipe.
-	cd "$RUNDIR"
-	exec stdbuf -oL kore -fnr -c "$RUNDIR/techmarket.conf"
+	# cmd_test; it matters here when stdout is a pipe. In the background
+	# and waited for, so that Ctrl-C reaches the trap, which stops Kore
+	# and the cluster this run started.
+	(cd "$RUNDIR" && exec stdbuf -oL kore -fnr -c "$RUNDIR/techmarket.conf") &
+	RUN_KORE=$!
+	echo "$RUN_KORE" >"$RUNDIR/kore.pid"
+	where=$(serve_url "$host" "$port")
+	# Any HTTP answer means the port is bound (/readyz would say 503 while
+	# the database is away); a Kore that ends has said why on stdout.
+	until curl -s -m 2 -o /dev/null "${where}healthz" 2>/dev/null; do
+		if ! alive "$RUN_KORE"; then
+			wait "$RUN_KORE" 2>/dev/null
+			RUN_KORE=
+			die "kore stopped before serving (see its messages above)"
+		fi
+		sleep 0.2
+	done
+	if [ -n "$RUN_DB" ]; then
+		echo "serving on $where (Ctrl-C stops Kore and PostgreSQL)"
+	elif [ -n "$external" ]; then
+		echo "serving on $where (Ctrl-C stops Kore)"
+	else
+		echo "serving on $where (Ctrl-C stops Kore; PostgreSQL in var/pg was running before and stays running: make stop stops it)"
+	fi
+	wait "$RUN_KORE" || rc=$?
+	RUN_KORE=
+	return $rc
 }
 
 cmd_stop() {
@@ -498,7 +636,8 @@ read_password() {
 
 # The database `make run` uses, migrated, in MAIN_URL: DATABASE_URL, or
 # the private cluster in var/pg, started for this command if it was not
-# running and stopped again when the command exits.
+# running and stopped again when the command exits. main_db demo: with
+# the demo data (only ever asked for on the private cluster).
 main_db() {
 	local dir=$ROOT/var/pg
 	if [ -n "${DATABASE_URL:-}" ]; then
@@ -511,25 +650,93 @@ main_db() {
 		db_init_start "$dir"
 		MAIN_URL=$(db_url "$dir")
 	fi
-	migrate "$MAIN_URL"
+	migrate "$MAIN_URL" "$@"
+}
+
+# psql_tool URL SETS SQL: run SQL with the psql \set lines SETS ahead of
+# it on stdin, not on a command line, where `ps` would show the hashes.
+# Its output in TOOL_OUT; on failure, 1 and psql's messages in TOOL_ERR
+# (verbose: the ERROR line carries the SQLSTATE; show only tool_err's).
+psql_tool() {
+	local errf rc=0
+	errf=$(mktemp)
+	TOOL_OUT=$(printf '%s%s\n' "$2" "$3" |
+	    psql_q "$1" -v VERBOSITY=verbose 2>"$errf") || rc=$?
+	TOOL_ERR=$(<"$errf")
+	rm -f "$errf"
+	return $rc
+}
+
+# The first line of PostgreSQL's FIELD (ERROR, DETAIL) in TOOL_ERR.
+tool_err() {
+	sed -n "s/^.*$1: *//p" <<<"$TOOL_ERR" | head -n 1
 }
 
 cmd_admin() {
-	local email=${1:-} pw hash
+	local email=${1:-} pw hash force=false err
 	if [ -z "$email" ]; then
-		echo "usage: make admin EMAIL=you@example.com  (password on stdin)" >&2
+		echo "usage: make admin EMAIL=you@example.com [FORCE=1]  (password on stdin, or asked for)" >&2
 		exit 2
 	fi
 	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	"$TMCTL" check-email "$email" 2>/dev/null ||
+	    die "EMAIL='$email' is not an email address (name@domain.tld, ASCII): nothing done"
+	case ${FORCE:-} in
+	1) force=true ;;
+	''|0) ;;
+	*) die "FORCE must be 1 (or unset), not '$FORCE'" ;;
+	esac
 	pw=$(read_password)
+	[ -n "$pw" ] ||
+	    die "empty password: give the new admin's password on standard input (or type it when asked); nothing done"
 	[ ${#pw} -ge 10 ] || die "the password must be at least 10 characters long"
 	hash=$(printf '%s' "$pw" | "$TMCTL" hash) || die "tmctl hash failed"
 	pw=
 	main_db
-	# Terse errors: the default ones quote the query, hash included.
-	psql_q "$MAIN_URL" -v VERBOSITY=terse -v email="$email" -v hash="$hash" \
-	    >/dev/null <<<"SELECT admin_upsert(:'email', :'hash');"
+	if ! psql_tool "$MAIN_URL" "\\set email '${email//\'/\'\'}'
+\\set hash '$hash'
+\\set force $force
+" "SELECT admin_upsert(:'email', :'hash', :force);"; then
+		err=$(tool_err ERROR)
+		if [[ $err == TM409:* ]]; then
+			die "$email is an existing $(tool_err DETAIL) account, not an admin: nothing done (FORCE=1 makes it an admin and ends its sessions)"
+		fi
+		# Never all of TOOL_ERR: a LINE quoting the statement would
+		# show the hash.
+		die "make admin failed: ${err:-$(head -n 1 <<<"$TOOL_ERR")}"
+	fi
 	echo "admin $email ready"
+}
+
+# A password for a demo account: 120 random bits, URL-safe.
+demo_password() {
+	head -c 15 /dev/urandom | base64 | tr '+/' '-_'
+}
+
+# Accounts that sign in, one per role, on the private demo cluster only,
+# with fresh passwords shown once (sql/tools/demo_accounts.sql).
+cmd_demo_accounts() {
+	local key pw sets= rows email role org
+	local -A pws=()
+	[ -z "${DATABASE_URL:-}" ] ||
+	    die "make demo-accounts works only on the private demo cluster (var/pg), and DATABASE_URL is set: a real database never gets accounts with printed passwords; nothing done"
+	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	for key in vendor enterprise dost doit admin; do
+		pw=$(demo_password)
+		pws[$key]=$pw
+		sets+="\\set ${key}_hash '$(printf '%s' "$pw" | "$TMCTL" hash)'
+"
+	done
+	main_db demo
+	psql_tool "$MAIN_URL" "$sets" "$(<"$ROOT/sql/tools/demo_accounts.sql")" ||
+	    die "make demo-accounts failed: $(tool_err ERROR)"
+	rows=$TOOL_OUT
+	echo "demo accounts on the private cluster (passwords shown once; run again to reset them):"
+	while IFS='|' read -r key email role org; do
+		[ -n "$key" ] || continue
+		printf '  %-18s %-30s %s%s\n' "$role" "$email" "${pws[$key]}" \
+		    "${org:+  ($org)}"
+	done <<<"$rows"
 }
 
 # Server keys (the cursor MAC key, the signing key) live outside the
@@ -602,7 +809,7 @@ cmd_bench_data() {
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|migrate URL|bench|bench-data N|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
 	exit 2
 }
 
@@ -616,6 +823,7 @@ main() {
 	stop)		cmd_stop ;;
 	test)		cmd_test "$@" ;;
 	admin)		cmd_admin "$@" ;;
+	demo-accounts)	cmd_demo_accounts ;;
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;
 	bench)		cmd_bench ;;
 	bench-data)	cmd_bench_data "$@" ;;

@@ -159,11 +159,23 @@ BEGIN
 END $$;
 
 -- The first admin, and resets, from `make admin`: never a default password.
-CREATE OR REPLACE FUNCTION admin_upsert(p_email text, p_hash text)
+-- An existing account that is not an admin stays what it is (TM409, its
+-- role in DETAIL) unless p_force: a typo in EMAIL must not make a vendor
+-- an admin. The row lock keeps the check and the change together.
+CREATE OR REPLACE FUNCTION admin_upsert(p_email text, p_hash text,
+    p_force boolean DEFAULT false)
 RETURNS uuid LANGUAGE plpgsql AS $$
 DECLARE
 	v_id uuid;
+	v_role text;
 BEGIN
+	SELECT role INTO v_role FROM accounts WHERE email = lower(p_email)
+	FOR UPDATE;
+	IF v_role <> 'admin' AND NOT p_force THEN
+		RAISE EXCEPTION '% is an existing % account, not an admin',
+		    lower(p_email), v_role
+		    USING ERRCODE = 'TM409', DETAIL = v_role;
+	END IF;
 	INSERT INTO accounts (email, password_hash, display_name, role)
 	VALUES (lower(p_email), p_hash, 'Quản trị viên', 'admin')
 	ON CONFLICT (email) DO UPDATE
