@@ -147,7 +147,8 @@ def test_metrics_follow_the_exposition_format(base_url):
             current = name
             seen.append(name)
         else:
-            m = re.match(r"^([a-z_]+)(\{[^}]*\})? (\S+)$", line)
+            # Route labels hold braces ({id}): up to the last one.
+            m = re.match(r"^([a-z_]+)(\{.*\})? (\S+)$", line)
             assert m, line
             float(m.group(3))
             family = m.group(1)
