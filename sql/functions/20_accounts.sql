@@ -21,25 +21,13 @@ RETURN json_build_object(
 	'created_at', rfc3339(o.created_at),
 	'updated_at', rfc3339(o.updated_at))::text;
 
--- An organization in the admins' queue (GET /admin/organizations): what
--- an admin needs to decide, its accounts, and the last verification
--- change with its note.
+-- An organization in the admins' queue (GET /admin/organizations): the
+-- organization's own document, and what an admin needs to decide: when
+-- it was verified, its accounts, the last verification change and why.
 CREATE OR REPLACE FUNCTION admin_organization_doc(o organizations)
 RETURNS text LANGUAGE sql STABLE
-RETURN json_build_object(
-	'id', o.id,
-	'kind', o.kind,
-	'name', o.name,
-	'tax_code', o.tax_code,
-	'commune', o.commune,
-	'district', o.district,
-	'sector', o.sector,
-	'address', o.address,
-	'phone', o.phone,
-	'website', o.website,
-	'verified', o.verified,
+RETURN (organization_doc(o)::jsonb || jsonb_build_object(
 	'verified_at', rfc3339(o.verified_at),
-	'created_at', rfc3339(o.created_at),
 	'accounts', (SELECT coalesce(json_agg(json_build_object('id', a.id,
 	    'email', a.email, 'display_name', a.display_name)
 	    ORDER BY a.created_at, a.id), '[]')
@@ -48,7 +36,7 @@ RETURN json_build_object(
 	    e.verified, 'note', e.note, 'at', rfc3339(e.at),
 	    'by', e.by_account)
 	    FROM verification_events e WHERE e.org_id = o.id
-	    ORDER BY e.id DESC LIMIT 1))::text;
+	    ORDER BY e.id DESC LIMIT 1)))::text;
 
 CREATE OR REPLACE VIEW account_docs AS
 SELECT a.id, a.version, a.created_at, a.role, a.status,

@@ -21,9 +21,11 @@ APPS = f"{API}/funding-applications"
 ORGS = f"{API}/admin/organizations"
 EN = {"Accept-Language": "en"}
 PRICE = 1_000_000_000
+# The organization's own document (GET /me/organization) and the rest.
 QUEUE_KEYS = {"id", "kind", "name", "tax_code", "commune", "district",
               "sector", "address", "phone", "website", "verified",
-              "verified_at", "created_at", "accounts", "last_verification"}
+              "version", "created_at", "updated_at", "verified_at",
+              "accounts", "last_verification"}
 
 
 def tech_body(word, n=0, price=None):
