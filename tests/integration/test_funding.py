@@ -46,7 +46,9 @@ BOILER = {"title": "Lò hơi đốt trấu hiệu suất cao", "trl": 8,
 
 def accepted_quote(enterprise, vendor, tech, price=PRICE):
     q = post(QR, {"technology_id": tech["id"], "message": "Xin báo giá"},
-             token=enterprise.token).json()
+             token=enterprise.token)
+    assert q.status_code == 201, q.text
+    q = q.json()
     valid = (cantho_today() + datetime.timedelta(days=30)).isoformat()
     r = post(f"{QR}/{q['id']}/quote", {"price_vnd": price,
                                         "valid_until": valid},

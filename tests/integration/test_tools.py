@@ -20,14 +20,14 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.parse
 import uuid
 
 import pytest
 import requests
 
-from conftest import (API, DATABASE_URL, LEAKS, PSQL, ROOT, SANITIZED,
-                      TMCTL, need_db, new_password, unique_email, wait_for)
+from conftest import (API, DATABASE_URL, LEAKS, ROOT, SANITIZED, TMCTL,
+                      need_db, new_password, unique_email, wait_for)
+from test_migrate import psql, url_of
 
 # Variables of the user's shell that would change what tm.sh does.
 TOOL_VARS = ("DATABASE_URL", "FORCE", "DEMO", "TM_DEMO", "HOST", "PORT",
@@ -61,23 +61,6 @@ def tm(root, *args, input="", timeout=120, **env):
     return subprocess.run([str(root / "conf" / "tm.sh"), *args],
                           input=input, capture_output=True, text=True,
                           timeout=timeout, env=tool_env(root, **env))
-
-
-def url_of(name):
-    """DATABASE_URL with another database."""
-    if DATABASE_URL.startswith(("postgres://", "postgresql://")):
-        u = urllib.parse.urlsplit(DATABASE_URL)
-        return urllib.parse.urlunsplit(u._replace(path="/" + name))
-    return f"{DATABASE_URL} dbname={name}"
-
-
-def psql(url, sql):
-    p = subprocess.run([PSQL, "-X", "-q", "-A", "-t", "-F", "|",
-                        "-v", "ON_ERROR_STOP=1", "-d", url],
-                       input=sql, capture_output=True, text=True,
-                       timeout=60)
-    assert p.returncode == 0, f"psql failed: {p.stderr.strip()}"
-    return [line.split("|") for line in p.stdout.splitlines() if line]
 
 
 @pytest.fixture

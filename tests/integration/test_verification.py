@@ -7,20 +7,18 @@ recorded and gates again; and the admins' queue GET
 /admin/organizations.
 """
 
-import datetime
-
 import pytest
 
 from conftest import (API, NEEDS, RFC3339_UTC_RE, TECH, admin_patch,
-                      assert_problem, cantho_today, create_staff, db_rows,
+                      assert_problem, create_staff, db_rows,
                       get, list_page, made_up_word, new_user, post,
                       publish_tech, put, verify, walk_pages)
+from test_funding import accepted_quote
 
 QR = f"{API}/quote-requests"
 APPS = f"{API}/funding-applications"
 ORGS = f"{API}/admin/organizations"
 EN = {"Accept-Language": "en"}
-PRICE = 1_000_000_000
 # The organization's own document (GET /me/organization) and the rest.
 QUEUE_KEYS = {"id", "kind", "name", "tax_code", "commune", "district",
               "sector", "address", "phone", "website", "verified",
@@ -36,21 +34,6 @@ def tech_body(word, n=0, price=None):
     if price is not None:
         body["price_min_vnd"] = price
     return body
-
-
-def accepted_quote(enterprise, vendor, tech):
-    q = post(QR, {"technology_id": tech["id"], "message": "Xin báo giá"},
-             token=enterprise.token)
-    assert q.status_code == 201, q.text
-    q = q.json()
-    valid = (cantho_today() + datetime.timedelta(days=30)).isoformat()
-    r = post(f"{QR}/{q['id']}/quote", {"price_vnd": PRICE,
-                                        "valid_until": valid},
-             token=vendor.token)
-    assert r.status_code == 200, r.text
-    r = post(f"{QR}/{q['id']}/accept", token=enterprise.token)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def flag(dost, tech, program="st_fund", eligible=True):
