@@ -38,7 +38,7 @@ UNIT		:= $(BUILD)/unit
 TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
-.PHONY: all build deps run stop test unit bench bench-data admin \
+.PHONY: all build deps run stop test unit lint bench bench-data admin \
 		demo-accounts rotate-key clean
 
 all: build
@@ -91,6 +91,10 @@ test:
 	@conf/tm.sh deps
 	@$(MAKE) --no-print-directory build $(UNIT)
 	@TM_BUILD=$(abspath $(BUILD)) TM_SAN=$(SAN) conf/tm.sh test
+
+# Redocly and Spectral on assets/openapi.json (make test runs it too).
+lint:
+	@conf/tm.sh lint
 
 bench:
 	@conf/tm.sh deps

@@ -398,7 +398,10 @@ int		 gzip_accepted(const char *);
 
 /* etag.c */
 #define ETAG_LEN	19	/* '"', 16 hex digits, '"', NUL */
+#define ETAG_DOC_LEN	(ETAG_LEN + 11)	/* and an int4 version, '-' */
 void		 etag_of(const void *, size_t, char *, size_t);
+void		 etag_doc(const char *, const void *, size_t, char *, size_t);
+int		 etag_version(const char *, char *, size_t);
 int		 etag_listed(const char *, const char *);
 
 /* request.c */
@@ -407,6 +410,7 @@ void		 http_reqid(struct http_request *, char *, size_t);
 int		 body_parse(struct rq *, const struct field *);
 char		*body_text(struct rq *);
 const char	*header_get(struct rq *, const char *);
+int		 reading(struct rq *);
 int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
 		    const char **);
 int		 if_match(struct rq *, int, char *, size_t, const char **);

@@ -3,15 +3,12 @@
  * handlers every resource shares: one document by id, and its deletion.
  */
 
-#include <stdio.h>
 #include <string.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
 
 #include "app.h"
-
-static void	header_etag(struct rq *, const char *);
 
 int
 reply_json(struct rq *r, int status, const char *body, size_t len)
@@ -38,31 +35,37 @@ reply_empty(struct rq *r, int status)
 	return (RQ_DONE);
 }
 
-static void
-header_etag(struct rq *r, const char *version)
-{
-	char		etag[32];
-
-	(void)snprintf(etag, sizeof(etag), "\"%s\"", version);
-	http_response_header(r->req, "etag", etag);
-}
-
 /*
- * The step's row 0: a document and its version (the ETag); a failed
- * step or no row answer with not_found's words for a 404.
+ * The step's row 0: a document and its version; a failed step or no
+ * row answer with not_found's words for a 404. The ETag is the
+ * version and the bytes' hash, and a GET whose If-None-Match names it
+ * already gets a 304: only after the query has decided the caller may
+ * see the document, so a 304 tells nobody what a 404 would hide.
  */
 int
 reply_doc(struct rq *r, int status, enum msg not_found)
 {
-	const char	*doc, *ver;
+	const char	*doc, *ver, *inm;
+	char		 etag[ETAG_DOC_LEN];
+	size_t		 len;
 
 	if (!db_ok(r))
 		return (reply_db_error(r, not_found));
 	if ((doc = db_get(r, 0, 0)) == NULL)
 		return (reply_problem(r, 404, not_found));
-	if ((ver = db_get(r, 0, 1)) != NULL)
-		header_etag(r, ver);
-	return (reply_json(r, status, doc, strlen(doc)));
+	len = db_getlen(r, 0, 0);
+	if ((ver = db_get(r, 0, 1)) == NULL)
+		return (reply_json(r, status, doc, len));
+	etag_doc(ver, doc, len, etag, sizeof(etag));
+	http_response_header(r->req, "etag", etag);
+	if (!reading(r))
+		return (reply_json(r, status, doc, len));
+	/* Who asks shapes the document: ask again, keep it to yourself. */
+	http_response_header(r->req, "cache-control", "private, no-cache");
+	if ((inm = header_get(r, "if-none-match")) != NULL &&
+	    etag_listed(inm, etag))
+		return (reply_empty(r, 304));
+	return (reply_json(r, status, doc, len));
 }
 
 /*

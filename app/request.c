@@ -174,7 +174,6 @@ if_match(struct rq *r, int required, char *buf, size_t len,
     const char **version)
 {
 	const char	*v;
-	size_t		 n;
 
 	*version = NULL;
 	if ((v = header_get(r, "if-match")) == NULL) {
@@ -185,17 +184,20 @@ if_match(struct rq *r, int required, char *buf, size_t len,
 	}
 	if (!strcmp(v, "*"))
 		return (KORE_RESULT_OK);
-	n = strlen(v);
-	/* Versions are int4: a longer number can match nothing. */
-	if (n < 3 || n - 2 >= len || n - 2 > 9 || v[0] != '"' ||
-	    v[n - 1] != '"' || strspn(v + 1, "0123456789") != n - 2) {
+	if (!etag_version(v, buf, len)) {
 		reply_problem(r, 412, MSG_ETAG_MISMATCH);
 		return (KORE_RESULT_ERROR);
 	}
-	memcpy(buf, v + 1, n - 2);
-	buf[n - 2] = '\0';
 	*version = buf;
 	return (KORE_RESULT_OK);
+}
+
+/* Whether the request only reads: GET, or HEAD (a GET without a body). */
+int
+reading(struct rq *r)
+{
+	return (r->req->method == HTTP_METHOD_GET ||
+	    r->req->method == HTTP_METHOD_HEAD);
 }
 
 /* A query parameter's value; NULL when absent or the string is bad. */

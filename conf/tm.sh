@@ -50,6 +50,40 @@ deps() {
 	    { apt_get update && apt_get install "${missing[@]}"; }
 }
 
+# --- OpenAPI linters (make lint, and make test) ----------------------
+# Redocly's and Spectral's linters, from the npm registry at exactly the
+# versions tests/lint/package-lock.json pins (npm ci), installed once per
+# lock under var/lint; scripts off, so installing runs no package code.
+LINT=$ROOT/var/lint
+
+lint_deps() {
+	local lock=$ROOT/tests/lint/package-lock.json
+	command -v npm >/dev/null || apt_get install nodejs npm ||
+	    { apt_get update && apt_get install nodejs npm; }
+	cmp -s "$lock" "$LINT/installed.lock" && return 0
+	echo "installing the OpenAPI linters (npm ci in var/lint)"
+	rm -rf "$LINT"
+	mkdir -p "$LINT"
+	cp "$ROOT/tests/lint/package.json" "$lock" "$LINT/"
+	(cd "$LINT" && npm ci --no-audit --no-fund --ignore-scripts \
+	    --loglevel=error) || die "npm ci of the OpenAPI linters failed"
+	# Written last: a broken install is retried, never taken as done.
+	cp "$lock" "$LINT/installed.lock"
+}
+
+cmd_lint() {
+	local doc=$ROOT/assets/openapi.json rc=0
+	lint_deps
+	echo "lint: redocly"
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	    "$LINT/node_modules/.bin/redocly" lint --format=stylish \
+	    --config "$ROOT/tests/lint/redocly.yaml" "$doc" || rc=1
+	echo "lint: spectral"
+	"$LINT/node_modules/.bin/spectral" lint --fail-severity=warn \
+	    --ruleset "$ROOT/tests/lint/spectral.yaml" "$doc" || rc=1
+	return $rc
+}
+
 # --- private clusters -----------------------------------------------
 # A cluster in DIR keeps its data in DIR/pgdata, its socket in DIR/sock
 # and its log in DIR/pg.log. Those may be symlinks into /var/tmp when
@@ -560,6 +594,10 @@ cmd_test() {
 		san=$(mktemp -d /tmp/techmarket-san.XXXXXX)
 		san_env "$san"
 	fi
+	# A whole run lints the contract too; a run of chosen tests does not.
+	if [ $# -eq 0 ]; then
+		cmd_lint || rc=1
+	fi
 	if ! throwaway_server kore.log - test; then
 		rc=1
 	else
@@ -809,7 +847,7 @@ cmd_bench_data() {
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
 	exit 2
 }
 
@@ -822,6 +860,7 @@ main() {
 	run)		cmd_run ;;
 	stop)		cmd_stop ;;
 	test)		cmd_test "$@" ;;
+	lint)		cmd_lint ;;
 	admin)		cmd_admin "$@" ;;
 	demo-accounts)	cmd_demo_accounts ;;
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;

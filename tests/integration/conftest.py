@@ -591,9 +591,23 @@ def assert_account_shape(doc, role=None):
         assert doc["agency"] is None
 
 
+def doc_etag(version, body):
+    """A document's ETag: "<version>-<BLAKE2b-64 of its bytes>"."""
+    return f'"{version}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+
+
+def tag_version(tag):
+    """The version a document's ETag names; None for another shape."""
+    m = re.fullmatch(r'"(\d+)-[0-9a-f]{16}"', tag or "")
+    return int(m.group(1)) if m else None
+
+
 def assert_etag(response, doc=None):
+    """The ETag names the document's version and hashes the very bytes
+    sent, so a change of anything it embeds changes the tag."""
     doc = doc if doc is not None else response.json()
-    assert response.headers.get("ETag") == f'"{doc["version"]}"', \
+    assert response.headers.get("ETag") == \
+        doc_etag(doc["version"], response.content), \
         (response.headers.get("ETag"), doc.get("version"))
 
 
