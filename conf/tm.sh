@@ -10,7 +10,8 @@ MODULE=$BUILD/techmarket.so
 TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
 PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
-	postgresql-contrib python3-pytest python3-requests openssl jq
+	postgresql-contrib python3-pytest python3-requests python3-jsonschema
+	openssl jq
 	wrk curl)
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -69,6 +70,24 @@ lint_deps() {
 	    --loglevel=error) || die "npm ci of the OpenAPI linters failed"
 	# Written last: a broken install is retried, never taken as done.
 	cp "$lock" "$LINT/installed.lock"
+}
+
+# Prometheus's promtool, to check /metrics (test_ops.py): taken out of
+# Debian's prometheus package without installing it, which would start a
+# Prometheus server. Once per checkout, into var/tools.
+promtool_path() {
+	local dir=$ROOT/var/tools
+	if [ ! -x "$dir/promtool" ]; then
+		rm -rf "$dir/deb"
+		mkdir -p "$dir/deb"
+		(cd "$dir/deb" && { apt-get download prometheus ||
+		    { apt_get update && apt-get download prometheus; }; } \
+		    >/dev/null 2>&1) || die "cannot download Debian's prometheus"
+		dpkg-deb -x "$dir"/deb/prometheus_*.deb "$dir/deb/x"
+		cp "$dir/deb/x/usr/bin/promtool" "$dir/promtool"
+		rm -rf "$dir/deb"
+	fi
+	echo "$dir/promtool"
 }
 
 cmd_lint() {
@@ -605,7 +624,8 @@ cmd_test() {
 		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
-		TM_TMCTL=$TMCTL PYTHONDONTWRITEBYTECODE=1 env "${SAN_OPTS[@]}" \
+		TM_TMCTL=$TMCTL TM_PROMTOOL=$(promtool_path) \
+		PYTHONDONTWRITEBYTECODE=1 env "${SAN_OPTS[@]}" \
 		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 		    "${@:-$ROOT/tests/integration}" || rc=1
 	fi

@@ -7,6 +7,7 @@ Environment:
   TM_ROOT      repository root (defaults to two folders above this file)
 """
 
+import datetime
 import gzip
 import http.client
 import json
@@ -15,8 +16,11 @@ import pathlib
 import re
 import urllib.parse
 
+import jsonschema
 import pytest
 import requests
+
+from conftest import cantho_today, unique_email, unique_tax_code
 
 ROOT = pathlib.Path(
     os.environ.get("TM_ROOT") or pathlib.Path(__file__).resolve().parents[2])
@@ -289,3 +293,133 @@ def test_public_operation_answers_200(method, path):
             (f"{method} {path} answered Content-Type "
              f"{r.headers.get('Content-Type')!r}; documented: "
              f"{sorted(documented)}")
+
+
+def schema_validator(doc, schema):
+    """A JSON Schema 2020-12 validator (what OpenAPI 3.1 schemas are) of
+    schema, its $refs resolved in doc, formats (uuid, date-time) checked."""
+    validator = jsonschema.Draft202012Validator
+    return validator(schema, resolver=jsonschema.RefResolver("", doc),
+                     format_checker=validator.FORMAT_CHECKER)
+
+
+def schema_errors(doc, schema, value):
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in schema_validator(doc, schema).iter_errors(value)]
+
+
+def documented_examples(doc):
+    """(where, schema, value) for every example in the document: a media
+    type's examples and each schema's own `examples`."""
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            schema = node.get("schema")
+            if isinstance(schema, dict):
+                for name, ex in node.get("examples", {}).items():
+                    ex = deref(doc, ex)
+                    found.append((f"{where}/examples/{name}", schema,
+                                  ex["value"]))
+                if "example" in node:
+                    found.append((f"{where}/example", schema,
+                                  node["example"]))
+            if isinstance(node.get("examples"), list) and \
+                    where.split("/")[-1] != "examples":
+                for i, value in enumerate(node["examples"]):
+                    found.append((f"{where}/examples/{i}", node, value))
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(doc, "#")
+    return found
+
+
+def test_every_example_fits_its_schema():
+    doc = load_doc()
+    examples = documented_examples(doc)
+    problems = [f"{where}: {error}" for where, schema, value in examples
+                for error in schema_errors(doc, schema, value)]
+    assert not problems, "\n".join(problems)
+    # The main operations show what they take and give.
+    shown = {where.split("/examples/")[0] for where, _, _ in examples}
+    for method, path, _, op in operations(doc):
+        if op["operationId"] not in MAIN_OPERATIONS:
+            continue
+        body = op.get("requestBody", {}).get("content", {})
+        ok = [c for c in op["responses"] if c.startswith("2")][0]
+        wanted = [f"requestBody/content/{t}" for t in body] + \
+            [f"responses/{ok}/content/{t}"
+             for t in deref(doc, op["responses"][ok]).get("content", {})]
+        for part in wanted:
+            assert f"#/paths/{path}/{method.lower()}/{part}" in shown, \
+                f"{method} {path}: no example of {part}"
+
+
+# The operations a newcomer meets first, in the order of a deal: each has
+# an example of its request body (if it takes one) and of its success.
+MAIN_OPERATIONS = {
+    "registerAccount", "createSession", "createTechnology",
+    "listTechnologies", "getTechnology", "getNeedMatches",
+    "createQuoteRequest", "acceptQuoteRequest", "setTechnologyFunding",
+    "createFundingApplication", "decideFundingApplication",
+    "listFundingDecisions", "listSigningKeys"}
+
+
+def test_a_schema_example_can_fail():
+    """The check above is no rubber stamp: a wrong example is caught."""
+    doc = load_doc()
+    schema = {"$ref": "#/components/schemas/TechnologyCreate"}
+    body = example_of(doc, "createTechnology")
+    assert not schema_errors(doc, schema, body)
+    assert schema_errors(doc, schema, {**body, "trl": 12})
+    assert schema_errors(doc, schema, {**body, "colour": "xanh"})
+
+
+def example_of(doc, operation_id):
+    """The first example of operation_id's JSON request body."""
+    for _, _, _, op in operations(doc):
+        if op.get("operationId") == operation_id:
+            mt = op["requestBody"]["content"]["application/json"]
+            return next(iter(mt["examples"].values()))["value"]
+    raise KeyError(operation_id)
+
+
+@pytest.mark.parametrize("method,path", public_operations())
+def test_public_answer_fits_its_schema(method, path):
+    doc = load_doc()
+    r = requests.request(method, base_url() + path, timeout=TIMEOUT)
+    content = deref(doc, doc["paths"][path][method.lower()]["responses"]
+                    ["200"]).get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    if schema is None:
+        pytest.skip(f"{method} {path} does not answer JSON")
+    errors = schema_errors(doc, schema, r.json())
+    assert not errors, "\n".join(errors[:20])
+
+
+def test_request_examples_are_accepted(vendor, enterprise):
+    """The examples of the bodies a newcomer copies first work as shown
+    (with a fresh email and tax code: they are unique)."""
+    doc = load_doc()
+    api = base_url() + "/api/v1"
+    reg = example_of(doc, "registerAccount")
+    reg = {**reg, "email": unique_email(),
+           "organization": {**reg["organization"],
+                            "tax_code": unique_tax_code()}}
+    r = requests.post(f"{api}/accounts", json=reg, timeout=TIMEOUT)
+    assert r.status_code == 201, r.text
+    need = example_of(doc, "createNeed")
+    # A deadline must lie ahead: once the example's has passed, a later one.
+    if need["deadline"] <= cantho_today().isoformat():
+        need["deadline"] = (cantho_today()
+                            + datetime.timedelta(days=90)).isoformat()
+    for body, user, path in ((example_of(doc, "createTechnology"), vendor,
+                              "technologies"), (need, enterprise, "needs")):
+        r = requests.post(f"{api}/{path}", json=body,
+                          headers={"Authorization": f"Bearer {user.token}"},
+                          timeout=TIMEOUT)
+        assert r.status_code == 201, f"{path}: {r.text}"

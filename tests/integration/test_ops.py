@@ -127,6 +127,24 @@ def test_metrics_have_a_latency_histogram(base_url):
     assert total is not None and total >= 0
 
 
+def test_promtool_finds_nothing_to_say(base_url):
+    """Prometheus's own checker (conf/tm.sh takes promtool out of
+    Debian's package): no error and no lint warning."""
+    tool = os.environ.get("TM_PROMTOOL")
+    if not tool:
+        pytest.skip("TM_PROMTOOL is not set")
+    get(f"{API}/technologies/{uuid.uuid4()}")
+    text = metrics()
+    checked = subprocess.run([tool, "check", "metrics"], input=text.encode(),
+                             capture_output=True, timeout=30)
+    assert checked.returncode == 0 and not checked.stdout.strip() and \
+        not checked.stderr.strip(), (checked.stdout + checked.stderr).decode()
+    bad = subprocess.run([tool, "check", "metrics"], capture_output=True,
+                         input=b"techmarket_x_total 1\ntechmarket_x_total 2\n",
+                         timeout=30)
+    assert bad.returncode != 0 or bad.stdout.strip() or bad.stderr.strip()
+
+
 def test_metrics_follow_the_exposition_format(base_url):
     """What promtool checks: every family has its HELP and TYPE before
     its samples, and a family's lines stand together."""
