@@ -1,0 +1,231 @@
+-- 90_byproducts.sql -- the by-product exchange: the materials list, a
+-- by-product's document, the owner's writes, and matching offers with
+-- wants.
+--
+-- Every write is one function that knows the acting account (p_actor),
+-- so that the audit log's one line per change goes here.
+
+CREATE OR REPLACE FUNCTION materials_doc() RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('items', coalesce(json_agg(json_build_object(
+	    'code', m.code, 'name_vi', m.name_vi, 'name_en', m.name_en)
+	    ORDER BY m.sort_order, m.code), '[]'))::text
+	FROM materials m
+$$;
+
+-- Still to be had on Can Tho's today: no end date, or not yet past.
+CREATE OR REPLACE FUNCTION byproduct_available(b byproducts)
+RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
+RETURN b.available_until IS NULL OR b.available_until >= tm_cantho_today();
+
+-- The organization is who to contact: its name and place, never an
+-- account's email. trim_scale: 12.5, not 12.500.
+CREATE OR REPLACE FUNCTION byproduct_doc(b byproducts, o organizations)
+RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
+RETURN json_build_object(
+	'id', b.id,
+	'organization', json_build_object('id', o.id, 'name', o.name,
+	    'kind', o.kind, 'verified', o.verified, 'commune', o.commune,
+	    'district', o.district),
+	'kind', b.kind,
+	'material', b.material,
+	'material_code', b.material_code,
+	'quantity_tonnes_per_month', trim_scale(b.quantity_tonnes_per_month),
+	'commune', b.commune,
+	'district', b.district,
+	'description', b.description,
+	'available_until', b.available_until,
+	'status', b.status,
+	'version', b.version,
+	'created_at', rfc3339(b.created_at),
+	'updated_at', rfc3339(b.updated_at),
+	'closed_at', rfc3339(b.closed_at))::text;
+
+-- An end date must not be past in Can Tho (TM423 naming the field).
+CREATE OR REPLACE FUNCTION byproduct_until_check(b jsonb) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF (b ->> 'available_until')::date < tm_cantho_today() THEN
+		RAISE EXCEPTION 'available_until is past'
+		    USING ERRCODE = 'TM423', DETAIL = 'available_until';
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION byproduct_create(p_actor uuid, p_org uuid,
+    b jsonb, OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id uuid;
+BEGIN
+	PERFORM tm_place_check('byproducts', 'commune', b ->> 'commune',
+	    b ->> 'district', true);
+	PERFORM byproduct_until_check(b);
+	INSERT INTO byproducts (org_id, kind, material, material_code,
+	    quantity_tonnes_per_month, commune, district, description,
+	    available_until)
+	VALUES (p_org, b ->> 'kind', normalize(b ->> 'material', NFC),
+	    b ->> 'material_code',
+	    (b ->> 'quantity_tonnes_per_month')::numeric,
+	    b ->> 'commune', b ->> 'district',
+	    coalesce(normalize(b ->> 'description', NFC), ''),
+	    (b ->> 'available_until')::date)
+	RETURNING id INTO v_id;
+	-- The audit line (byproduct.create, p_actor) goes here.
+	SELECT byproduct_doc(x, o), x.version INTO doc, version
+	FROM byproducts x JOIN organizations o ON o.id = x.org_id
+	WHERE x.id = v_id;
+END $$;
+
+-- The owner's row, locked, at the version If-Match named (NULL: any).
+-- Refusals: TM404 not the organization's, TM412 stale, TM480 closed
+-- (a closed entry is final: post a new one).
+CREATE OR REPLACE FUNCTION byproduct_lock(p_id uuid, p_org uuid,
+    p_version int) RETURNS byproducts
+LANGUAGE plpgsql AS $$
+DECLARE
+	v byproducts;
+BEGIN
+	SELECT * INTO v FROM byproducts x
+	WHERE x.id = p_id AND x.org_id = p_org FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no such by-product' USING ERRCODE = 'TM404';
+	END IF;
+	IF v.version <> coalesce(p_version, v.version) THEN
+		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
+	END IF;
+	IF v.status = 'closed' THEN
+		RAISE EXCEPTION 'by-product closed' USING ERRCODE = 'TM480',
+		    DETAIL = rfc3339(v.closed_at);
+	END IF;
+	RETURN v;
+END $$;
+
+CREATE OR REPLACE FUNCTION byproduct_patch(p_actor uuid, p_id uuid,
+    p_org uuid, p_version int, b jsonb, OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM byproduct_lock(p_id, p_org, p_version);
+	PERFORM tm_no_nulls(b, 'byproducts',
+	    ARRAY['material', 'quantity_tonnes_per_month', 'district']);
+	PERFORM tm_place_check('byproducts', 'commune', b ->> 'commune',
+	    b ->> 'district', false);
+	PERFORM byproduct_until_check(b);
+	UPDATE byproducts x SET
+	    material = CASE WHEN b ? 'material'
+		THEN normalize(b ->> 'material', NFC) ELSE x.material END,
+	    material_code = CASE WHEN b ? 'material_code'
+		THEN b ->> 'material_code' ELSE x.material_code END,
+	    quantity_tonnes_per_month = CASE
+		WHEN b ? 'quantity_tonnes_per_month'
+		THEN (b ->> 'quantity_tonnes_per_month')::numeric
+		ELSE x.quantity_tonnes_per_month END,
+	    commune = tm_place_commune(b, x.commune, x.district),
+	    district = CASE WHEN b ? 'district' THEN b ->> 'district'
+		ELSE x.district END,
+	    description = CASE WHEN b ? 'description'
+		THEN coalesce(normalize(b ->> 'description', NFC), '')
+		ELSE x.description END,
+	    available_until = CASE WHEN b ? 'available_until'
+		THEN (b ->> 'available_until')::date
+		ELSE x.available_until END,
+	    version = x.version + 1,
+	    updated_at = now()
+	WHERE x.id = p_id;
+	-- The audit line (byproduct.update, p_actor, b) goes here.
+	SELECT byproduct_doc(x, o), x.version INTO doc, version
+	FROM byproducts x JOIN organizations o ON o.id = x.org_id
+	WHERE x.id = p_id;
+END $$;
+
+CREATE OR REPLACE FUNCTION byproduct_close(p_actor uuid, p_id uuid,
+    p_org uuid, p_version int, OUT doc text, OUT version int)
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM byproduct_lock(p_id, p_org, p_version);
+	UPDATE byproducts x SET status = 'closed', closed_at = now(),
+	    version = x.version + 1, updated_at = now()
+	WHERE x.id = p_id;
+	-- The audit line (byproduct.close, p_actor) goes here.
+	SELECT byproduct_doc(x, o), x.version INTO doc, version
+	FROM byproducts x JOIN organizations o ON o.id = x.org_id
+	WHERE x.id = p_id;
+END $$;
+
+-- GET /byproducts: open entries still available, by the filters (NULL:
+-- none), newest first from the cursor (p_ts, p_id) on. q: every word, in
+-- the material or the description, folded as technology search folds.
+CREATE OR REPLACE FUNCTION byproduct_list(p_kind text, p_code text,
+    p_commune text, p_district text, p_q text, p_ts timestamptz,
+    p_id uuid, p_n int)
+RETURNS SETOF byproducts LANGUAGE sql STABLE AS $$
+	SELECT x.* FROM byproducts x
+	WHERE x.status = 'open' AND byproduct_available(x)
+	    AND (p_kind IS NULL OR x.kind = p_kind)
+	    AND (p_code IS NULL OR x.material_code = p_code)
+	    AND (p_commune IS NULL OR x.commune = p_commune)
+	    AND (p_district IS NULL OR x.district = p_district)
+	    AND (p_q IS NULL OR x.search @@ tm_tsquery(p_q))
+	    AND (p_ts IS NULL OR (x.created_at, x.id) < (p_ts, p_id))
+	ORDER BY x.created_at DESC, x.id DESC LIMIT p_n
+$$;
+
+-- The other kind to s's: an offer's counterparts are wants.
+CREATE OR REPLACE FUNCTION byproduct_other_kind(k text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE k WHEN 'offer' THEN 'want' ELSE 'offer' END;
+
+-- s's candidates, found by index: open entries of the other kind with
+-- the same material code, or whose folded material text is like s's
+-- (pg_trgm's %, similarity 0.3 or more). Neither: the entry could score
+-- 0.40 at most (quantity, distance, availability), and is no candidate.
+CREATE OR REPLACE FUNCTION byproduct_candidates(s byproducts)
+RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
+	SELECT c.id FROM byproducts c
+	WHERE c.status = 'open' AND c.material_code = s.material_code
+	    AND c.kind = byproduct_other_kind(s.kind)
+	UNION
+	SELECT c.id FROM byproducts c
+	WHERE c.status = 'open' AND c.material_folded % s.material_folded
+	    AND c.kind = byproduct_other_kind(s.kind)
+$$;
+
+-- Days left to an entry (NULL: open-ended), from Can Tho's today.
+CREATE OR REPLACE FUNCTION byproduct_days(b byproducts) RETURNS int
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN b.available_until - tm_cantho_today();
+
+-- The score of c for s, deterministic, in 0..1 (README, "By-product
+-- exchange"): same material code 0.35; material text similarity up to
+-- 0.25 (trigram similarity of the folded texts, from 0.3, full at 0.6);
+-- quantity fit 0.15 x the smaller over the larger; distance 0.15 x (1 -
+-- km / 100), none from 100 km or when a district is unknown; availability
+-- 0.10 x the shorter of the two remaining windows over 90 days (no end
+-- date: full). reasons[]: the terms that scored half their weight or
+-- more. A table function so that PostgreSQL inlines it.
+CREATE OR REPLACE FUNCTION byproduct_match(s byproducts, c byproducts,
+    km numeric)
+RETURNS TABLE (score numeric, reasons text[])
+LANGUAGE sql STABLE AS $$
+	SELECT round(t.code + t.text + t.qty + t.near + t.avail, 3),
+	    array_remove(ARRAY[
+		CASE WHEN t.code > 0 THEN 'same material code' END,
+		CASE WHEN t.text >= 0.125 THEN 'similar material' END,
+		CASE WHEN t.qty >= 0.075 THEN 'quantity fits' END,
+		CASE WHEN t.near >= 0.075 THEN 'nearby' END,
+		CASE WHEN t.avail >= 0.05 THEN 'available' END], NULL)
+	FROM (SELECT
+	    CASE WHEN s.material_code = c.material_code THEN 0.35
+		ELSE 0 END AS code,
+	    CASE WHEN x.sim >= 0.3 THEN 0.25 * least(1, x.sim / 0.6)::numeric
+		ELSE 0 END AS text,
+	    0.15 * least(s.quantity_tonnes_per_month,
+		c.quantity_tonnes_per_month) / greatest(
+		s.quantity_tonnes_per_month, c.quantity_tonnes_per_month)
+		AS qty,
+	    coalesce(0.15 * greatest(0, 1 - km / 100), 0) AS near,
+	    0.10 * greatest(0, least(1, coalesce(least(byproduct_days(s),
+		byproduct_days(c)), 90) / 90.0)) AS avail
+	    -- OFFSET 0: the similarity computed once, not per use.
+	    FROM (SELECT similarity(s.material_folded, c.material_folded)
+		AS sim OFFSET 0) x) t
+$$;
