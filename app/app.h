@@ -657,6 +657,7 @@ int		 ref_funding_programs(struct rq *);
 /* byproducts.c, and the materials list of refdata.c */
 extern const struct field	 byproduct_create_body[];
 extern const struct field	 byproduct_patch_body[];
+extern const struct field	 byproduct_close_body[];
 int		 byproduct_create(struct rq *);
 int		 byproduct_list(struct rq *);
 int		 byproduct_get(struct rq *);

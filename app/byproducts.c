@@ -51,6 +51,11 @@ const struct field byproduct_patch_body[] = {
 	FIELD_END
 };
 
+/* Closing takes no body; one that names any field is 422. */
+const struct field byproduct_close_body[] = {
+	FIELD_END
+};
+
 int
 byproduct_create(struct rq *r)
 {

@@ -120,7 +120,7 @@ const struct route routes[] = {
 	{ "PATCH", "/api/v1/byproducts/{id}", byproduct_patch,
 	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_patch_body, 0 },
 	{ "POST", "/api/v1/byproducts/{id}/close", byproduct_close,
-	    AUTH_VENDOR | AUTH_ENTERPRISE, NULL, 0 },
+	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_close_body, 1 },
 	{ "GET", "/api/v1/byproducts/{id}/matches", byproduct_matches,
 	    AUTH_VENDOR | AUTH_ENTERPRISE, NULL, 0 },
 };
