@@ -128,7 +128,10 @@ FROM (VALUES
 	 'Hơi nước dư từ lò hơi', 'waste_heat', 600.0, '',
 	 'Khoảng 0,8 tấn hơi/giờ áp suất thấp dư ngoài giờ cao điểm, cho '
 	 'nhà máy lân cận trong Khu công nghiệp Trà Nóc (quy đổi tấn hơi).',
-	 0, '11 days')
+	 0, '11 days'),
+	(28, 'de000001-0000-4000-8000-000000000010', 'want',
+	 'Mỡ cá tra làm dầu sinh học (biodiesel)', 'fish_fat', 150.0, '',
+	 'Nhận mỡ cá thô tại Ô Môn, thanh toán theo độ axit.', 0, '24 days')
 	) AS v(n, org, kind, material, code, qty, commune, descr, months,
 	    age)
 JOIN organizations o ON o.id = v.org::uuid
