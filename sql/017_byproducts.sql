@@ -89,6 +89,10 @@ CREATE INDEX byproducts_uncoded_trgm ON byproducts
 CREATE INDEX byproducts_material_trgm ON byproducts
 	USING gin (material_folded gin_trgm_ops) WHERE status = 'open';
 CREATE INDEX byproducts_org ON byproducts (org_id, created_at);
+-- The list's filters by place, when the newest rows hold too few.
+CREATE INDEX byproducts_commune ON byproducts (commune) WHERE status = 'open';
+CREATE INDEX byproducts_district ON byproducts (district)
+	WHERE status = 'open';
 
 -- The district is the commune's, as for organizations and needs.
 CREATE TRIGGER byproducts_place BEFORE INSERT OR UPDATE OF commune,
