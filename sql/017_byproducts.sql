@@ -77,10 +77,12 @@ CREATE INDEX byproducts_search ON byproducts USING gin (search)
 -- Matching's ways in: the same code of the other kind; a material text
 -- like this one's among the entries without a code (for an entry with
 -- one), or among all (for one without).
--- The first covers what scoring reads, so a code's thousands of entries
--- come from the index alone, not from as many heap pages.
-CREATE INDEX byproducts_code ON byproducts (material_code, kind)
-	INCLUDE (id, org_id, quantity_tonnes_per_month, district,
+-- The first gives a code's newest entries of a kind in order, and
+-- covers what scoring reads: they come from the index alone, not from
+-- as many heap pages.
+CREATE INDEX byproducts_code ON byproducts (material_code, kind,
+    created_at DESC, id DESC)
+	INCLUDE (org_id, quantity_tonnes_per_month, district,
 	    available_until, material_folded)
 	WHERE status = 'open';
 CREATE INDEX byproducts_uncoded_trgm ON byproducts

@@ -199,9 +199,10 @@ CREATE OR REPLACE FUNCTION byproduct_other_kind(k text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE k WHEN 'offer' THEN 'want' ELSE 'offer' END;
 
--- s's candidates, found by index: open entries of the other kind with
--- the same material code, or, among those without a code, whose folded
--- material text is like s's (pg_trgm's %, similarity 0.3 or more). An
+-- s's candidates, found by index: the 500 newest open entries of the
+-- other kind with the same material code, and, among those without a
+-- code, the ones whose folded material text is like s's (pg_trgm's %,
+-- similarity 0.3 or more). An
 -- entry coded otherwise is another material however its text reads
 -- (tro trấu, husk ash, is not trấu); one that neither shares the code
 -- nor reads alike could score 0.40 at most. For s without a code, the
@@ -209,18 +210,22 @@ RETURN CASE k WHEN 'offer' THEN 'want' ELSE 'offer' END;
 -- has to sort; the one-time filters on s pick the branches that run.
 -- Only what scoring reads, which byproducts_code covers: at 100,000
 -- entries, reading whole rows of every similar text cost 550 ms a page,
--- of a code's 2,000 entries from the heap 35 ms.
+-- a code's 2,000 entries from the heap 35 ms. Bounded, as technology
+-- matching is: scoring all 2,000 (trigram similarity of every one) held
+-- the matches at 24 requests/s; the newest 500 are what a market shows
+-- as current (README, "By-product exchange").
 CREATE OR REPLACE FUNCTION byproduct_candidates(s byproducts)
 RETURNS TABLE (id uuid, org_id uuid, material_code text,
     material_folded text, quantity numeric, district text,
     available_until date)
 LANGUAGE sql STABLE AS $$
-	SELECT c.id, c.org_id, c.material_code, c.material_folded,
+	(SELECT c.id, c.org_id, c.material_code, c.material_folded,
 	    c.quantity_tonnes_per_month, c.district, c.available_until
 	FROM byproducts c
 	WHERE s.material_code IS NOT NULL AND c.status = 'open'
 	    AND c.material_code = s.material_code
 	    AND c.kind = byproduct_other_kind(s.kind)
+	ORDER BY c.created_at DESC, c.id DESC LIMIT 500)
 	UNION ALL
 	SELECT c.id, c.org_id, c.material_code, c.material_folded,
 	    c.quantity_tonnes_per_month, c.district, c.available_until
