@@ -59,6 +59,7 @@ enum { STEP_ASK, STEP_ANSWER };
 #define JT_BOOL			3
 #define JT_OBJECT		4
 #define JT_STRARRAY		5
+#define JT_NUMBER		6	/* integer or decimal, min..max */
 
 /* String formats a validator field can ask for. */
 #define JF_NONE			0
@@ -142,6 +143,7 @@ enum verr {
 	VERR_NOT_COMMUNE,
 	VERR_NOT_DISTRICT,
 	VERR_PLACE_DISAGREES,
+	VERR_TYPE_NUMBER,
 	VERR_MAX
 };
 
@@ -203,6 +205,8 @@ enum msg {
 	MSG_APPLICATION_CHANGED,
 	MSG_VENDOR_UNVERIFIED,
 	MSG_ENTERPRISE_UNVERIFIED,
+	MSG_NO_SUCH_BYPRODUCT,
+	MSG_BYPRODUCT_CLOSED,
 	MSG_MAX
 };
 
@@ -649,5 +653,17 @@ int		 ref_sectors(struct rq *);
 int		 ref_districts(struct rq *);
 int		 ref_communes(struct rq *);
 int		 ref_funding_programs(struct rq *);
+
+/* byproducts.c, and the materials list of refdata.c */
+extern const struct field	 byproduct_create_body[];
+extern const struct field	 byproduct_patch_body[];
+extern const struct field	 byproduct_close_body[];
+int		 byproduct_create(struct rq *);
+int		 byproduct_list(struct rq *);
+int		 byproduct_get(struct rq *);
+int		 byproduct_patch(struct rq *);
+int		 byproduct_close(struct rq *);
+int		 byproduct_matches(struct rq *);
+int		 ref_materials(struct rq *);
 
 #endif

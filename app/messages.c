@@ -136,6 +136,11 @@ static const struct text msgs[MSG_MAX] = {
 	    "minh: chỉ doanh nghiệp đã xác minh mới được nộp hồ sơ tài trợ",
 	    "Your enterprise is not verified: only verified enterprises can "
 	    "apply for funding" },
+	[MSG_NO_SUCH_BYPRODUCT] = { "Không tìm thấy phụ phẩm",
+	    "No such by-product" },
+	[MSG_BYPRODUCT_CLOSED] = { "Tin phụ phẩm này đã đóng lúc %s; hãy "
+	    "đăng tin mới", "This by-product was closed at %s; post a new "
+	    "one" },
 };
 
 static const struct text verrs[VERR_MAX] = {
@@ -198,6 +203,7 @@ static const struct text verrs[VERR_MAX] = {
 	    "district of Can Tho city (see GET /districts)" },
 	[VERR_PLACE_DISAGREES] = { "thuộc khu vực %s, không phải khu vực "
 	    "đã gửi trong district", "lies in %s, not in the district sent" },
+	[VERR_TYPE_NUMBER] = { "phải là số", "must be a number" },
 };
 
 const char *

@@ -94,3 +94,10 @@ ref_funding_programs(struct rq *r)
 {
 	return (ref_list(r, Q_FUNDING_PROGRAMS, FOR_A_MINUTE));
 }
+
+/* The by-product exchange's materials: change only with a migration. */
+int
+ref_materials(struct rq *r)
+{
+	return (ref_list(r, Q_MATERIALS, FOR_A_DAY));
+}

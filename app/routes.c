@@ -112,6 +112,17 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/keys", keys_list, AUTH_NONE, NULL, 0 },
 	{ "GET", "/api/v1/funding-programs", ref_funding_programs, AUTH_NONE,
 	    NULL, 0 },
+	{ "GET", "/api/v1/materials", ref_materials, AUTH_NONE, NULL, 0 },
+	{ "POST", "/api/v1/byproducts", byproduct_create,
+	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_create_body, 0 },
+	{ "GET", "/api/v1/byproducts", byproduct_list, AUTH_ANY, NULL, 0 },
+	{ "GET", "/api/v1/byproducts/{id}", byproduct_get, AUTH_ANY, NULL, 0 },
+	{ "PATCH", "/api/v1/byproducts/{id}", byproduct_patch,
+	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_patch_body, 0 },
+	{ "POST", "/api/v1/byproducts/{id}/close", byproduct_close,
+	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_close_body, 1 },
+	{ "GET", "/api/v1/byproducts/{id}/matches", byproduct_matches,
+	    AUTH_VENDOR | AUTH_ENTERPRISE, NULL, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -156,6 +156,14 @@ check_value(yajl_val v, const struct field *f, const char *path,
 		    YAJL_GET_INTEGER(v) > f->max)
 			verr_add(ve, path, VERR_RANGE, NULL);
 		break;
+	case JT_NUMBER:
+		/* A number yajl cannot hold as a double is out of range. */
+		if (!YAJL_IS_NUMBER(v))
+			verr_add(ve, path, VERR_TYPE_NUMBER, NULL);
+		else if (!YAJL_IS_DOUBLE(v) || YAJL_GET_DOUBLE(v) < f->min ||
+		    YAJL_GET_DOUBLE(v) > f->max)
+			verr_add(ve, path, VERR_RANGE, NULL);
+		break;
 	case JT_BOOL:
 		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
 			verr_add(ve, path, VERR_TYPE_BOOL, NULL);

@@ -14,7 +14,10 @@ Standard library only. Environment (set by conf/tm.sh):
   BENCH_IDS (10000: how many random published ids GET /technologies/{id}
   picks from), BENCH_MATCH_CONNS (64, the matches row's connections),
   BENCH_APPS (100000: funding applications for the decisions row, a
-  tenth for wrk's warm-up, four tenths for its run, half for pgbench).
+  tenth for wrk's warm-up, four tenths for its run, half for pgbench),
+  BENCH_BYPRODUCTS (100000: open by-products, byproducts_data.sql, for
+  the by-product matches row, run at BENCH_MATCH_CONNS), BENCH_ONLY
+  ("byproducts": that row alone, for working on it).
 """
 
 import base64
@@ -60,6 +63,8 @@ TECHS = env_int("BENCH_TECHS", 100000)
 IDS = env_int("BENCH_IDS", 10000)
 MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 64)
 APPS = env_int("BENCH_APPS", 100000)
+BYPRODUCTS = env_int("BENCH_BYPRODUCTS", 100000)
+ONLY = os.environ.get("BENCH_ONLY") or ""
 
 VENDOR = "bench-vendor@bench.example"
 PASSWORD = "bench-password-0123"
@@ -639,6 +644,86 @@ def market(m, scripts):
     return rows, unloaded
 
 
+# --- by-product matches ------------------------------------------------
+
+SYMBIOSIS = "bench-symbiosis@bench.example"
+OFFER = {"kind": "offer", "material": "Trấu lúa từ nhà máy xay xát Thốt Nốt",
+         "material_code": "rice_husk", "quantity_tonnes_per_month": 200,
+         "commune": "phuong_thot_not",
+         "description": "Trấu rời, độ ẩm dưới 12%."}
+
+
+def byproducts_prepare():
+    """Load BYPRODUCTS open by-products and post a mill's offer of rice
+    husk: the one whose matches are measured. Returns its id, owner and
+    the owner's token, and the pgbench script."""
+    status, body = http("POST", "/api/v1/accounts", {
+        "email": SYMBIOSIS, "password": PASSWORD,
+        "display_name": "Bench Mill", "role": "enterprise",
+        "organization": {"name": "Bench Rice Mill Thốt Nốt",
+                         "tax_code": "6000000003",
+                         "commune": "phuong_thot_not",
+                         "sector": "rice_food_processing"}})
+    if status != 201:
+        raise BenchError(f"registering {SYMBIOSIS}: {status} {body}")
+    log(f"loading {BYPRODUCTS} by-products "
+        "(tests/bench/byproducts_data.sql)")
+    t = time.monotonic()
+    psql("-v", f"n={BYPRODUCTS}", "-f",
+         os.path.join(HERE, "byproducts_data.sql"))
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": SYMBIOSIS, "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"logging in {SYMBIOSIS}: {status} {body}")
+    token = body["token"]
+    status, offer = http("POST", "/api/v1/byproducts", OFFER, token=token)
+    if status != 201:
+        raise BenchError(f"POST /api/v1/byproducts: {status} {offer}")
+    # The visibility map too: the code's entries come from the index only.
+    psql(sql="VACUUM (ANALYZE) byproducts")
+    log(f"loaded and vacuumed in {time.monotonic() - t:.1f} s")
+    b = {"token": token, "id": offer["id"],
+         "org": offer["organization"]["id"]}
+    queries = load_queries()
+    owned = [b["id"], b["org"]]
+    params = [b["id"], b["org"], None, None, 21]
+    b["script"] = prepared_script(
+        "byproduct_matches", queries,
+        ["Q_BYPRODUCT_OWNED", "Q_BYPRODUCT_MATCHES"],
+        [execute("Q_BYPRODUCT_OWNED", owned) + ";",
+         execute("Q_BYPRODUCT_MATCHES", params) + ";"])
+    t = time.monotonic()
+    status, body = http("GET", f"/api/v1/byproducts/{b['id']}/matches",
+                        token=token, timeout=600)
+    took = time.monotonic() - t
+    rows = psql_execute(queries, "Q_BYPRODUCT_MATCHES", params)
+    got = ([x["byproduct"]["id"] for x in body["items"]]
+           if status == 200 else body)
+    if got != cursor_ids(rows)[:20] or not got:
+        raise BenchError(f"by-product matches: the endpoint gave {status} "
+                         f"{got!r:.200}, Q_BYPRODUCT_MATCHES {len(rows)} "
+                         "other rows")
+    n = psql(sql="SELECT count(*) FROM byproducts s,"
+             f" byproduct_candidates(s) c WHERE s.id = '{b['id']}'")
+    log(f"  by-product matches: {n} candidates scored, the endpoint's "
+        f"page matches Q_BYPRODUCT_MATCHES ({took * 1000:.1f} ms alone)")
+    b["candidates"] = int(n)
+    return b
+
+
+def byproducts(b):
+    """The row: the offer's matches at MATCH_CONNS, and pgbench."""
+    name = "GET /api/v1/byproducts/{id}/matches"
+    w = wrk(name, f"/api/v1/byproducts/{b['id']}/matches", token=b["token"],
+            conns=MATCH_CONNS)
+    pg = pgbench("byproduct_matches", b["script"], {"prepared": 0},
+                 mode="simple", conns=MATCH_CONNS, skip_first=True)
+    unloaded = wrk(name + " (1 connection)",
+                   f"/api/v1/byproducts/{b['id']}/matches",
+                   token=b["token"], conns=1, warmup=False)
+    return [(name + " *****", w, pg)], unloaded
+
+
 # --- the quote-request write path -------------------------------------
 
 def quotes_prepare(vendor_token, m):
@@ -813,7 +898,7 @@ def rate(v):
     return f"{v:.0f}" if v >= 100 else f"{v:.2f}" if v < 10 else f"{v:.1f}"
 
 
-def table(rows, market_rows, unloaded, m, me, logins):
+def table(rows, market_rows, unloaded, m, me, logins, b=None):
     conf = (f"wrk/pgbench: {CONNS} connections, {THREADS} threads, "
             f"{SECONDS} s after {WARMUP} s warm-up; "
             f"per worker {os.environ.get('TM_DB_CONNS') or 3} reading + "
@@ -869,6 +954,13 @@ def table(rows, market_rows, unloaded, m, me, logins):
          "same three statements per approval (token lookup, facts, "
          "decision) plus one primary-key read that picks the next "
          "application, and no signing.")
+    if b is not None:
+        note(f"***** {BYPRODUCTS} open by-products; a mill's offer of "
+             f"rice husk, {b['candidates']} candidates scored, at "
+             f"{MATCH_CONNS} connections / pgbench clients; pgbench runs "
+             "Q_BYPRODUCT_OWNED then Q_BYPRODUCT_MATCHES, as the server "
+             f"does. One connection at a time: p50 {ms(b['one']['p50'])},"
+             f" p99 {ms(b['one']['p99'])}, {rate(b['one']['rps'])} req/s.")
     note("Market pgbench scripts: -M simple; each client PREPAREs the "
          "statements of app/queries.def as they are, then EXECUTEs them with "
          "the server's parameters, NULLs included, so the plans are the "
@@ -894,6 +986,21 @@ def table(rows, market_rows, unloaded, m, me, logins):
     return lines
 
 
+def only_byproducts():
+    """BENCH_ONLY=byproducts: the by-product row alone."""
+    b = byproducts_prepare()
+    rows, one = byproducts(b)
+    (name, w, pg), = rows
+    log(f"\n{name}: {rate(w['rps'])} req/s, p99 {ms(w['p99'])}, p50 "
+        f"{ms(w['p50'])} | pgbench same SQL {rate(pg['tps'])} tps, p99 "
+        f"{ms(pg['p99'])}, p50 {ms(pg['p50'])} | ratio "
+        f"{w['rps'] / pg['tps']:.2f} ({MATCH_CONNS} connections, "
+        f"{BYPRODUCTS} by-products, {b['candidates']} candidates)\n"
+        f"one connection: {rate(one['rps'])} req/s, p50 {ms(one['p50'])}, "
+        f"p99 {ms(one['p99'])}")
+    return 1 if failures else 0
+
+
 def on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -901,6 +1008,8 @@ def on_signal(signum, frame):
 def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if ONLY == "byproducts":
+        return only_byproducts()
     token, account_id = prepare()
     scripts, params = write_scripts(account_id, selector_of(token))
     rows = [("GET /healthz", wrk("GET /healthz", "/healthz"), None)]
@@ -917,8 +1026,11 @@ def main():
     q = quotes_prepare(token, m)
     quote_rows = quotes(q)
     decision_rows = decisions(decisions_prepare(q))
-    lines = table(rows, market_rows + quote_rows + decision_rows, unloaded,
-                  m, me, logins)
+    b = byproducts_prepare()
+    scripts["byproduct_matches"] = b["script"]
+    bp_rows, b["one"] = byproducts(b)
+    lines = table(rows, market_rows + quote_rows + decision_rows + bp_rows,
+                  unloaded, m, me, logins, b)
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

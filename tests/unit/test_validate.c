@@ -30,6 +30,7 @@ static void	cost(void);
 static void	formats(void);
 static void	utf8(void);
 static void	lists_and_keys(void);
+static void	numbers(void);
 
 static const char *const roles[] = { "vendor", "enterprise", "agency", NULL };
 
@@ -729,6 +730,7 @@ test_validate(void)
 	formats();
 	utf8();
 	lists_and_keys();
+	numbers();
 }
 
 /* str_oneof() for query values, ascii_printable() for Idempotency-Key. */
@@ -756,4 +758,31 @@ lists_and_keys(void)
 		CHECK(!ascii_printable(keys_bad[i]));
 	/* The empty key is refused by its length, not here. */
 	CHECK(ascii_printable(""));
+}
+
+/* JT_NUMBER: integers and decimals alike, within min..max. */
+static void
+numbers(void)
+{
+	static const struct field qty[] = {
+		{ .name = "q", .type = JT_NUMBER, .required = 1, .min = 0,
+		    .max = 1000000 },
+		{ .name = NULL }
+	};
+
+	CHECK(pass(qty, "{'q':120.5}"));
+	CHECK(pass(qty, "{'q':3}"));
+	CHECK(pass(qty, "{'q':0.001}"));
+	CHECK(pass(qty, "{'q':1e6}"));
+	CHECK(pass(qty, "{'q':1000000}"));
+	CHECK(pass(qty, "{'q':0}"));
+	CHECK(one(qty, "{'q':-0.5}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':1000000.5}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':1e400}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':'12'}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':true}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':[1]}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':{}}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{}", "q", VERR_REQUIRED));
+	CHECK(one(qty, "{'q':null}", "q", VERR_REQUIRED));
 }
