@@ -59,6 +59,7 @@ enum { STEP_ASK, STEP_ANSWER };
 #define JT_BOOL			3
 #define JT_OBJECT		4
 #define JT_STRARRAY		5
+#define JT_NUMBER		6	/* integer or decimal, >= 0 */
 
 /* String formats a validator field can ask for. */
 #define JF_NONE			0
@@ -142,6 +143,9 @@ enum verr {
 	VERR_NOT_COMMUNE,
 	VERR_NOT_DISTRICT,
 	VERR_PLACE_DISAGREES,
+	VERR_TYPE_NUMBER,
+	VERR_DECIMALS,
+	VERR_NOT_PATH_YEAR,
 	VERR_MAX
 };
 
@@ -203,6 +207,12 @@ enum msg {
 	MSG_APPLICATION_CHANGED,
 	MSG_VENDOR_UNVERIFIED,
 	MSG_ENTERPRISE_UNVERIFIED,
+	MSG_NO_SUCH_CP_REPORT,
+	MSG_NO_SUCH_CP_YEAR,
+	MSG_CP_NOT_PUBLISHED,
+	MSG_CP_YEAR_CLOSED,
+	MSG_CP_FILED,
+	MSG_ONLY_DOIT,
 	MSG_MAX
 };
 
@@ -649,5 +659,22 @@ int		 ref_sectors(struct rq *);
 int		 ref_districts(struct rq *);
 int		 ref_communes(struct rq *);
 int		 ref_funding_programs(struct rq *);
+
+/* csv.c */
+int		 csv_wanted(const char *);
+void		 csv_field(struct kore_buf *, const char *, size_t, int);
+int		 csv_row(struct kore_buf *, const char *, size_t);
+
+/* cpreports.c */
+extern const struct field	 cp_report_create_body[];
+extern const struct field	 cp_report_put_body[];
+int		 cp_report_create(struct rq *);
+int		 cp_report_list(struct rq *);
+int		 cp_report_get(struct rq *);
+int		 cp_report_put(struct rq *);
+int		 cp_summary(struct rq *);
+int		 cp_public(struct rq *);
+int		 cp_year_close(struct rq *);
+int		 cp_year_reopen(struct rq *);
 
 #endif
