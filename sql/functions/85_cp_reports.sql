@@ -338,11 +338,13 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- A year's figures per group and in total: one aggregate over the
--- year's rows of the index cp_reports_summary (GROUPING SETS makes the
--- totals in the same pass). Every reference group is there, with zeros;
--- reports whose group is not known (an organization that gave only a
--- district, grouped by commune) make a group with a NULL key, present
--- only when it has reports. total marks the totals row.
+-- year's rows, read in the group's order off its index (016) with no
+-- sort; GROUPING SETS makes the totals in the same pass. Every
+-- reference group is there, with zeros; reports whose group is not
+-- known (an organization that gave only a district, grouped by commune)
+-- make a group with a NULL key, present only when it has reports.
+-- total marks the totals row. p_group is one of the four column names
+-- (checked here too, as it names a column).
 CREATE OR REPLACE FUNCTION cp_groups(p_year int, p_group text)
 RETURNS TABLE (key text, name_vi text, name_en text, ord bigint,
     total boolean, reports bigint, iso14001 bigint,
@@ -350,31 +352,31 @@ RETURNS TABLE (key text, name_vi text, name_en text, ord bigint,
     waste_reduced_tonnes numeric, co2_reduced_tonnes numeric,
     investment_vnd numeric, applying bigint, with_baseline bigint,
     saving_8pct bigint, median_saving_pct numeric)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_group NOT IN ('district', 'commune', 'sector',
+	    'former_province') THEN
+		RAISE EXCEPTION 'no such grouping' USING
+		    ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN QUERY EXECUTE format($q$
 	WITH a AS (
-		SELECT r.k, GROUPING(r.k) = 1 AS total, count(*) AS reports,
-		    count(*) FILTER (WHERE r.iso14001_certified) AS iso14001,
-		    sum(r.energy_saved_kwh) AS energy_saved_kwh,
-		    sum(r.water_saved_m3) AS water_saved_m3,
-		    sum(r.waste_reduced_tonnes) AS waste_reduced_tonnes,
-		    sum(r.co2_reduced_tonnes) AS co2_reduced_tonnes,
-		    sum(r.investment_vnd) AS investment_vnd,
+		SELECT c.%1$I AS k, GROUPING(c.%1$I) = 1 AS total,
+		    count(*) AS reports,
+		    count(*) FILTER (WHERE c.iso14001_certified) AS iso14001,
+		    sum(c.energy_saved_kwh) AS energy_saved_kwh,
+		    sum(c.water_saved_m3) AS water_saved_m3,
+		    sum(c.waste_reduced_tonnes) AS waste_reduced_tonnes,
+		    sum(c.co2_reduced_tonnes) AS co2_reduced_tonnes,
+		    sum(c.investment_vnd) AS investment_vnd,
 		    -- Every report names at least one measure (1-50).
 		    count(*) AS applying,
-		    count(r.saving_pct) AS with_baseline,
-		    count(*) FILTER (WHERE r.saving_pct >= 8) AS saving_8pct,
+		    count(c.saving_pct) AS with_baseline,
+		    count(*) FILTER (WHERE c.saving_pct >= 8) AS saving_8pct,
 		    round((percentile_cont(0.5) WITHIN GROUP
-			(ORDER BY r.saving_pct))::numeric, 2) AS median
-		FROM (SELECT CASE p_group WHEN 'district' THEN c.district
-			WHEN 'commune' THEN c.commune
-			WHEN 'sector' THEN c.sector
-			ELSE (SELECT d.former_province FROM districts d
-			    WHERE d.code = c.district) END AS k,
-			c.iso14001_certified, c.energy_saved_kwh,
-			c.water_saved_m3, c.waste_reduced_tonnes,
-			c.co2_reduced_tonnes, c.investment_vnd, c.saving_pct
-		    FROM cp_reports c WHERE c.year = p_year) r
-		GROUP BY GROUPING SETS ((r.k), ())
+			(ORDER BY c.saving_pct))::numeric, 2) AS median
+		FROM cp_reports c WHERE c.year = $1
+		GROUP BY GROUPING SETS ((c.%1$I), ())
 	)
 	SELECT g.key, g.name_vi, g.name_en, g.ord, false,
 	    coalesce(a.reports, 0), coalesce(a.iso14001, 0),
@@ -383,7 +385,7 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(a.co2_reduced_tonnes, 0), coalesce(a.investment_vnd, 0),
 	    coalesce(a.applying, 0), coalesce(a.with_baseline, 0),
 	    coalesce(a.saving_8pct, 0), a.median
-	FROM cp_reference(p_group) g
+	FROM cp_reference($2) g
 	LEFT JOIN a ON a.k = g.key AND NOT a.total
 	UNION ALL
 	SELECT NULL, 'Không xác định', 'Not known', NULL, false, a.reports,
@@ -400,7 +402,8 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(a.applying, 0), coalesce(a.with_baseline, 0),
 	    coalesce(a.saving_8pct, 0), a.median
 	FROM (SELECT 1) one LEFT JOIN a ON a.total
-$$;
+	$q$, p_group) USING p_year, p_group;
+END $$;
 
 -- One group's figures as JSON; p_hide: all of them null (the public
 -- table's suppressed groups).
