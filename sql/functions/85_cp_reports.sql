@@ -504,8 +504,9 @@ BEGIN
 	    WHERE hidden.n BETWEEN 1 AND 2 AND NOT g.total AND NOT g.small
 	    AND g.key IS NOT NULL
 	    ORDER BY g.reports, g.key LIMIT 1),
-	s AS (SELECT g.*, g.small OR g.key IN (SELECT key FROM extra)
-	    OR (g.total AND g.reports < 3) AS hide FROM g)
+	s AS (SELECT g.*, g.small OR (g.total AND g.reports < 3)
+	    OR EXISTS (SELECT 1 FROM extra WHERE extra.key = g.key) AS hide
+	    FROM g)
 	SELECT json_build_object('year', p_year, 'group_by', 'district',
 	    'closed', true, 'closed_at', rfc3339(y.closed_at),
 	    'min_reporters', 3,
