@@ -709,3 +709,46 @@ def test_public_bad_parameters_are_400(params):
 def test_public_year_not_closed_is_404():
     assert_problem(get(f"{CP}/public", params={"year": THIS_YEAR}), 404)
 
+
+
+@pytest.mark.parametrize("name", ["district", "commune", "sector"])
+def test_hostile_filters_match_nothing(dost, name):
+    for value in ("' OR '1'='1", "'; DROP TABLE cp_reports; --",
+                  "phuong_cai_khe' --", "Ninh Kiều"):
+        r = get(CP, token=dost.token, params={name: value})
+        assert r.status_code == 200, r.text
+        assert r.json()["items"] == []
+
+
+def test_filing_while_the_year_closes(doit):
+    """Filings racing DOIT's close: each is filed or refused as closed,
+    never an error, and nothing is filed once the close has landed."""
+    year = 2021
+    users = [enterprise() for _ in range(8)]
+    codes = []
+
+    def go(user):
+        codes.append(post(CP, report_body(year), token=user.token)
+                      .status_code)
+
+    threads = [threading.Thread(target=go, args=(u,)) for u in users]
+    for t in threads[:4]:
+        t.start()
+    closer = threading.Thread(target=lambda: codes.append(
+        ("close", close(doit, year).status_code)))
+    closer.start()
+    for t in threads[4:]:
+        t.start()
+    for t in threads + [closer]:
+        t.join()
+    try:
+        assert ("close", 200) in codes, codes
+        filed_ok = [c for c in codes if c == 201]
+        assert set(codes) - {("close", 200)} <= {201, 409}, codes
+        n = db_count("SELECT count(*) FROM cp_reports WHERE year = :'y'",
+                     y=str(year))
+        assert n == len(filed_ok)
+        late = enterprise()
+        assert_problem(post(CP, report_body(year), token=late.token), 409)
+    finally:
+        assert close(doit, year, "reopen").status_code == 200
