@@ -59,7 +59,7 @@ enum { STEP_ASK, STEP_ANSWER };
 #define JT_BOOL			3
 #define JT_OBJECT		4
 #define JT_STRARRAY		5
-#define JT_NUMBER		6	/* integer or decimal, min..max */
+#define JT_NUMBER		6	/* integer or decimal, 0..max; > 0 if min > 0 */
 
 /* String formats a validator field can ask for. */
 #define JF_NONE			0
@@ -144,6 +144,8 @@ enum verr {
 	VERR_NOT_DISTRICT,
 	VERR_PLACE_DISAGREES,
 	VERR_TYPE_NUMBER,
+	VERR_DECIMALS,
+	VERR_NOT_PATH_YEAR,
 	VERR_MAX
 };
 
@@ -207,6 +209,12 @@ enum msg {
 	MSG_ENTERPRISE_UNVERIFIED,
 	MSG_NO_SUCH_BYPRODUCT,
 	MSG_BYPRODUCT_CLOSED,
+	MSG_NO_SUCH_CP_REPORT,
+	MSG_NO_SUCH_CP_YEAR,
+	MSG_CP_NOT_PUBLISHED,
+	MSG_CP_YEAR_CLOSED,
+	MSG_CP_FILED,
+	MSG_ONLY_DOIT,
 	MSG_MAX
 };
 
@@ -665,5 +673,22 @@ int		 byproduct_patch(struct rq *);
 int		 byproduct_close(struct rq *);
 int		 byproduct_matches(struct rq *);
 int		 ref_materials(struct rq *);
+
+/* csv.c */
+int		 csv_wanted(const char *);
+void		 csv_field(struct kore_buf *, const char *, size_t, int);
+int		 csv_row(struct kore_buf *, const char *, size_t);
+
+/* cpreports.c */
+extern const struct field	 cp_report_create_body[];
+extern const struct field	 cp_report_put_body[];
+int		 cp_report_create(struct rq *);
+int		 cp_report_list(struct rq *);
+int		 cp_report_get(struct rq *);
+int		 cp_report_put(struct rq *);
+int		 cp_summary(struct rq *);
+int		 cp_public(struct rq *);
+int		 cp_year_close(struct rq *);
+int		 cp_year_reopen(struct rq *);
 
 #endif

@@ -24,7 +24,7 @@ static const char *const kinds[] = { "offer", "want", NULL };
 	{ .name = "material_code", .type = JT_STRING, .min = 2,		\
 	    .max = 40, .format = JF_CODE },				\
 	{ .name = "quantity_tonnes_per_month", .type = JT_NUMBER,	\
-	    .required = (req), .min = 0, .max = QUANTITY_MAX },	\
+	    .required = (req), .min = 1, .max = QUANTITY_MAX },	\
 	PLACE_FIELDS(req),						\
 	{ .name = "description", .type = JT_STRING, .max = 5000 },	\
 	{ .name = "available_until", .type = JT_STRING, .min = 10,	\

@@ -141,6 +141,25 @@ static const struct text msgs[MSG_MAX] = {
 	[MSG_BYPRODUCT_CLOSED] = { "Tin phụ phẩm này đã đóng lúc %s; hãy "
 	    "đăng tin mới", "This by-product was closed at %s; post a new "
 	    "one" },
+	[MSG_NO_SUCH_CP_REPORT] = { "Tổ chức của bạn chưa nộp báo cáo sản "
+	    "xuất sạch hơn cho năm này", "Your organization has filed no "
+	    "cleaner-production report for this year" },
+	[MSG_NO_SUCH_CP_YEAR] = { "Không có năm báo cáo này (từ 2016 đến năm "
+	    "nay)", "No such reporting year (2016 to this year)" },
+	[MSG_CP_NOT_PUBLISHED] = { "Kết quả năm này chưa được công bố: Sở "
+	    "Công Thương chưa khóa sổ năm này", "This year's results are not "
+	    "published: the Department of Industry and Trade has not closed "
+	    "the year" },
+	[MSG_CP_YEAR_CLOSED] = { "Năm %s đã khóa sổ: không thể nộp hay sửa "
+	    "báo cáo của năm này", "The year %s is closed: its reports can no "
+	    "longer be filed or amended" },
+	[MSG_CP_FILED] = { "Tổ chức đã nộp báo cáo năm %s (mã %s); hãy sửa "
+	    "báo cáo đó bằng PUT /cp-reports/{year}", "Your organization "
+	    "already filed its report for %s (id %s); amend that one with PUT "
+	    "/cp-reports/{year}" },
+	[MSG_ONLY_DOIT] = { "Chỉ Sở Công Thương được khóa sổ hoặc mở lại "
+	    "một năm báo cáo", "Only the Department of Industry and Trade "
+	    "closes or reopens a reporting year" },
 };
 
 static const struct text verrs[VERR_MAX] = {
@@ -204,6 +223,10 @@ static const struct text verrs[VERR_MAX] = {
 	[VERR_PLACE_DISAGREES] = { "thuộc khu vực %s, không phải khu vực "
 	    "đã gửi trong district", "lies in %s, not in the district sent" },
 	[VERR_TYPE_NUMBER] = { "phải là số", "must be a number" },
+	[VERR_DECIMALS] = { "có nhiều hơn 3 chữ số thập phân",
+	    "has more than 3 decimal places" },
+	[VERR_NOT_PATH_YEAR] = { "phải là năm trong đường dẫn (%s)",
+	    "must be the year in the path (%s)" },
 };
 
 const char *

@@ -15,8 +15,9 @@ static int	path_match(const char *, const char *, const char **, size_t *);
 static int	method_serves(const char *, const char *);
 
 /*
- * Match one pattern segment against a path segment of len bytes; "{id}"
- * takes any non-empty segment (handlers check it is a UUID).
+ * Match one pattern segment against a path segment of len bytes; a
+ * parameter, "{id}" or "{year}", takes any non-empty segment (handlers
+ * check it is a UUID or a year).
  */
 static int
 segment_match(const char *pat, const char *seg, size_t len, int *param)
@@ -24,7 +25,7 @@ segment_match(const char *pat, const char *seg, size_t len, int *param)
 	size_t		plen;
 
 	plen = strcspn(pat, "/");
-	*param = (plen == 4 && !strncmp(pat, "{id}", 4));
+	*param = (plen > 2 && pat[0] == '{' && pat[plen - 1] == '}');
 	if (*param)
 		return (len > 0);
 	return (plen == len && !strncmp(pat, seg, len));

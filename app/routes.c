@@ -123,6 +123,23 @@ const struct route routes[] = {
 	    AUTH_VENDOR | AUTH_ENTERPRISE, byproduct_close_body, 1 },
 	{ "GET", "/api/v1/byproducts/{id}/matches", byproduct_matches,
 	    AUTH_VENDOR | AUTH_ENTERPRISE, NULL, 0 },
+	/* Before {year}: the first route whose path matches serves. */
+	{ "GET", "/api/v1/cp-reports/summary", cp_summary, AUTH_AGENCY,
+	    NULL, 0 },
+	{ "GET", "/api/v1/cp-reports/public", cp_public, AUTH_NONE, NULL, 0 },
+	{ "POST", "/api/v1/cp-reports", cp_report_create, AUTH_ENTERPRISE,
+	    cp_report_create_body, 0 },
+	{ "GET", "/api/v1/cp-reports", cp_report_list,
+	    AUTH_ENTERPRISE | AUTH_AGENCY, NULL, 0 },
+	{ "GET", "/api/v1/cp-reports/{year}", cp_report_get, AUTH_ENTERPRISE,
+	    NULL, 0 },
+	{ "PUT", "/api/v1/cp-reports/{year}", cp_report_put, AUTH_ENTERPRISE,
+	    cp_report_put_body, 0 },
+	/* DOIT's; another agency gets 403 from the database (TM473). */
+	{ "POST", "/api/v1/cp-reports/years/{year}/close", cp_year_close,
+	    AUTH_AGENCY, NULL, 0 },
+	{ "POST", "/api/v1/cp-reports/years/{year}/reopen", cp_year_reopen,
+	    AUTH_AGENCY, NULL, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

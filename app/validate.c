@@ -35,6 +35,8 @@ static void	check_value(yajl_val, const struct field *, const char *,
 		    struct verrors *);
 static void	check_string(const char *, const struct field *, const char *,
 		    struct verrors *);
+static void	check_number(yajl_val, const struct field *, const char *,
+		    struct verrors *);
 static int	check_chars(const char *, int64_t *);
 static int	present(yajl_val, const char *);
 static int	is_dup(yajl_val, size_t);
@@ -157,12 +159,7 @@ check_value(yajl_val v, const struct field *f, const char *path,
 			verr_add(ve, path, VERR_RANGE, NULL);
 		break;
 	case JT_NUMBER:
-		/* A number yajl cannot hold as a double is out of range. */
-		if (!YAJL_IS_NUMBER(v))
-			verr_add(ve, path, VERR_TYPE_NUMBER, NULL);
-		else if (!YAJL_IS_DOUBLE(v) || YAJL_GET_DOUBLE(v) < f->min ||
-		    YAJL_GET_DOUBLE(v) > f->max)
-			verr_add(ve, path, VERR_RANGE, NULL);
+		check_number(v, f, path, ve);
 		break;
 	case JT_BOOL:
 		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
@@ -179,6 +176,9 @@ check_value(yajl_val v, const struct field *f, const char *path,
 			verr_add(ve, path, VERR_TYPE_ARRAY, NULL);
 			break;
 		}
+		/* A required list needs an item: [] is as good as absent. */
+		if (f->required && v->u.array.len == 0)
+			verr_add(ve, path, VERR_REQUIRED, NULL);
 		for (i = 0; i < v->u.array.len; i++) {
 			if (!YAJL_IS_STRING(v->u.array.values[i]))
 				verr_add(ve, path, VERR_TYPE_ARRAY, NULL);
@@ -188,6 +188,33 @@ check_value(yajl_val v, const struct field *f, const char *path,
 		}
 		break;
 	}
+}
+
+/*
+ * A quantity: an integer or a decimal, never below 0 and at most max; a
+ * min of 1 asks for more than 0. Decimals that yajl cannot hold in a
+ * double (1e999) are out of range; the database keeps the exact digits.
+ */
+static void
+check_number(yajl_val v, const struct field *f, const char *path,
+    struct verrors *ve)
+{
+	double		d;
+
+	if (!YAJL_IS_NUMBER(v)) {
+		verr_add(ve, path, VERR_TYPE_NUMBER, NULL);
+		return;
+	}
+	if (YAJL_IS_INTEGER(v))
+		d = (double)YAJL_GET_INTEGER(v);
+	else if (YAJL_IS_DOUBLE(v))
+		d = YAJL_GET_DOUBLE(v);
+	else {
+		verr_add(ve, path, VERR_RANGE, NULL);
+		return;
+	}
+	if (d < 0 || (f->min > 0 && d <= 0) || d > (double)f->max)
+		verr_add(ve, path, VERR_RANGE, NULL);
 }
 
 /* Counts code points; 0 when a control character other than tab/newline. */

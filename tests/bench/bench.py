@@ -18,6 +18,8 @@ Standard library only. Environment (set by conf/tm.sh):
   BENCH_BYPRODUCTS (100000: open by-products, byproducts_data.sql, for
   the by-product matches row, run at BENCH_MATCH_CONNS), BENCH_ONLY
   ("byproducts": that row alone, for working on it).
+  BENCH_CP_REPORTS (50000: cleaner-production reports of one year for
+  the summary row).
 """
 
 import base64
@@ -65,6 +67,8 @@ MATCH_CONNS = env_int("BENCH_MATCH_CONNS", 64)
 APPS = env_int("BENCH_APPS", 100000)
 BYPRODUCTS = env_int("BENCH_BYPRODUCTS", 100000)
 ONLY = os.environ.get("BENCH_ONLY") or ""
+CP_REPORTS = env_int("BENCH_CP_REPORTS", 50000)
+CP_YEAR = 2025
 
 VENDOR = "bench-vendor@bench.example"
 PASSWORD = "bench-password-0123"
@@ -968,6 +972,11 @@ def table(rows, market_rows, unloaded, m, me, logins, b=None):
          "of the percentiles). Parsing the short EXECUTE text costs "
          "pgbench a little that -M prepared would not: it shows only next "
          "to the fast GET /technologies/{id}.")
+    note(f"***** {CP_REPORTS} reports of {CP_YEAR} (BENCH_CP_REPORTS, "
+         "tests/bench/cp_reports_data.sql) summed per former district, as "
+         "an agency; pgbench runs the token lookup and Q_CP_SUMMARY, as "
+         "the server does. The CSV row is the same aggregate written as "
+         "CSV by the server.")
     lines.append("")
     note(f"Search p50, target under {SEARCH_TARGET_MS} ms at "
          f"1,000,000 technologies; here {TECHS}. At {CONNS} connections "
@@ -1001,6 +1010,63 @@ def only_byproducts():
     return 1 if failures else 0
 
 
+# --- cleaner-production summary ---------------------------------------
+
+def cp_prepare():
+    """CP_REPORTS reports of CP_YEAR and an agency that signs in;
+    returns its token, selector and the endpoint's totals checked."""
+    t = time.monotonic()
+    psql("-v", f"n={CP_REPORTS}", "-v", f"year={CP_YEAR}",
+         "-v", f"vendor={VENDOR}",
+         "-f", os.path.join(HERE, "cp_reports_data.sql"))
+    # The summary reads the index alone once the visibility map is set;
+    # measured: the first pass after the load leaves pages to a second.
+    psql(sql="VACUUM (ANALYZE) cp_reports")
+    psql(sql="VACUUM cp_reports")
+    log(f"{CP_REPORTS} cleaner-production reports loaded and vacuumed in "
+        f"{time.monotonic() - t:.1f} s")
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": "bench-cp@bench.example",
+                         "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"agency login: {status} {body}")
+    c = {"token": body["token"], "sel": selector_of(body["token"]),
+         "path": f"/api/v1/cp-reports/summary?year={CP_YEAR}"
+                 "&group_by=district"}
+    status, doc = http("GET", c["path"], token=c["token"])
+    if status != 200 or doc["totals"]["reports"] != CP_REPORTS or \
+            len(doc["groups"]) != 28:
+        raise BenchError(f"GET {c['path']}: {status} {str(doc)[:300]}")
+    return c
+
+
+def cp_reports(c):
+    """The summary, JSON and CSV, next to pgbench's ceiling."""
+    queries = load_queries()
+    params = [str(CP_YEAR), "district"]
+    script = prepared_script(
+        "cp_summary", queries, ["Q_AUTH_LOOKUP", "Q_CP_SUMMARY"],
+        ["EXECUTE auth_lookup(':asel', 'session') \\gset a_",
+         execute("Q_CP_SUMMARY", params) + " \\gset s_"])
+    name = "GET /cp-reports/summary *****"
+    w = wrk(name, c["path"], token=c["token"])
+    pg = pgbench("cp_summary", script, {"asel": c["sel"], "prepared": 0},
+                 mode="simple", skip_first=True)
+    rows = [(name, w, pg)]
+    csv_script = prepared_script(
+        "cp_summary_csv", queries, ["Q_AUTH_LOOKUP", "Q_CP_SUMMARY_CSV"],
+        ["EXECUTE auth_lookup(':asel', 'session') \\gset a_",
+         execute("Q_CP_SUMMARY_CSV", params) + ";"])
+    name = "GET /cp-reports/summary, CSV"
+    w = wrk(name, c["path"], token=c["token"],
+            script=os.path.join(HERE, "cp_csv.lua"))
+    pg = pgbench("cp_summary_csv", csv_script,
+                 {"asel": c["sel"], "prepared": 0}, mode="simple",
+                 skip_first=True)
+    rows.append((name, w, pg))
+    return rows
+
+
 def on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -1029,8 +1095,9 @@ def main():
     b = byproducts_prepare()
     scripts["byproduct_matches"] = b["script"]
     bp_rows, b["one"] = byproducts(b)
-    lines = table(rows, market_rows + quote_rows + decision_rows + bp_rows,
-                  unloaded, m, me, logins, b)
+    cp_rows = cp_reports(cp_prepare())
+    lines = table(rows, market_rows + quote_rows + decision_rows + bp_rows
+                  + cp_rows, unloaded, m, me, logins, b)
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

@@ -20,6 +20,7 @@ static const struct route table[] = {
 	{ "DELETE", "/a/{id}", handler, AUTH_NONE, NULL, 0 },
 	{ "GET", "/a/{id}/b", handler, AUTH_NONE, NULL, 0 },
 	{ "GET", "/a/current", handler, AUTH_NONE, NULL, 0 },
+	{ "PUT", "/y/{year}", handler, AUTH_NONE, NULL, 0 },
 };
 #define N	(sizeof(table) / sizeof(table[0]))
 
@@ -82,6 +83,9 @@ test_routes(void)
 	CHECK(finds("GET", "/ab", -1, NULL, 0));
 	CHECK(finds("GET", "//a", -1, NULL, 0));
 	CHECK(finds("GET", "/a/x1/b/", -1, NULL, 0));
+	/* Any {name} is a parameter. */
+	CHECK(finds("PUT", "/y/2025", 6, "2025", 0));
+	CHECK(finds("GET", "/y/2025", -1, NULL, 1));
 	CHECK(finds("GET", "", -1, NULL, 0));
 	CHECK(finds("get", "/a", -1, NULL, 1));
 	/* HEAD is served by the GET of the path; no GET, no HEAD. */

@@ -31,6 +31,7 @@ static void	formats(void);
 static void	utf8(void);
 static void	lists_and_keys(void);
 static void	numbers(void);
+static void	number_types(void);
 
 static const char *const roles[] = { "vendor", "enterprise", "agency", NULL };
 
@@ -439,6 +440,34 @@ arrays(void)
 	CHECK(one(opt, body, "tags", VERR_TYPE_ARRAY));
 }
 
+static const struct field quantity[] = {
+	{ .name = "q", .type = JT_NUMBER, .max = 1000 },
+	{ .name = "pos", .type = JT_NUMBER, .min = 1, .max = 1000 },
+	{ .name = "list", .type = JT_STRARRAY, .required = 1, .min = 1,
+	    .max = 10 },
+	FIELD_END
+};
+
+/* Quantities: integers or decimals, never negative; a required list. */
+static void
+numbers(void)
+{
+	CHECK(pass(quantity, "{'q':0,'list':['a']}"));
+	CHECK(pass(quantity, "{'q':12.125,'pos':0.001,'list':['a']}"));
+	CHECK(pass(quantity, "{'q':1e3,'pos':1000,'list':['a']}"));
+	CHECK(one(quantity, "{'q':-0.5,'list':['a']}", "q", VERR_RANGE));
+	CHECK(one(quantity, "{'q':1000.01,'list':['a']}", "q", VERR_RANGE));
+	CHECK(one(quantity, "{'q':1e999,'list':['a']}", "q", VERR_RANGE));
+	CHECK(one(quantity, "{'q':'5','list':['a']}", "q",
+	    VERR_TYPE_NUMBER));
+	CHECK(one(quantity, "{'q':true,'list':['a']}", "q",
+	    VERR_TYPE_NUMBER));
+	CHECK(one(quantity, "{'pos':0,'list':['a']}", "pos", VERR_RANGE));
+	CHECK(one(quantity, "{'pos':0.0,'list':['a']}", "pos", VERR_RANGE));
+	CHECK(one(quantity, "{'list':[]}", "list", VERR_REQUIRED));
+	CHECK(one(quantity, "{}", "list", VERR_REQUIRED));
+}
+
 static void
 limits(void)
 {
@@ -719,6 +748,7 @@ test_validate(void)
 	choices();
 	either();
 	arrays();
+	numbers();
 	limits();
 #if !defined(__SANITIZE_ADDRESS__)
 	/*
@@ -730,7 +760,7 @@ test_validate(void)
 	formats();
 	utf8();
 	lists_and_keys();
-	numbers();
+	number_types();
 }
 
 /* str_oneof() for query values, ascii_printable() for Idempotency-Key. */
@@ -760,9 +790,9 @@ lists_and_keys(void)
 	CHECK(ascii_printable(""));
 }
 
-/* JT_NUMBER: integers and decimals alike, within min..max. */
+/* JT_NUMBER: integers and decimals alike, within 0..max, what they are not. */
 static void
-numbers(void)
+number_types(void)
 {
 	static const struct field qty[] = {
 		{ .name = "q", .type = JT_NUMBER, .required = 1, .min = 0,
