@@ -83,6 +83,7 @@ main(void)
 	test_encoding();
 	test_routes();
 	test_problem();
+	test_audit();
 
 	return (test_summary());
 }

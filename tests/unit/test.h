@@ -40,5 +40,6 @@ void	test_problem(void);
 void	test_etag(void);
 void	test_cors(void);
 void	test_encoding(void);
+void	test_audit(void);
 
 #endif
