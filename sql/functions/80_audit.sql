@@ -15,10 +15,14 @@ BEGIN
 	CASE jsonb_typeof(j)
 	WHEN 'object' THEN
 		RETURN '{' || coalesce((SELECT string_agg(to_json(e.k)::text ||
-		    ':' || tm_canon_json(e.v), ',' ORDER BY e.k COLLATE "C")
+		    ':' || CASE WHEN jsonb_typeof(e.v) IN ('object', 'array')
+		    THEN tm_canon_json(e.v) ELSE e.v::text END, ','
+		    ORDER BY e.k COLLATE "C")
 		    FROM jsonb_each(j) e(k, v)), '') || '}';
 	WHEN 'array' THEN
-		RETURN '[' || coalesce((SELECT string_agg(tm_canon_json(a.v), ','
+		RETURN '[' || coalesce((SELECT string_agg(CASE WHEN
+		    jsonb_typeof(a.v) IN ('object', 'array')
+		    THEN tm_canon_json(a.v) ELSE a.v::text END, ','
 		    ORDER BY a.n) FROM jsonb_array_elements(j)
 		    WITH ORDINALITY a(v, n)), '') || ']';
 	ELSE
@@ -33,16 +37,21 @@ LANGUAGE sql STABLE PARALLEL SAFE
 RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 
 -- The bytes an entry's hash covers after the previous hash: canonical
--- JSON of {action, actor {id, role}, at, changes, entity {id, type}, seq}.
+-- JSON of {action, actor {id, role}, at, changes, entity {id, type}, seq},
+-- its keys written in their bytewise order (the same bytes as
+-- tm_canon_json of that object, for a third of the time).
 CREATE OR REPLACE FUNCTION audit_canonical(p_seq bigint, p_at timestamptz,
     p_actor uuid, p_role text, p_action text, p_entity_type text,
     p_entity_id text, p_changes jsonb) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN tm_canon_json(jsonb_build_object('seq', p_seq, 'at', audit_at(p_at),
-    'actor', jsonb_build_object('id', p_actor, 'role', p_role),
-    'action', p_action,
-    'entity', jsonb_build_object('type', p_entity_type, 'id', p_entity_id),
-    'changes', p_changes));
+RETURN '{"action":' || to_json(p_action)::text
+    || ',"actor":{"id":' || coalesce(to_json(p_actor::text)::text, 'null')
+    || ',"role":' || to_json(p_role)::text
+    || '},"at":"' || audit_at(p_at)
+    || '","changes":' || tm_canon_json(p_changes)
+    || ',"entity":{"id":' || to_json(p_entity_id)::text
+    || ',"type":' || to_json(p_entity_type)::text
+    || '},"seq":' || p_seq || '}';
 
 -- A value as the log keeps it: long text cut to 200 characters (the log
 -- says that it changed and how it begins, not a copy of every document).
