@@ -725,7 +725,7 @@ def quotes(q, tag=""):
 AUDIT_OFF = (
     "CREATE OR REPLACE FUNCTION tm_audit(p_actor uuid, p_action text,"
     " p_entity_type text, p_entity_id text, p_changes jsonb)"
-    " RETURNS bigint LANGUAGE sql RETURN NULL")
+    " RETURNS bigint LANGUAGE sql RETURN NULL::bigint")
 
 
 def audit_cost(q, with_rows):
