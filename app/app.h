@@ -76,6 +76,7 @@ enum { STEP_ASK, STEP_ANSWER };
 struct http_request;
 struct kore_buf;
 struct db_op;
+struct db_result;
 struct pw_job;
 
 /* One field a request body may carry; lists end with a NULL name. */
@@ -462,6 +463,10 @@ int		 db_ready(void);
 void		 db_background(const struct db_stmt *, int,
 		    void (*)(struct db_op *, void *), void *);
 int		 db_op_ok(struct db_op *);
+struct db_result *db_keep(struct rq *);
+int		 db_result_rows(struct db_result *);
+const char	*db_result_get(struct db_result *, int, int);
+void		 db_result_free(struct db_result *);
 int		 db_op_rows(struct db_op *);
 const char	*db_op_get(struct db_op *, int, int);
 void		 db_stats(int *, int *, int *, uint64_t *);

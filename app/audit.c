@@ -60,7 +60,7 @@ static void	verify_free(void *);
 static void	verify_cps(struct rq *, struct verify *);
 static void	verify_cp_load(struct rq *, int, struct checkpoint *);
 static int	verify_rows(struct rq *, struct verify *);
-static int	verify_row(struct rq *, struct verify *, int);
+static int	verify_row(struct db_result *, struct verify *, int);
 static void	verify_bad(struct verify *, long long, const char *);
 static int	verify_answer(struct rq *, struct verify *);
 static void	ckpt_tick(void *, u_int64_t);
@@ -260,7 +260,7 @@ verify_cps(struct rq *r, struct verify *v)
  * computed. 0 once something is wrong.
  */
 static int
-verify_row(struct rq *r, struct verify *v, int row)
+verify_row(struct db_result *res, struct verify *v, int row)
 {
 	struct audit_entry	 e;
 	uint8_t			 prev[AUDIT_HASH_LEN], got[AUDIT_HASH_LEN];
@@ -268,21 +268,21 @@ verify_row(struct rq *r, struct verify *v, int row)
 	long long		 seq;
 	struct checkpoint	*c;
 
-	seq = atoll(db_str(r, row, 0, "0"));
+	e.seq = db_result_get(res, row, 0);
+	seq = e.seq != NULL ? atoll(e.seq) : 0;
 	if (seq != v->next) {
 		verify_bad(v, v->next, "missing");
 		return (0);
 	}
 	v->entries++;
-	e.seq = db_get(r, row, 0);
-	e.at = db_get(r, row, 1);
-	e.actor_id = db_get(r, row, 2);
-	e.role = db_get(r, row, 3);
-	e.action = db_get(r, row, 4);
-	e.entity_type = db_get(r, row, 5);
-	e.entity_id = db_get(r, row, 6);
-	e.changes = db_get(r, row, 7);
-	if (!audit_hash_parse(db_get(r, row, 8), prev) ||
+	e.at = db_result_get(res, row, 1);
+	e.actor_id = db_result_get(res, row, 2);
+	e.role = db_result_get(res, row, 3);
+	e.action = db_result_get(res, row, 4);
+	e.entity_type = db_result_get(res, row, 5);
+	e.entity_id = db_result_get(res, row, 6);
+	e.changes = db_result_get(res, row, 7);
+	if (!audit_hash_parse(db_result_get(res, row, 8), prev) ||
 	    sodium_memcmp(prev, v->running, AUDIT_HASH_LEN) != 0) {
 		verify_bad(v, seq, "prev_hash");
 		return (0);
@@ -292,7 +292,8 @@ verify_row(struct rq *r, struct verify *v, int row)
 		return (0);
 	}
 	audit_link(v->running, v->canon->data, v->canon->offset, got);
-	if (!audit_hash_parse(db_get(r, row, 9), stored) ||
+	if (!audit_hash_parse(db_result_get(res, row, 9),
+	    stored) ||
 	    sodium_memcmp(got, stored, AUDIT_HASH_LEN) != 0) {
 		verify_bad(v, seq, "hash");
 		return (0);
@@ -317,25 +318,37 @@ verify_row(struct rq *r, struct verify *v, int row)
 	return (1);
 }
 
-/* A page of entries; the next page, or the answer. */
+/*
+ * A page of entries. The next page is asked for before this one is
+ * hashed, so the database reads it meanwhile; a page that arrives after
+ * one that failed only ends the walk.
+ */
 static int
 verify_rows(struct rq *r, struct verify *v)
 {
-	int		i, n;
+	struct db_result	*res;
+	const char		*last;
+	int			 i, n, rc;
 
 	if (!db_ok(r))
 		return (reply_db_error(r, MSG_NOT_FOUND));
-	n = db_rows(r);
-	for (i = 0; i < n; i++) {
-		if (!verify_row(r, v, i))
-			return (verify_answer(r, v));
+	if (v->first_bad)
+		return (verify_answer(r, v));
+	res = db_keep(r);
+	n = db_result_rows(res);
+	rc = RQ_DONE;
+	if (n == VERIFY_PAGE_N && (last = db_result_get(res, n - 1, 0)) !=
+	    NULL && atoll(last) < v->head) {
+		kore_strlcpy(v->after, last, sizeof(v->after));
+		rc = db_one(r, Q_AUDIT_CHAIN, v->after, v->upto, VERIFY_PAGE);
 	}
-	if (n == VERIFY_PAGE_N && v->next <= v->head) {
-		(void)snprintf(v->after, sizeof(v->after), "%lld",
-		    v->next - 1);
-		return (db_one(r, Q_AUDIT_CHAIN, v->after, v->upto,
-		    VERIFY_PAGE));
-	}
+	for (i = 0; i < n && verify_row(res, v, i); i++)
+		;
+	db_result_free(res);
+	if (rc != RQ_DONE)
+		return (rc);
+	if (v->first_bad)
+		return (verify_answer(r, v));
 	/* Rows missing at the end, or a checkpoint past them. */
 	if (v->next <= v->head)
 		verify_bad(v, v->next, "missing");

@@ -637,6 +637,45 @@ db_background(const struct db_stmt *st, int n,
 	op_start(op, st, n);
 }
 
+/*
+ * The rows of r's last step, kept past its next step (which frees the
+ * step): a handler reads them while the database works on the next.
+ */
+struct db_result *
+db_keep(struct rq *r)
+{
+	PGresult	*res;
+
+	if (!db_ok(r) || (res = r->op->res) == NULL)
+		return (NULL);
+	r->op->res = NULL;
+	return ((struct db_result *)res);
+}
+
+int
+db_result_rows(struct db_result *res)
+{
+	return (res != NULL ? PQntuples((PGresult *)res) : 0);
+}
+
+const char *
+db_result_get(struct db_result *res, int row, int col)
+{
+	PGresult	*p = (PGresult *)res;
+
+	if (row >= db_result_rows(res) || col >= PQnfields(p) ||
+	    PQgetisnull(p, row, col))
+		return (NULL);
+	return (PQgetvalue(p, row, col));
+}
+
+void
+db_result_free(struct db_result *res)
+{
+	if (res != NULL)
+		PQclear((PGresult *)res);
+}
+
 int
 db_op_ok(struct db_op *op)
 {
