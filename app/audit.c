@@ -54,6 +54,7 @@ struct verify {
 
 enum { VERIFY_ASK, VERIFY_HEAD, VERIFY_CPS, VERIFY_PAGES };
 
+static int	offset_ok(const char *);
 static int	time_ok(const char *);
 static int	list_params(struct rq *);
 static void	verify_free(void *);
@@ -71,6 +72,15 @@ static void	ckpt_put_done(struct db_op *, void *);
 static int		 ckpt_busy;
 static const char	*ckpt_every = CKPT_EVERY;
 static const char	*ckpt_secs = CKPT_SECS;
+
+/* "+07:00", "-05:30": an offset from UTC. */
+static int
+offset_ok(const char *p)
+{
+	return ((p[0] == '+' || p[0] == '-') && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && p[3] == ':' &&
+	    isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]));
+}
 
 /*
  * An RFC 3339 time ("2026-12-01T08:00:00Z", fractions and offsets
@@ -101,9 +111,7 @@ time_ok(const char *v)
 				;
 		if (*p == 'Z' || *p == 'z')
 			p++;
-		else if ((*p == '+' || *p == '-') && isdigit((unsigned char)
-		    p[1]) && isdigit((unsigned char)p[2]) && p[3] == ':' &&
-		    isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]))
+		else if (offset_ok(p))
 			p += 6;
 		else
 			return (0);

@@ -620,7 +620,8 @@ def test_pages_walk_newest_first_by_seq(admin):
     ("action", "Account.Register"), ("action", "x" * 65),
     ("action", "a;b"), ("from", "yesterday"), ("from", "2026-02-30"),
     ("to", "2026-13-01T00:00:00Z"), ("to", "2026-12-01T25:00:00Z"),
-    ("from", "2026-12-01 10:00:00"), ("entity_id", "x" * 101),
+    ("from", "2026-12-01 10:00:00"), ("to", "2026-12-01T10:00:00"),
+    ("from", "2026-12-01T10:00:00+7"), ("entity_id", "x" * 101),
     ("entity_id", "tab\there"), ("limit", "0"), ("limit", "101"),
     ("cursor", "forged"),
 ])
