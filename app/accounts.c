@@ -234,7 +234,8 @@ admin_accounts_create(struct rq *r)
 		r->step = REGISTER_WRITTEN;
 		rc = db_one(r, Q_ADMIN_CREATE, r->email, hash,
 		    json_str(r->body, "display_name"),
-		    json_str(r->body, "role"), json_str(r->body, "agency"));
+		    json_str(r->body, "role"), json_str(r->body, "agency"),
+		    r->who.id);
 		sodium_memzero(hash, sizeof(hash));
 		return (rc);
 	default:

@@ -141,6 +141,7 @@ app_init(int state)
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
 		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
 	quote_sweeper();
+	audit_checkpointer();
 	return (KORE_RESULT_OK);
 }
 

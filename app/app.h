@@ -77,6 +77,7 @@ enum { STEP_ASK, STEP_ANSWER };
 struct http_request;
 struct kore_buf;
 struct db_op;
+struct db_result;
 struct pw_job;
 
 /* One field a request body may carry; lists end with a NULL name. */
@@ -471,6 +472,15 @@ const char	*db_get(struct rq *, int, int);
 const char	*db_str(struct rq *, int, int, const char *);
 int		 db_getlen(struct rq *, int, int);
 int		 db_ready(void);
+void		 db_background(const struct db_stmt *, int,
+		    void (*)(struct db_op *, void *), void *);
+int		 db_op_ok(struct db_op *);
+struct db_result *db_keep(struct rq *);
+int		 db_result_rows(struct db_result *);
+const char	*db_result_get(struct db_result *, int, int);
+void		 db_result_free(struct db_result *);
+int		 db_op_rows(struct db_op *);
+const char	*db_op_get(struct db_op *, int, int);
 void		 db_stats(int *, int *, int *, uint64_t *);
 
 /*
@@ -636,6 +646,7 @@ void		 quote_sweeper(void);
 /* signing.c */
 int		 sign_init(const char *);
 int		 sign_record(struct canon *, size_t, struct signature *);
+int		 sign_check(const char *, const char *, size_t, const char *);
 void		 sign_free(struct signature *);
 int		 keys_list(struct rq *);
 
@@ -654,6 +665,30 @@ int		 decision_register(struct rq *);
 int		 application_get(struct rq *);
 int		 application_review(struct rq *);
 int		 application_decide(struct rq *);
+
+/* auditchain.c */
+#define AUDIT_HASH_LEN		32
+/* An entry's fields as text, as the database gives them. */
+struct audit_entry {
+	const char		*seq;
+	const char		*at;
+	const char		*actor_id;	/* NULL: the system */
+	const char		*role;
+	const char		*action;
+	const char		*entity_type;
+	const char		*entity_id;
+	const char		*changes;	/* JSON text */
+};
+int		 audit_canon_json(struct kore_buf *, const char *);
+int		 audit_canonical(struct kore_buf *, const struct audit_entry *);
+void		 audit_link(const uint8_t *, const void *, size_t, uint8_t *);
+int		 audit_hash_parse(const char *, uint8_t *);
+
+/* audit.c */
+int		 audit_list(struct rq *);
+int		 audit_verify(struct rq *);
+int		 audit_checkpoints(struct rq *);
+void		 audit_checkpointer(void);
 
 /* refdata.c */
 int		 ref_categories(struct rq *);

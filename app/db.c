@@ -38,6 +38,13 @@
 /* How long a step waits for a connection that is coming back. */
 #define DB_HOLD_MS		3000
 
+/*
+ * The application's role (sql/015_audit.sql), which may only append to
+ * the audit log, when the database has it: in a Sync of its own, so that
+ * a database without it keeps the settings above.
+ */
+#define DB_ROLE_SQL		"SELECT tm_app_role()"
+
 /* SQLSTATE class 08: connection exception. */
 #define SQLSTATE_CONN_LOST	"08006"
 /* A step the server itself got wrong (db_call's count check). */
@@ -82,6 +89,8 @@ struct db_op {
 	int			 nheld;		/* held: a copy of the step */
 	struct db_stmt		*held;
 	u_int64_t		 deadline;
+	void			(*cb)(struct db_op *, void *);
+	void			*cb_arg;
 	TAILQ_ENTRY(db_op)	 list;
 };
 
@@ -108,6 +117,7 @@ static void		 op_start(struct db_op *, const struct db_stmt *, int);
 static void		 held_free(struct db_op *);
 static void		 pending_flush(void);
 static void		 pending_expire(u_int64_t);
+static void		 op_orphan(struct db_op *);
 
 static struct db_conn	 conns[DB_CONNS_MAX];
 static int		 nconns;
@@ -219,6 +229,8 @@ conn_ready(struct db_conn *c)
 	if (PQsetnonblocking(c->pg, 1) != 0 ||
 	    PQenterPipelineMode(c->pg) != 1 ||
 	    PQsendQueryParams(c->pg, DB_SESSION_SQL, 0, NULL, NULL, NULL,
+	    NULL, 0) != 1 || !op_internal(c) ||
+	    PQsendQueryParams(c->pg, DB_ROLE_SQL, 0, NULL, NULL, NULL,
 	    NULL, 0) != 1 || !op_internal(c)) {
 		conn_fail(c, "session settings");
 		return;
@@ -414,7 +426,16 @@ op_finish(struct db_conn *c, struct db_op *op)
 	if (op->req != NULL)
 		http_request_wakeup(op->req);
 	else
-		db_op_release(op);
+		op_orphan(op);
+}
+
+/* A step nobody's request waits for: its callback, if any, then free. */
+static void
+op_orphan(struct db_op *op)
+{
+	if (op->cb != NULL)
+		op->cb(op, op->cb_arg);
+	db_op_release(op);
 }
 
 static struct db_conn *
@@ -529,7 +550,7 @@ pending_expire(u_int64_t now)
 		if (op->req != NULL)
 			http_request_wakeup(op->req);
 		else
-			db_op_release(op);
+			op_orphan(op);
 	}
 }
 
@@ -597,6 +618,86 @@ db_fire(int id)
 	op = kore_calloc(1, sizeof(*op));
 	op->internal = 1;
 	op_start(op, &st, 1);
+}
+
+/*
+ * A step of the server's own (a timer's), with parameters: done runs
+ * with the finished step, which is freed after it; failures are logged.
+ */
+void
+db_background(const struct db_stmt *st, int n,
+    void (*done)(struct db_op *, void *), void *arg)
+{
+	struct db_op	*op;
+
+	op = kore_calloc(1, sizeof(*op));
+	op->internal = 1;
+	op->cb = done;
+	op->cb_arg = arg;
+	op_start(op, st, n);
+}
+
+/*
+ * The rows of r's last step, kept past its next step (which frees the
+ * step): a handler reads them while the database works on the next.
+ */
+struct db_result *
+db_keep(struct rq *r)
+{
+	PGresult	*res;
+
+	if (!db_ok(r) || (res = r->op->res) == NULL)
+		return (NULL);
+	r->op->res = NULL;
+	return ((struct db_result *)res);
+}
+
+int
+db_result_rows(struct db_result *res)
+{
+	return (res != NULL ? PQntuples((PGresult *)res) : 0);
+}
+
+const char *
+db_result_get(struct db_result *res, int row, int col)
+{
+	PGresult	*p = (PGresult *)res;
+
+	if (row >= db_result_rows(res) || col >= PQnfields(p) ||
+	    PQgetisnull(p, row, col))
+		return (NULL);
+	return (PQgetvalue(p, row, col));
+}
+
+void
+db_result_free(struct db_result *res)
+{
+	if (res != NULL)
+		PQclear((PGresult *)res);
+}
+
+int
+db_op_ok(struct db_op *op)
+{
+	return (op->done && !op->failed);
+}
+
+int
+db_op_rows(struct db_op *op)
+{
+	if (!db_op_ok(op) || op->res == NULL)
+		return (0);
+	return (PQntuples(op->res));
+}
+
+/* A value of a background step's rows; NULL for none or SQL NULL. */
+const char *
+db_op_get(struct db_op *op, int row, int col)
+{
+	if (row >= db_op_rows(op) || col >= PQnfields(op->res) ||
+	    PQgetisnull(op->res, row, col))
+		return (NULL);
+	return (PQgetvalue(op->res, row, col));
 }
 
 static void

@@ -130,7 +130,7 @@ program_patch(struct rq *r)
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_PROGRAM_PATCH, r->pathid, caller_agency(r),
-		    version, body_text(r)));
+		    version, body_text(r), r->who.id));
 	default:
 		return (reply_doc(r, 200, MSG_NO_SUCH_PROGRAM));
 	}

@@ -54,7 +54,7 @@ need_create(struct rq *r)
 	case STEP_ASK:
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_NEED_CREATE, r->who.org_id,
-		    body_text(r)));
+		    body_text(r), r->who.id));
 	default:
 		return (reply_doc(r, 201, MSG_NO_SUCH_NEED));
 	}

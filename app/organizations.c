@@ -66,7 +66,7 @@ organization_patch(struct rq *r)
 			return (RQ_DONE);
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_ORGANIZATION_PATCH, r->who.org_id,
-		    version, body_text(r)));
+		    version, body_text(r), r->who.id));
 	default:
 		return (reply_doc(r, 200, MSG_NOT_FOUND));
 	}

@@ -86,22 +86,33 @@ doc_get(struct rq *r, int query, int format, enum msg not_found)
 		p[1] = caller_org(r);
 		p[2] = caller_agency(r);
 		r->step = STEP_ANSWER;
-		return (db_call(r, query, p, queries[query].nparams));
+		return (db_call(r, query, p, MIN(queries[query].nparams,
+		    (int)(sizeof(p) / sizeof(p[0])))));
 	default:
 		return (reply_doc(r, 200, not_found));
 	}
 }
 
-/* DELETE of the {id} in the path, owned by owner: 204 or 404. */
+/*
+ * DELETE of the {id} in the path, owned by owner: 204 or 404. A query
+ * with a third parameter gets the caller's account (the audit log's
+ * actor).
+ */
 int
 doc_delete(struct rq *r, int query, const char *owner, enum msg not_found)
 {
+	const char	*p[3];
+
 	switch (r->step) {
 	case STEP_ASK:
 		if (!format_ok(JF_UUID, r->pathid))
 			return (reply_problem(r, 404, not_found));
+		p[0] = r->pathid;
+		p[1] = owner;
+		p[2] = r->who.id;
 		r->step = STEP_ANSWER;
-		return (db_one(r, query, r->pathid, owner));
+		return (db_call(r, query, p, MIN(queries[query].nparams,
+		    (int)(sizeof(p) / sizeof(p[0])))));
 	default:
 		if (!db_ok(r))
 			return (reply_db_error(r, not_found));
@@ -114,22 +125,27 @@ doc_delete(struct rq *r, int query, const char *owner, enum msg not_found)
 /*
  * PATCH of the {id} in the path, the caller's organization's, under a
  * required If-Match ("*": whatever the current version is): the query
- * takes the id, the organization, the version and the body.
+ * takes the id, the organization, the version and the body, and the
+ * caller's account (the audit log's actor) if it has a fifth parameter.
  */
 int
 doc_patch(struct rq *r, int query, enum msg not_found)
 {
-	const char	*version;
+	const char	*p[5];
 	char		 buf[16];
 
 	switch (r->step) {
 	case STEP_ASK:
 		if (!change_target(r, JF_UUID, 1, not_found, buf, sizeof(buf),
-		    &version))
+		    &p[2]))
 			return (RQ_DONE);
+		p[0] = r->pathid;
+		p[1] = r->who.org_id;
+		p[3] = body_text(r);
+		p[4] = r->who.id;
 		r->step = STEP_ANSWER;
-		return (db_one(r, query, r->pathid, r->who.org_id, version,
-		    body_text(r)));
+		return (db_call(r, query, p, MIN(queries[query].nparams,
+		    (int)(sizeof(p) / sizeof(p[0])))));
 	default:
 		return (reply_doc(r, 200, not_found));
 	}

@@ -140,6 +140,13 @@ const struct route routes[] = {
 	    AUTH_AGENCY, NULL, 0 },
 	{ "POST", "/api/v1/cp-reports/years/{year}/reopen", cp_year_reopen,
 	    AUTH_AGENCY, NULL, 0 },
+	{ "GET", "/api/v1/audit", audit_list, AUTH_ADMIN | AUTH_AGENCY,
+	    NULL, 0 },
+	{ "GET", "/api/v1/audit/verify", audit_verify,
+	    AUTH_ADMIN | AUTH_AGENCY, NULL, 0 },
+	/* Public: whoever keeps checkpoints can tell a rewrite later. */
+	{ "GET", "/api/v1/audit/checkpoints", audit_checkpoints, AUTH_NONE,
+	    NULL, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -55,6 +55,34 @@ sign_record(struct canon *f, size_t n, struct signature *s)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * Whether sig (base64) is key_id's Ed25519 signature of text: the key
+ * one of the public keys /keys lists, current or retired.
+ */
+int
+sign_check(const char *key_id, const char *text, size_t len,
+    const char *sig)
+{
+	struct signkey_pub	 p;
+	uint8_t			 pk[32], raw[crypto_sign_BYTES];
+	size_t			 n;
+	char			 name[SIGNKEY_ID_LEN + 8];
+
+	if (strlen(key_id) != SIGNKEY_ID_LEN ||
+	    strspn(key_id, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    SIGNKEY_ID_LEN)
+		return (0);
+	(void)snprintf(name, sizeof(name), "%s.pub", key_id);
+	if (!signkey_pub_read(keydir, name, &p) ||
+	    sodium_base642bin(pk, sizeof(pk), p.pub, strlen(p.pub), NULL, &n,
+	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof(pk) ||
+	    sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL, &n,
+	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof(raw))
+		return (0);
+	return (crypto_sign_verify_detached(raw, (const uint8_t *)text, len,
+	    pk) == 0);
+}
+
 void
 sign_free(struct signature *s)
 {

@@ -97,7 +97,7 @@ tech_create(struct rq *r)
 			    VERR_PRICE_ORDER, NULL));
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_TECH_CREATE, r->who.org_id,
-		    body_text(r)));
+		    body_text(r), r->who.id));
 	default:
 		return (reply_doc(r, 201, MSG_NO_SUCH_TECHNOLOGY));
 	}

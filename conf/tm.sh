@@ -609,6 +609,9 @@ cmd_test() {
 	export TM_SWEEP_MS=500
 	# One origin a browser client of an agency would have (test_ops.py).
 	export TM_CORS_ORIGINS=https://agency.test.example
+	# Audit checkpoints are looked for every 10 s; test_audit.py waits
+	# for them.
+	export TM_AUDIT_TICK_MS=300
 	if [ "${TM_SAN:-}" = 1 ]; then
 		san=$(mktemp -d /tmp/techmarket-san.XXXXXX)
 		san_env "$san"

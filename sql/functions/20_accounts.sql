@@ -77,6 +77,11 @@ BEGIN
 	INSERT INTO accounts (email, password_hash, display_name, role, org_id)
 	VALUES (p_email, p_hash, normalize(p_name, NFC), p_role, v_org)
 	RETURNING id INTO v_id;
+	PERFORM tm_audit(v_id, 'account.register', 'account', v_id::text,
+	    jsonb_build_object('email', p_email, 'role', p_role,
+	    'organization', (SELECT audit_diff('{}', to_jsonb(o),
+		ARRAY['id', 'name', 'tax_code', 'commune', 'district',
+		'sector']) FROM organizations o WHERE o.id = v_org)));
 	RETURN (SELECT doc FROM account_docs WHERE id = v_id);
 END $$;
 
@@ -86,7 +91,7 @@ END $$;
 -- besides: TM404 no organization, TM412 If-Match stale, places as
 -- tm_place_check says.
 CREATE OR REPLACE FUNCTION organization_patch(p_org uuid, p_version int,
-    b jsonb, OUT doc text, OUT version int)
+    b jsonb, p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v organizations;
@@ -131,10 +136,15 @@ BEGIN
 	UPDATE accounts a SET version = a.version + 1 WHERE a.org_id = p_org;
 	SELECT organization_doc(o), o.version INTO doc, version
 	FROM organizations o WHERE o.id = p_org;
+	PERFORM tm_audit(p_account, 'organization.patch', 'organization',
+	    p_org::text, (SELECT audit_diff(to_jsonb(v), to_jsonb(o),
+	    ARRAY['name', 'tax_code', 'commune', 'district', 'sector',
+	    'address', 'phone', 'website']) FROM organizations o
+	    WHERE o.id = p_org));
 END $$;
 
 CREATE OR REPLACE FUNCTION account_create_staff(p_email text, p_hash text,
-    p_name text, p_role text, p_agency text)
+    p_name text, p_role text, p_agency text, p_by uuid)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	v_id uuid;
@@ -143,6 +153,9 @@ BEGIN
 	VALUES (p_email, p_hash, normalize(p_name, NFC), p_role,
 	    CASE WHEN p_role = 'agency' THEN p_agency END)
 	RETURNING id INTO v_id;
+	PERFORM tm_audit(p_by, 'account.create', 'account', v_id::text,
+	    jsonb_build_object('email', p_email, 'role', p_role, 'agency',
+	    CASE WHEN p_role = 'agency' THEN p_agency END));
 	RETURN (SELECT doc FROM account_docs WHERE id = v_id);
 END $$;
 
@@ -173,6 +186,10 @@ BEGIN
 	RETURNING id INTO v_id;
 	UPDATE credentials SET revoked_at = now()
 	WHERE account_id = v_id AND revoked_at IS NULL;
+	-- The operator's command, not an account's request: the system.
+	PERFORM tm_audit(NULL, 'account.make_admin', 'account', v_id::text,
+	    jsonb_build_object('email', lower(p_email), 'previous_role',
+	    v_role, 'forced', p_force));
 	RETURN v_id;
 END $$;
 
@@ -262,6 +279,9 @@ BEGIN
 	UPDATE credentials SET revoked_at = now()
 	WHERE account_id = p_account AND kind = 'session'
 	    AND revoked_at IS NULL AND id IS DISTINCT FROM p_keep;
+	-- That it changed, and nothing of the password or its hash.
+	PERFORM tm_audit(p_account, 'account.password_change', 'account',
+	    p_account::text, '{}');
 END $$;
 
 -- Admin changes: the account's document. Refusals raise the project's
@@ -316,5 +336,17 @@ BEGIN
 	UPDATE accounts SET status = coalesce(p_status, status),
 	    version = version + 1, updated_at = now()
 	WHERE id = p_id;
+	IF v_org IS NOT NULL THEN
+		PERFORM tm_audit(p_by, CASE WHEN p_verified
+		    THEN 'organization.verify' ELSE 'organization.unverify' END,
+		    'organization', v_org::text, jsonb_build_object('verified',
+		    p_verified, 'note', p_note, 'account', p_id));
+	END IF;
+	IF p_status IS DISTINCT FROM v_acc.status AND p_status IS NOT NULL THEN
+		PERFORM tm_audit(p_by, CASE p_status WHEN 'suspended'
+		    THEN 'account.suspend' ELSE 'account.activate' END,
+		    'account', p_id::text, jsonb_build_object('status',
+		    p_status));
+	END IF;
 	RETURN (SELECT d.doc FROM account_docs d WHERE d.id = p_id);
 END $$;

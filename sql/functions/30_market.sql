@@ -51,7 +51,7 @@ RETURN json_build_object(
 	'updated_at', rfc3339(t.updated_at))::text;
 
 CREATE OR REPLACE FUNCTION technology_create(p_vendor uuid, b jsonb,
-    OUT doc text, OUT version int)
+    p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_id uuid;
@@ -79,13 +79,19 @@ BEGIN
 	SELECT technology_doc(t, o), t.version INTO doc, version
 	FROM technologies t JOIN organizations o ON o.id = t.vendor_id
 	WHERE t.id = v_id;
+	PERFORM tm_audit(p_account, 'technology.create', 'technology',
+	    v_id::text, (SELECT audit_diff('{}', to_jsonb(t),
+	    ARRAY['title', 'summary', 'description', 'category', 'sectors', 'trl',
+	    'price_min_vnd', 'price_max_vnd', 'energy_saving_pct',
+	    'water_saving_pct', 'waste_reduction_pct',
+	    'co2_reduction_tonnes_per_year', 'certifications', 'status']) FROM technologies t WHERE t.id = v_id));
 END $$;
 
 -- The vendor's change. Refusals: TM404 not the vendor's, TM412 If-Match
 -- stale, TM490 a status change the lifecycle does not allow (DETAIL the
 -- current status, HINT the one asked for).
 CREATE OR REPLACE FUNCTION technology_patch(p_id uuid, p_vendor uuid,
-    p_version int, b jsonb, OUT doc text, OUT version int)
+    p_version int, b jsonb, p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v technologies;
@@ -162,6 +168,17 @@ BEGIN
 	SELECT technology_doc(t, o), t.version INTO doc, version
 	FROM technologies t JOIN organizations o ON o.id = t.vendor_id
 	WHERE t.id = p_id;
+	-- A move of the lifecycle names the entry; any other change is a
+	-- patch.
+	PERFORM tm_audit(p_account, CASE
+	    WHEN v_status = v.status THEN 'technology.patch'
+	    WHEN v_status = 'published' THEN 'technology.publish'
+	    ELSE 'technology.archive' END, 'technology', p_id::text,
+	    (SELECT audit_diff(to_jsonb(v), to_jsonb(t),
+	    ARRAY['title', 'summary', 'description', 'category', 'sectors', 'trl',
+	    'price_min_vnd', 'price_max_vnd', 'energy_saving_pct',
+	    'water_saving_pct', 'waste_reduction_pct',
+	    'co2_reduction_tonnes_per_year', 'certifications', 'status']) FROM technologies t WHERE t.id = p_id));
 END $$;
 
 CREATE OR REPLACE FUNCTION need_doc(n needs, o organizations) RETURNS text
@@ -184,7 +201,7 @@ RETURN json_build_object(
 	'updated_at', rfc3339(n.updated_at))::text;
 
 CREATE OR REPLACE FUNCTION need_create(p_enterprise uuid, b jsonb,
-    OUT doc text, OUT version int)
+    p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_id uuid;
@@ -202,12 +219,16 @@ BEGIN
 	SELECT need_doc(n, o), n.version INTO doc, version
 	FROM needs n JOIN organizations o ON o.id = n.enterprise_id
 	WHERE n.id = v_id;
+	PERFORM tm_audit(p_account, 'need.create', 'need', v_id::text,
+	    (SELECT audit_diff('{}', to_jsonb(n), ARRAY['title', 'description', 'category', 'sector', 'commune',
+	    'district', 'budget_max_vnd', 'deadline', 'status'])
+	    FROM needs n WHERE n.id = v_id));
 END $$;
 
 -- The enterprise's change; a need may close and open again. Refusals:
 -- TM404 not the enterprise's, TM412 If-Match stale.
 CREATE OR REPLACE FUNCTION need_patch(p_id uuid, p_enterprise uuid,
-    p_version int, b jsonb, OUT doc text, OUT version int)
+    p_version int, b jsonb, p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v needs;
@@ -248,4 +269,12 @@ BEGIN
 	SELECT need_doc(n, o), n.version INTO doc, version
 	FROM needs n JOIN organizations o ON o.id = n.enterprise_id
 	WHERE n.id = p_id;
+	PERFORM tm_audit(p_account, CASE
+	    WHEN coalesce(b ->> 'status', v.status) = v.status
+		THEN 'need.patch'
+	    WHEN b ->> 'status' = 'closed' THEN 'need.close'
+	    ELSE 'need.reopen' END, 'need', p_id::text,
+	    (SELECT audit_diff(to_jsonb(v), to_jsonb(n), ARRAY['title', 'description', 'category', 'sector', 'commune',
+	    'district', 'budget_max_vnd', 'deadline', 'status'])
+	    FROM needs n WHERE n.id = p_id));
 END $$;

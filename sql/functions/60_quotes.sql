@@ -68,8 +68,13 @@ RETURN (SELECT json_build_object(
 
 -- Writes down every expiry that is due, each once: a second sweep
 -- racing this one finds the rows no longer quoted. Returns how many.
+-- Each expiry is the system's entry in the audit log.
 CREATE OR REPLACE FUNCTION quote_sweep() RETURNS int
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_ids	uuid[];
+	v_id	uuid;
+BEGIN
 	WITH e AS (
 	    UPDATE quote_requests q SET status = 'expired',
 		version = q.version + 1, updated_at = now()
@@ -80,8 +85,14 @@ LANGUAGE sql AS $$
 		to_state, at)
 	    SELECT e.id, 'expire', 'quoted', 'expired',
 		quote_expires_at(e.valid_until) FROM e)
-	SELECT count(*)::int FROM e
-$$;
+	SELECT coalesce(array_agg(e.id ORDER BY e.id), '{}') INTO v_ids
+	FROM e;
+	FOREACH v_id IN ARRAY v_ids LOOP
+		PERFORM tm_audit(NULL, 'quote.expire', 'quote_request',
+		    v_id::text, '{"from": "quoted", "to": "expired"}');
+	END LOOP;
+	RETURN cardinality(v_ids);
+END $$;
 
 -- A creation: doc, version and qid of the response, a first one or the
 -- one an earlier request with this Idempotency-Key got. Refusals: TM426
@@ -145,6 +156,10 @@ BEGIN
 		    version = q.version
 		WHERE account_id = p_account AND key = p_key;
 	END IF;
+	PERFORM tm_audit(p_account, 'quote.create', 'quote_request',
+	    q.id::text, jsonb_build_object('technology_id', q.technology_id,
+	    'vendor_id', q.vendor_id, 'enterprise_id', q.enterprise_id,
+	    'need_id', q.need_id, 'quantity', q.quantity));
 END $$;
 
 -- The response an Idempotency-Key got; TM426 for another body.
@@ -222,6 +237,13 @@ BEGIN
 	    normalize(b ->> 'note', NFC));
 	doc := quote_doc(q, true);
 	version := q.version;
+	PERFORM tm_audit(p_account, 'quote.' || p_action, 'quote_request',
+	    p_id::text, jsonb_strip_nulls(jsonb_build_object('from',
+	    m.from_state, 'to', m.to_state,
+	    'note', audit_small(to_jsonb(normalize(b ->> 'note', NFC))))
+	    || CASE WHEN p_action = 'quote' THEN jsonb_build_object(
+	    'price_vnd', q.price_vnd, 'valid_until', q.valid_until,
+	    'delivery_days', q.delivery_days) ELSE '{}' END));
 END $$;
 
 CREATE OR REPLACE FUNCTION quote_message_doc(m quote_messages) RETURNS text
@@ -240,7 +262,14 @@ BEGIN
 	SELECT q.id, p_account, normalize(p_body, NFC) FROM quote_requests q
 	WHERE q.id = p_id AND (q.enterprise_id = p_org OR q.vendor_id = p_org)
 	RETURNING * INTO m;
-	RETURN CASE WHEN m.seq IS NOT NULL THEN quote_message_doc(m) END;
+	IF m.seq IS NULL THEN
+		RETURN NULL;
+	END IF;
+	-- That a message was written, not what it says: the thread is the
+	-- two parties' own.
+	PERFORM tm_audit(p_account, 'quote.message', 'quote_request',
+	    p_id::text, jsonb_build_object('message_id', m.id));
+	RETURN quote_message_doc(m);
 END $$;
 
 -- An organization's requests on one side (sent: as the enterprise,

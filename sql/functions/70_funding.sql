@@ -111,6 +111,11 @@ BEGIN
 		    '[]'))
 	    FROM funding_current(p_tech) c WHERE c.eligible)
 	WHERE t.id = p_tech;
+	PERFORM tm_audit(p_by, 'funding.flag', 'technology', p_tech::text,
+	    jsonb_build_object('flag_id', f.id, 'program_code', p_program,
+	    'eligible', p_eligible, 'max_support_pct', p_pct,
+	    'valid_until', p_until, 'note', audit_small(to_jsonb(p_note)),
+	    'key_id', p_key_id));
 	RETURN funding_flag_doc(f);
 END $$;
 
@@ -200,6 +205,10 @@ BEGIN
 	doc := funding_application_doc(a);
 	version := a.version;
 	aid := a.id;
+	PERFORM tm_audit(p_account, 'funding.apply', 'funding_application',
+	    a.id::text, jsonb_build_object('program_code', a.program_code,
+	    'quote_request_id', a.quote_request_id,
+	    'amount_requested_vnd', a.amount_requested_vnd));
 END $$;
 
 -- Whether the caller may see it: its enterprise, or the agency whose
@@ -314,6 +323,13 @@ BEGIN
 	WHERE x.id = p_id RETURNING * INTO a;
 	doc := funding_application_doc(a);
 	version := a.version;
+	PERFORM tm_audit(p_account, CASE p_action WHEN 'review'
+	    THEN 'funding.review' ELSE 'funding.decide' END,
+	    'funding_application', p_id::text, CASE p_action WHEN 'review'
+	    THEN jsonb_build_object('status', a.status)
+	    ELSE jsonb_build_object('decision', p_action,
+		'amount_approved_vnd', p_amount,
+		'note', audit_small(to_jsonb(p_note)), 'key_id', p_key_id) END);
 END $$;
 
 -- Applications the caller may see, newest first after the cursor.
@@ -341,10 +357,11 @@ $$;
 -- another agency's, TM412 If-Match stale, TM428 a budget below what is
 -- committed (HINT).
 CREATE OR REPLACE FUNCTION funding_program_patch(p_code text, p_agency text,
-    p_version int, b jsonb, OUT doc text, OUT version int)
+    p_version int, b jsonb, p_account uuid, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	p	funding_programs;
+	old	funding_programs;
 BEGIN
 	SELECT * INTO p FROM funding_programs x
 	WHERE x.code = p_code AND x.agency = p_agency FOR UPDATE;
@@ -354,6 +371,7 @@ BEGIN
 	IF p_version IS NOT NULL AND p.version <> p_version THEN
 		RAISE EXCEPTION 'stale version' USING ERRCODE = 'TM412';
 	END IF;
+	old := p;
 	IF coalesce((b ->> 'budget_vnd')::bigint, p.budget_vnd)
 	    < p.committed_vnd THEN
 		RAISE EXCEPTION 'below what is committed' USING ERRCODE = 'TM428',
@@ -368,6 +386,9 @@ BEGIN
 	WHERE x.code = p_code RETURNING * INTO p;
 	doc := funding_program_doc(p);
 	version := p.version;
+	PERFORM tm_audit(p_account, 'funding_program.patch', 'funding_program',
+	    p_code, audit_diff(to_jsonb(old), to_jsonb(p),
+	    ARRAY['budget_vnd', 'max_support_pct']));
 END $$;
 
 -- An approved decision as the public register shows it: what was

@@ -3,8 +3,9 @@
 -- agencies' summary and the public table.
 --
 -- Every change of state is one function that knows the acting account
--- (p_actor), so that the audit log appends in the same transaction:
--- cp_report_file, cp_report_amend, cp_year_close, cp_year_reopen.
+-- (p_actor) and appends its entry to the audit log last, in the same
+-- transaction: cp_report_file, cp_report_amend, cp_year_close,
+-- cp_year_reopen.
 --
 -- Refusals: TM404 no such report (or another's), TM412 stale If-Match,
 -- TM409 a close or reopen the year's state does not allow, TM422 an
@@ -217,6 +218,13 @@ BEGIN
 	END IF;
 	SELECT r.doc, r.version INTO doc, version
 	FROM cp_report_of(p_org, v_year) r;
+	PERFORM tm_audit(p_actor, 'cp_report.file', 'cp_report', v_id::text,
+	    (SELECT audit_diff('{}', to_jsonb(c), ARRAY['year', 'energy_saved_kwh',
+	    'water_saved_m3', 'waste_reduced_tonnes', 'co2_reduced_tonnes',
+	    'investment_vnd', 'iso14001_certified', 'measures', 'technology_ids',
+	    'output_quantity', 'output_unit', 'baseline_energy_kwh',
+	    'baseline_water_m3', 'baseline_materials_tonnes'])
+	    FROM cp_reports c WHERE c.id = v_id));
 END $$;
 
 -- PUT /cp-reports/{year}: the whole report again, under If-Match
@@ -266,6 +274,13 @@ BEGIN
 	WHERE c.id = v.id AND o.id = c.organization_id;
 	SELECT r.doc, r.version INTO doc, version
 	FROM cp_report_of(p_org, p_year) r;
+	PERFORM tm_audit(p_actor, 'cp_report.amend', 'cp_report', v.id::text,
+	    (SELECT audit_diff(to_jsonb(v), to_jsonb(c), ARRAY['year', 'energy_saved_kwh',
+	    'water_saved_m3', 'waste_reduced_tonnes', 'co2_reduced_tonnes',
+	    'investment_vnd', 'iso14001_certified', 'measures', 'technology_ids',
+	    'output_quantity', 'output_unit', 'baseline_energy_kwh',
+	    'baseline_water_m3', 'baseline_materials_tonnes'])
+	    FROM cp_reports c WHERE c.id = v.id));
 END $$;
 
 -- The reports of a list: the caller's organization's (p_org) or, for
@@ -569,11 +584,13 @@ BEGIN
 	INSERT INTO cp_year_events (year, action, account_id)
 	VALUES (p_year, CASE WHEN p_close THEN 'close' ELSE 'reopen' END,
 	    p_actor);
+	PERFORM tm_audit(p_actor, CASE WHEN p_close THEN 'cp_year.close'
+	    ELSE 'cp_year.reopen' END, 'cp_year', p_year::text,
+	    jsonb_build_object('closed', p_close));
 	RETURN cp_year_doc(p_year);
 END $$;
 
--- POST /cp-reports/years/{year}/close: one function per change of
--- state, for the audit log's one line each.
+-- POST /cp-reports/years/{year}/close and /reopen.
 CREATE OR REPLACE FUNCTION cp_year_close(p_actor uuid, p_year int)
 RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

@@ -3,7 +3,7 @@
 -- wants.
 --
 -- Every write is one function that knows the acting account (p_actor),
--- so that the audit log's one line per change goes here.
+-- and each appends its entry to the audit log last (tm_audit).
 
 CREATE OR REPLACE FUNCTION materials_doc() RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -70,10 +70,14 @@ BEGIN
 	    coalesce(normalize(b ->> 'description', NFC), ''),
 	    (b ->> 'available_until')::date)
 	RETURNING id INTO v_id;
-	-- The audit line (byproduct.create, p_actor) goes here.
 	SELECT byproduct_doc(x, o), x.version INTO doc, version
 	FROM byproducts x JOIN organizations o ON o.id = x.org_id
 	WHERE x.id = v_id;
+	PERFORM tm_audit(p_actor, 'byproduct.create', 'byproduct', v_id::text,
+	    (SELECT audit_diff('{}', to_jsonb(x), ARRAY['kind', 'material', 'material_code',
+	    'quantity_tonnes_per_month', 'commune', 'district', 'description',
+	    'available_until', 'status'])
+	    FROM byproducts x WHERE x.id = v_id));
 END $$;
 
 -- The owner's row, locked, at the version If-Match named (NULL: any).
@@ -103,8 +107,10 @@ END $$;
 CREATE OR REPLACE FUNCTION byproduct_patch(p_actor uuid, p_id uuid,
     p_org uuid, p_version int, b jsonb, OUT doc text, OUT version int)
 LANGUAGE plpgsql AS $$
+DECLARE
+	v byproducts;
 BEGIN
-	PERFORM byproduct_lock(p_id, p_org, p_version);
+	v := byproduct_lock(p_id, p_org, p_version);
 	PERFORM tm_no_nulls(b, 'byproducts',
 	    ARRAY['material', 'quantity_tonnes_per_month', 'district']);
 	PERFORM tm_place_check('byproducts', 'commune', b ->> 'commune',
@@ -131,10 +137,14 @@ BEGIN
 	    version = x.version + 1,
 	    updated_at = now()
 	WHERE x.id = p_id;
-	-- The audit line (byproduct.update, p_actor, b) goes here.
 	SELECT byproduct_doc(x, o), x.version INTO doc, version
 	FROM byproducts x JOIN organizations o ON o.id = x.org_id
 	WHERE x.id = p_id;
+	PERFORM tm_audit(p_actor, 'byproduct.update', 'byproduct', p_id::text,
+	    (SELECT audit_diff(to_jsonb(v), to_jsonb(x), ARRAY['kind', 'material', 'material_code',
+	    'quantity_tonnes_per_month', 'commune', 'district', 'description',
+	    'available_until', 'status'])
+	    FROM byproducts x WHERE x.id = p_id));
 END $$;
 
 CREATE OR REPLACE FUNCTION byproduct_close(p_actor uuid, p_id uuid,
@@ -145,10 +155,11 @@ BEGIN
 	UPDATE byproducts x SET status = 'closed', closed_at = now(),
 	    version = x.version + 1, updated_at = now()
 	WHERE x.id = p_id;
-	-- The audit line (byproduct.close, p_actor) goes here.
 	SELECT byproduct_doc(x, o), x.version INTO doc, version
 	FROM byproducts x JOIN organizations o ON o.id = x.org_id
 	WHERE x.id = p_id;
+	PERFORM tm_audit(p_actor, 'byproduct.close', 'byproduct', p_id::text,
+	    jsonb_build_object('status', 'closed'));
 END $$;
 
 -- Whether x passes GET /byproducts' filters (NULL: none). q: every

@@ -786,10 +786,10 @@ def quotes_script(q):
     return path, defines
 
 
-def quotes(q):
+def quotes(q, tag=""):
     """(name, wrk, pgbench) for the write path, both in flows a second:
     wrk counts requests (three a flow), pgbench scripts (one a flow)."""
-    name = "POST /quote-requests, /quote, /accept ***"
+    name = "POST /quote-requests, /quote, /accept ***" + tag
     w = wrk(name, "/api/v1/quote-requests",
             script=os.path.join(HERE, "quote_flow.lua"),
             script_args=(q["tech"], q["e_token"], q["v_token"], q["valid"]))
@@ -802,6 +802,57 @@ def quotes(q):
     created = int(psql(sql="SELECT count(*) FROM quote_requests"))
     log(f"  {created} quote requests written, {accepted} accepted")
     return [(name, w, pg)]
+
+
+# --- the cost of the audit append ------------------------------------
+
+# What "without the append" is: tm_audit replaced, in this throwaway
+# database only, by a function of the same signature that appends
+# nothing, so the server and pgbench run the very same statements minus
+# the chain (the head row's lock, the hash, the row). The server has no
+# switch that turns auditing off.
+AUDIT_OFF = (
+    "CREATE OR REPLACE FUNCTION tm_audit(p_actor uuid, p_action text,"
+    " p_entity_type text, p_entity_id text, p_changes jsonb)"
+    " RETURNS bigint LANGUAGE sql RETURN NULL::bigint")
+
+
+def audit_cost(q, with_rows):
+    """The quote write path again without the append; the ratios of
+    with to without, for the server (wrk) and for pgbench."""
+    psql(sql=AUDIT_OFF)
+    try:
+        rows = quotes(q, " (no audit)")
+    finally:
+        psql("-f", os.path.join(ROOT, "sql", "functions", "80_audit.sql"))
+    (_, w1, pg1), (_, w0, pg0) = with_rows[0], rows[0]
+    appended = int(psql(sql="SELECT count(*) FROM audit_log"
+                        " WHERE action LIKE 'quote.%'"))
+    log(f"  {appended} quote entries in the audit log")
+    ratio = {"wrk": w1["rps"] / w0["rps"], "pgbench": pg1["tps"] / pg0["tps"],
+             "verify": audit_verify()}
+    return rows, ratio
+
+
+def audit_verify():
+    """GET /audit/verify over the chain the benchmark wrote: (entries,
+    seconds, ok)."""
+    email = "bench-admin@bench.example"
+    hashed = subprocess.run([os.path.join(ROOT, "var", "build", "tmctl"),
+                             "hash"], input=PASSWORD, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    psql("-v", f"e={email}", "-v", f"h={hashed}",
+         sql="SELECT admin_upsert(:'e', :'h')")
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": email, "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"admin login: {status} {body}")
+    t0 = time.monotonic()
+    status, v = http("GET", "/api/v1/audit/verify", token=body["token"],
+                     timeout=600)
+    if status != 200:
+        raise BenchError(f"GET /api/v1/audit/verify: {status} {v}")
+    return (v["entries"], time.monotonic() - t0, v["ok"])
 
 
 # --- funding decisions -----------------------------------------------
@@ -1091,13 +1142,21 @@ def main():
     market_rows, unloaded = market(m, market_sql)
     q = quotes_prepare(token, m)
     quote_rows = quotes(q)
+    audit_rows, audit_ratio = audit_cost(q, quote_rows)
     decision_rows = decisions(decisions_prepare(q))
     b = byproducts_prepare()
     scripts["byproduct_matches"] = b["script"]
     bp_rows, b["one"] = byproducts(b)
     cp_rows = cp_reports(cp_prepare())
-    lines = table(rows, market_rows + quote_rows + decision_rows + bp_rows
-                  + cp_rows, unloaded, m, me, logins, b)
+    lines = table(rows, market_rows + quote_rows + audit_rows
+                  + decision_rows + bp_rows + cp_rows, unloaded, m, me,
+                  logins, b)
+    lines += ["", "audit append on the quote write path, with / without "
+              f"(tm_audit a no-op): server {audit_ratio['wrk']:.2f}, "
+              f"pgbench {audit_ratio['pgbench']:.2f}; GET /audit/verify: "
+              f"{audit_ratio['verify'][0]} entries in "
+              f"{audit_ratio['verify'][1]:.2f} s, ok "
+              f"{audit_ratio['verify'][2]}"]
     summary = access_summary()
     if summary:
         lines += ["", "access log, responses by route and status:"] + summary

@@ -4,7 +4,9 @@ the agencies' list (JSON pages and CSV) and the public table.
 
 Years are shared by the whole server, so each test that needs a year to
 itself takes one of its own: 2017 (the public table), 2018 (closing),
-2019 (summary and lists), 2020 (the list as CSV); the rest file into this year and last year
+2019 (summary and lists), 2020 (the list as CSV), 2021 (filings racing a
+close), 2022 (test_audit.py's filing, close and reopen); the rest file
+into this year and last year
 with enterprises of their own.
 """
 

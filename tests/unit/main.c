@@ -84,6 +84,7 @@ main(void)
 	test_routes();
 	test_problem();
 	test_csv();
+	test_audit();
 
 	return (test_summary());
 }

@@ -41,5 +41,6 @@ void	test_etag(void);
 void	test_cors(void);
 void	test_encoding(void);
 void	test_csv(void);
+void	test_audit(void);
 
 #endif
