@@ -31,7 +31,6 @@ static void	formats(void);
 static void	utf8(void);
 static void	lists_and_keys(void);
 static void	numbers(void);
-static void	number_types(void);
 
 static const char *const roles[] = { "vendor", "enterprise", "agency", NULL };
 
@@ -452,6 +451,12 @@ static const struct field quantity[] = {
 static void
 numbers(void)
 {
+	static const struct field qty[] = {
+		{ .name = "q", .type = JT_NUMBER, .required = 1, .min = 0,
+		    .max = 1000000 },
+		{ .name = NULL }
+	};
+
 	CHECK(pass(quantity, "{'q':0,'list':['a']}"));
 	CHECK(pass(quantity, "{'q':12.125,'pos':0.001,'list':['a']}"));
 	CHECK(pass(quantity, "{'q':1e3,'pos':1000,'list':['a']}"));
@@ -466,6 +471,22 @@ numbers(void)
 	CHECK(one(quantity, "{'pos':0.0,'list':['a']}", "pos", VERR_RANGE));
 	CHECK(one(quantity, "{'list':[]}", "list", VERR_REQUIRED));
 	CHECK(one(quantity, "{}", "list", VERR_REQUIRED));
+	/* A required number: absent and null alike; what is no number. */
+	CHECK(pass(qty, "{'q':120.5}"));
+	CHECK(pass(qty, "{'q':3}"));
+	CHECK(pass(qty, "{'q':0.001}"));
+	CHECK(pass(qty, "{'q':1e6}"));
+	CHECK(pass(qty, "{'q':1000000}"));
+	CHECK(pass(qty, "{'q':0}"));
+	CHECK(one(qty, "{'q':-0.5}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':1000000.5}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':1e400}", "q", VERR_RANGE));
+	CHECK(one(qty, "{'q':'12'}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':true}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':[1]}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{'q':{}}", "q", VERR_TYPE_NUMBER));
+	CHECK(one(qty, "{}", "q", VERR_REQUIRED));
+	CHECK(one(qty, "{'q':null}", "q", VERR_REQUIRED));
 }
 
 static void
@@ -760,7 +781,6 @@ test_validate(void)
 	formats();
 	utf8();
 	lists_and_keys();
-	number_types();
 }
 
 /* str_oneof() for query values, ascii_printable() for Idempotency-Key. */
@@ -788,31 +808,4 @@ lists_and_keys(void)
 		CHECK(!ascii_printable(keys_bad[i]));
 	/* The empty key is refused by its length, not here. */
 	CHECK(ascii_printable(""));
-}
-
-/* JT_NUMBER: integers and decimals alike, within 0..max, what they are not. */
-static void
-number_types(void)
-{
-	static const struct field qty[] = {
-		{ .name = "q", .type = JT_NUMBER, .required = 1, .min = 0,
-		    .max = 1000000 },
-		{ .name = NULL }
-	};
-
-	CHECK(pass(qty, "{'q':120.5}"));
-	CHECK(pass(qty, "{'q':3}"));
-	CHECK(pass(qty, "{'q':0.001}"));
-	CHECK(pass(qty, "{'q':1e6}"));
-	CHECK(pass(qty, "{'q':1000000}"));
-	CHECK(pass(qty, "{'q':0}"));
-	CHECK(one(qty, "{'q':-0.5}", "q", VERR_RANGE));
-	CHECK(one(qty, "{'q':1000000.5}", "q", VERR_RANGE));
-	CHECK(one(qty, "{'q':1e400}", "q", VERR_RANGE));
-	CHECK(one(qty, "{'q':'12'}", "q", VERR_TYPE_NUMBER));
-	CHECK(one(qty, "{'q':true}", "q", VERR_TYPE_NUMBER));
-	CHECK(one(qty, "{'q':[1]}", "q", VERR_TYPE_NUMBER));
-	CHECK(one(qty, "{'q':{}}", "q", VERR_TYPE_NUMBER));
-	CHECK(one(qty, "{}", "q", VERR_REQUIRED));
-	CHECK(one(qty, "{'q':null}", "q", VERR_REQUIRED));
 }
