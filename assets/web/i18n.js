@@ -435,15 +435,16 @@ export function num(n, digits = 0) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
 }
 
-// A date 'YYYY-MM-DD' or a timestamp, written as a day in Can Tho.
+// A date 'YYYY-MM-DD' or a timestamp, written as a day in Can Tho:
+// 31/12/2027 in Vietnamese, 31 Dec 2027 in English.
 export function day(s) {
   if (!s) return '';
   const d = s.length === 10 ? new Date(`${s}T00:00:00Z`) : new Date(s);
   if (Number.isNaN(d.getTime())) return s;
-  return new Intl.DateTimeFormat(locale(), {
-    day: 'numeric', month: 'long', year: 'numeric',
-    timeZone: s.length === 10 ? 'UTC' : 'Asia/Ho_Chi_Minh',
-  }).format(d);
+  const opts = lang === 'en' ? { day: 'numeric', month: 'short', year: 'numeric' }
+    : { day: '2-digit', month: '2-digit', year: 'numeric' };
+  opts.timeZone = s.length === 10 ? 'UTC' : 'Asia/Ho_Chi_Minh';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', opts).format(d);
 }
 
 document.documentElement.lang = lang;
