@@ -586,6 +586,13 @@ int		 asset_load(struct asset *, const char *, const char *,
 		    const char *);
 int		 asset_reply(struct rq *, const struct asset *, int);
 
+/* html.c */
+void		 html_text(struct kore_buf *, const char *);
+void		 html_vnd(struct kore_buf *, int64_t);
+void		 html_technology(struct kore_buf *, yajl_val, int);
+void		 html_shell(struct kore_buf *, const char *, size_t, yajl_val,
+		    int);
+
 /* web.c */
 void		 web_load(const char *, const char *);
 int		 web_page(struct rq *);

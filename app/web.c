@@ -28,7 +28,9 @@ static const char	*web_type(const char *);
 static int		 web_name_ok(const char *);
 static void		 web_add(const char *, const char *, const char *);
 static const struct asset *web_find(const char *);
+static void		 web_headers(struct rq *);
 static int		 web_reply(struct rq *, const struct asset *, int);
+static int		 web_listing(struct rq *);
 
 static struct web_file	 files[WEB_MAX];
 static size_t		 nfiles;
@@ -138,11 +140,17 @@ web_find(const char *name)
 	return (NULL);
 }
 
-static int
-web_reply(struct rq *r, const struct asset *f, int status)
+static void
+web_headers(struct rq *r)
 {
 	http_response_header(r->req, "content-security-policy", csp);
 	http_response_header(r->req, "referrer-policy", "same-origin");
+}
+
+static int
+web_reply(struct rq *r, const struct asset *f, int status)
+{
+	web_headers(r);
 	return (asset_reply(r, f, status));
 }
 
@@ -196,6 +204,42 @@ web_technology(struct rq *r)
 			return (reply_db_error(r, MSG_NOT_FOUND));
 		if (db_rows(r) == 0)
 			return (web_missing(r));
-		return (web_page(r));
+		return (web_listing(r));
 	}
+}
+
+/*
+ * The shell with the listing in it for readers without JavaScript
+ * (html.c): made per request, so tagged per request, and not gzipped.
+ */
+static int
+web_listing(struct rq *r)
+{
+	const struct asset	*shell;
+	struct kore_buf		*b;
+	const char		*inm;
+	yajl_val		 doc;
+	char			 etag[ETAG_LEN], err[64];
+
+	shell = web_find("index.html");
+	doc = json_parse(db_get(r, 0, 0), db_getlen(r, 0, 0), err,
+	    sizeof(err));
+	b = kore_buf_alloc(shell->len + 4096);
+	html_shell(b, shell->body, shell->len, doc, r->lang);
+	if (doc != NULL)
+		yajl_tree_free(doc);
+	etag_of(b->data, b->offset, etag, sizeof(etag));
+	web_headers(r);
+	http_response_header(r->req, "etag", etag);
+	http_response_header(r->req, "cache-control", "no-cache");
+	if ((inm = header_get(r, "if-none-match")) != NULL &&
+	    etag_listed(inm, etag)) {
+		kore_buf_free(b);
+		return (reply_empty(r, 304));
+	}
+	http_response_header(r->req, "content-type", shell->type);
+	http_response(r->req, 200, b->data, b->offset);
+	kore_buf_free(b);
+	r->status = 200;
+	return (RQ_DONE);
 }

@@ -89,7 +89,10 @@ def test_page_paths_answer_with_the_shell(path):
 def test_a_technology_page_exists_only_for_a_published_listing():
     vendor = new_user("vendor")
     published, draft = tech(vendor, True), tech(vendor, False)
-    assert_shell(plain(f"/cong-nghe/{published['id']}"))
+    r = plain(f"/cong-nghe/{published['id']}")
+    assert r.status_code == 200
+    assert_page_headers(r)
+    assert f"<h1>{published['title']}</h1>" in r.text
     # Its own vendor may read the draft through the API, but the page
     # is the public's: 404, as the anonymous API says.
     assert_shell(plain(f"/cong-nghe/{draft['id']}"), 404)
@@ -97,6 +100,52 @@ def test_a_technology_page_exists_only_for_a_published_listing():
         assert_shell(plain(f"/cong-nghe/{bad}"), 404)
     archived = moved(TECH, vendor, published, "archived")
     assert_shell(plain(f"/cong-nghe/{archived['id']}"), 404)
+
+
+def test_a_technology_page_reads_without_javascript():
+    """The shell carries the listing in a <noscript>, escaped: the
+    vendor's text is never markup, in the page's title either."""
+    vendor = new_user("vendor")
+    hostile = "<img src=x onerror=alert(1)> </noscript><script>x()</script>"
+    doc = created(TECH, vendor, {
+        "title": hostile, "trl": 6, "summary": "Sấy & \"lạnh\"",
+        "description": "Dòng một\nDòng hai", "category": "energy_efficiency",
+        "price_min_vnd": 1_250_000_000, "price_max_vnd": 2_000_000_000,
+        "certifications": ["ISO 14001:2015"]})
+    doc = moved(TECH, vendor, doc, "published")
+    r = plain(f"/cong-nghe/{doc['id']}")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = r.text
+    assert "<img" not in html and "<script>x()" not in html
+    escaped = ("&lt;img src=x onerror=alert(1)&gt; &lt;/noscript&gt;"
+               "&lt;script&gt;x()&lt;/script&gt;")
+    assert f"<title>{escaped} · " in html
+    assert f"<noscript><article class=\"static-page\" lang=\"vi\"><h1>" \
+        f"{escaped}</h1>" in html
+    assert "<p>Sấy &amp; &quot;lạnh&quot;</p>" in html
+    assert "<p>Dòng một</p><p>Dòng hai</p>" in html
+    assert "1.250.000.000 ₫ – 2.000.000.000 ₫" in html
+    assert "<li>ISO 14001:2015</li>" in html
+    # Everything else is the shell's, byte for byte.
+    shell = (WEB / "index.html").read_text(encoding="utf-8")
+    assert html.count("<noscript>") == shell.count("<noscript>") + 1
+    en = plain(f"/cong-nghe/{doc['id']}",
+               headers={"Accept-Language": "en"})
+    assert 'lang="en"' in en.text and "Price" in en.text
+    # Tagged by its bytes, so it revalidates; a change is a new tag.
+    again = plain(f"/cong-nghe/{doc['id']}",
+                  headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+    assert r.headers["ETag"] == tag_of(r.content)
+    r2 = call("PATCH", f"{TECH}/{doc['id']}", token=vendor.token,
+              body={"title": "Máy sấy mới"},
+              headers={"If-Match": f'"{doc["version"]}"'})
+    assert r2.status_code == 200, r2.text
+    changed = plain(f"/cong-nghe/{doc['id']}",
+                    headers={"If-None-Match": r.headers["ETag"]})
+    assert changed.status_code == 200
+    assert "<h1>Máy sấy mới</h1>" in changed.text
 
 
 @pytest.mark.parametrize("path", ["/nope", "/cong-nghe", "/web/",
