@@ -23,7 +23,6 @@ const vi = {
   retry: 'Thử lại',
   any: 'Tất cả',
   loadMore: 'Xem thêm',
-  noScript: 'Trang này cần JavaScript.',
 
   searchTitle: 'Tìm công nghệ sản xuất sạch hơn',
   searchIntro: 'Gõ có dấu hoặc không dấu, ví dụ “xu ly nuoc thai”.',
@@ -52,19 +51,14 @@ const vi = {
   emptyAdvice: 'Hãy thử từ khóa ngắn hơn, kiểm tra chính tả, hoặc bỏ bớt bộ lọc.',
   clearFilters: 'Xóa bộ lọc',
   verified: 'Đã xác minh',
-  notVerified: 'Chưa xác minh',
   fundingBadge: 'Có hỗ trợ kinh phí',
   priceOnRequest: 'Giá: liên hệ',
   priceFrom: (a) => `Từ ${a}`,
-  priceUpToShort: (a) => `Đến ${a}`,
   vendor: 'Nhà cung cấp',
-  moreLoaded: (n) => `Đã tải thêm ${n} công nghệ`,
 
-  techCategory: 'Lĩnh vực',
   techSectors: 'Ngành phù hợp',
   techTrl: 'Mức sẵn sàng công nghệ',
   techPrice: 'Khoảng giá',
-  techVendor: 'Nhà cung cấp',
   techSummary: 'Tóm tắt',
   techDescription: 'Mô tả',
   techBenefits: 'Hiệu quả',
@@ -80,7 +74,6 @@ const vi = {
   noCertifications: 'Chưa có chứng nhận.',
   noDescription: 'Chưa có mô tả chi tiết.',
   noSectors: 'Chưa nêu ngành.',
-  fundingYes: 'Đủ điều kiện hỗ trợ kinh phí',
   fundingNo: 'Chưa được xác nhận đủ điều kiện hỗ trợ kinh phí',
   fundingProgram: (name, pct) => `${name}: hỗ trợ tối đa ${pct}%`,
   fundingUntil: (d) => `, đến hết ngày ${d}`,
@@ -145,17 +138,14 @@ const vi = {
   cpClosedAt: (d) => `Khóa sổ ngày ${d}.`,
   cpNoData: 'Không có khu vực nào đủ số liệu để vẽ.',
 
-  signinTitle: 'Đăng nhập',
   signinIntro: 'Dành cho nhà cung cấp, doanh nghiệp và cơ quan quản lý đã có tài khoản.',
   email: 'Email',
   password: 'Mật khẩu',
-  signinSubmit: 'Đăng nhập',
   signinBad: 'Email hoặc mật khẩu không đúng.',
   signinLocked: (s) => `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${s}.`,
   signinMissing: 'Vui lòng nhập email và mật khẩu.',
   minutes: (n) => `${n} phút`,
   seconds: (n) => `${n} giây`,
-  signedOut: 'Bạn đã đăng xuất.',
   signinRequired: 'Vui lòng đăng nhập để xem trang này.',
 
   mineTitle: 'Công nghệ của tôi',
@@ -174,9 +164,7 @@ const vi = {
 
   editTitle: 'Sửa tin đăng',
   editFieldTitle: 'Tên công nghệ',
-  editFieldSummary: 'Tóm tắt',
   editFieldDescription: 'Mô tả chi tiết',
-  editFieldStatus: 'Trạng thái',
   keepStatus: (s) => `Giữ nguyên: ${s}`,
   moveTo: (s) => `Chuyển sang: ${s}`,
   editFieldPriceMin: 'Giá thấp nhất (VND)',
@@ -190,7 +178,6 @@ const vi = {
   editConflict: (d) => `Không thể lưu: ${d}`,
   editNotNumber: 'Chỉ nhập chữ số.',
   backToMine: 'Quay lại danh sách của tôi',
-  sessionExpired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
 };
 
 const en = {
@@ -214,7 +201,6 @@ const en = {
   retry: 'Try again',
   any: 'Any',
   loadMore: 'Load more',
-  noScript: 'This page needs JavaScript.',
 
   searchTitle: 'Find cleaner-production technologies',
   searchIntro: 'Type with or without Vietnamese accents, e.g. “xu ly nuoc thai”.',
@@ -243,19 +229,14 @@ const en = {
   emptyAdvice: 'Try fewer or shorter words, check the spelling, or remove some filters.',
   clearFilters: 'Clear filters',
   verified: 'Verified',
-  notVerified: 'Not verified',
   fundingBadge: 'Funding eligible',
   priceOnRequest: 'Price on request',
   priceFrom: (a) => `From ${a}`,
-  priceUpToShort: (a) => `Up to ${a}`,
   vendor: 'Vendor',
-  moreLoaded: (n) => `${n} more technologies loaded`,
 
-  techCategory: 'Category',
   techSectors: 'Suits these sectors',
   techTrl: 'Technology readiness level',
   techPrice: 'Price range',
-  techVendor: 'Vendor',
   techSummary: 'Summary',
   techDescription: 'Description',
   techBenefits: 'Savings',
@@ -271,7 +252,6 @@ const en = {
   noCertifications: 'No certifications listed.',
   noDescription: 'No detailed description yet.',
   noSectors: 'No sector given.',
-  fundingYes: 'Eligible for funding',
   fundingNo: 'Not confirmed as eligible for funding',
   fundingProgram: (name, pct) => `${name}: up to ${pct}% support`,
   fundingUntil: (d) => `, until ${d}`,
@@ -336,17 +316,14 @@ const en = {
   cpClosedAt: (d) => `Closed on ${d}.`,
   cpNoData: 'No area has enough figures to draw.',
 
-  signinTitle: 'Sign in',
   signinIntro: 'For vendors, enterprises and agencies with an account.',
   email: 'Email',
   password: 'Password',
-  signinSubmit: 'Sign in',
   signinBad: 'Wrong email or password.',
   signinLocked: (s) => `Too many failed attempts. Please try again in ${s}.`,
   signinMissing: 'Please enter your email and password.',
   minutes: (n) => (n === 1 ? '1 minute' : `${n} minutes`),
   seconds: (n) => (n === 1 ? '1 second' : `${n} seconds`),
-  signedOut: 'You are signed out.',
   signinRequired: 'Please sign in to see this page.',
 
   mineTitle: 'My listings',
@@ -365,9 +342,7 @@ const en = {
 
   editTitle: 'Edit listing',
   editFieldTitle: 'Technology name',
-  editFieldSummary: 'Summary',
   editFieldDescription: 'Detailed description',
-  editFieldStatus: 'Status',
   keepStatus: (s) => `Keep: ${s}`,
   moveTo: (s) => `Move to: ${s}`,
   editFieldPriceMin: 'Lowest price (VND)',
@@ -381,7 +356,6 @@ const en = {
   editConflict: (d) => `Could not save: ${d}`,
   editNotNumber: 'Digits only.',
   backToMine: 'Back to my listings',
-  sessionExpired: 'Your session has ended. Please sign in again.',
 };
 
 const tables = { vi, en };
@@ -454,7 +428,7 @@ export function priceRange(min, max) {
   if (min == null && max == null) return t('priceOnRequest');
   if (min != null && max != null && min !== max) return `${money(min)} – ${money(max)}`;
   if (min != null && max != null) return money(min);
-  return min != null ? t('priceFrom', money(min)) : t('priceUpToShort', money(max));
+  return min != null ? t('priceFrom', money(min)) : t('priceUpTo', money(max));
 }
 
 // Reference items sorted by their name in the current language.

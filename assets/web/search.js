@@ -2,7 +2,7 @@
 // names), every change pushes a history entry and reloads the results.
 import { t, nameOf, money, num, priceRange, byName } from './i18n.js';
 import { api, ref } from './api.js';
-import { h, clear, field, select, fillSelect, errorEl, badge } from './dom.js';
+import { h, clear, field, select, fillSelect, errorEl, badge, moreButton } from './dom.js';
 
 const FILTERS = ['category', 'sector', 'district', 'trl_min', 'price_max_vnd'];
 const CHECKS = ['funding_eligible', 'verified'];
@@ -189,11 +189,10 @@ export async function render(root, ctx) {
   }
 
   function paintMore(cursor) {
-    clear(more);
-    if (!cursor) return;
-    const btn = h('button', { type: 'button', id: 'load-more', class: 'btn btn-secondary' }, t('loadMore'));
-    btn.addEventListener('click', () => loadMore(cursor, btn));
-    more.append(btn);
+    const my = seq;
+    moreButton(more, list, item, async (c) => (await api('GET', '/technologies', {
+      query: { ...baseQuery(), cursor: c }, signal: ctx.signal,
+    })).data, errBox, cursor, () => my === seq);
   }
 
   function baseQuery() {
@@ -252,26 +251,6 @@ export async function render(root, ctx) {
       errBox.append(errorEl(e, load));
     } finally {
       if (my === seq) resultsSec.removeAttribute('aria-busy');
-    }
-  }
-
-  async function loadMore(cursor, btn) {
-    btn.disabled = true;
-    btn.textContent = t('loading');
-    const my = seq;
-    try {
-      const { data } = await api('GET', '/technologies', { query: { ...baseQuery(), cursor }, signal: ctx.signal });
-      if (my !== seq) return;
-      const seen = new Set(Array.from(list.children, (li) => li.dataset.id));
-      const fresh = data.items.filter((x) => !seen.has(x.id)).map(item);
-      list.append(...fresh);
-      paintMore(data.next_cursor);
-      if (fresh.length) fresh[0].querySelector('a').focus();
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      btn.disabled = false;
-      btn.textContent = t('loadMore');
-      clear(errBox).append(errorEl(e));
     }
   }
 
