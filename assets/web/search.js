@@ -73,6 +73,9 @@ export async function render(root, ctx) {
     checkLabels[k] = h('span', { class: 'count' });
   }
   const sortSel = h('select', { id: 'sort', name: 'sort' });
+  const activeEl = h('span', { class: 'count' });
+  const activeCount = () => FILTERS.filter((k) => state[k]).length + CHECKS.filter((k) => state[k]).length;
+  let filterBox;
 
   const form = h('form', {
     id: 'search-form', role: 'search', class: 'search-form', 'aria-label': t('navSearch'), action: '/', method: 'get',
@@ -82,8 +85,8 @@ export async function render(root, ctx) {
     h('div', { class: 'search-row' }, q,
       h('button', { type: 'submit', id: 'search-submit', class: 'btn' }, t('searchSubmit'))),
     h('p', { class: 'hint', id: 'q-hint' }, t('searchIntro'))),
-  h('fieldset', { class: 'filters' },
-    h('legend', null, t('filters')),
+  filterBox = h('details', { class: 'filters', open: true },
+    h('summary', null, t('filters'), ' ', activeEl),
     h('div', { class: 'filter-grid' },
       field(t('category'), selects.category),
       field(t('sector'), selects.sector),
@@ -93,6 +96,8 @@ export async function render(root, ctx) {
     h('div', { class: 'checks' },
       ...CHECKS.map((k) => h('div', { class: 'check' }, checks[k],
         h('label', { for: `f-${k}` }, t(k === 'verified' ? 'verifiedOnly' : 'fundingEligible'), ' ', checkLabels[k]))))));
+  // On a phone the filters start folded unless some are in use.
+  if (window.matchMedia('(max-width: 40rem)').matches && !activeCount()) filterBox.open = false;
 
   const count = h('p', { id: 'result-count', class: 'result-count', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const sugBox = h('div', { class: 'suggestion-box' });
@@ -115,6 +120,9 @@ export async function render(root, ctx) {
     q.value = state.q;
     for (const k of FILTERS) selects[k].value = state[k];
     for (const k of CHECKS) checks[k].checked = state[k];
+    const n = activeCount();
+    activeEl.textContent = n ? `(${t('activeFilters', n)})` : '';
+    if (n) filterBox.open = true;
     paintSort();
   }
 
@@ -177,7 +185,8 @@ export async function render(root, ctx) {
       tech.summary ? h('p', { class: 'result-summary' }, tech.summary) : null,
       h('p', { class: 'result-meta' },
         h('span', { class: 'result-category' }, cat ? nameOf(cat) : tech.category),
-        h('span', { class: 'result-trl' }, `TRL ${tech.trl}`),
+        h('span', { class: 'result-trl' }, `TRL ${tech.trl}`)),
+      h('p', { class: 'result-meta' },
         h('span', { class: 'result-price' }, priceRange(tech.price_min_vnd, tech.price_max_vnd)),
         funded ? badge('badge-funding', t('fundingBadge')) : null));
   }
