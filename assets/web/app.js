@@ -25,7 +25,13 @@ function match(path) {
   // The server answers unknown paths with 404.html: keep its verdict on load.
   for (const r of routes) {
     const m = r.re.exec(path);
-    if (m) return { route: r, params: m.slice(1).map(decodeURIComponent) };
+    if (m) {
+      try {
+        return { route: r, params: m.slice(1).map(decodeURIComponent) };
+      } catch {
+        break; // a malformed %-escape
+      }
+    }
   }
   return { route: notFoundRoute, params: [] };
 }

@@ -38,11 +38,6 @@ export function clear(el) {
   return el;
 }
 
-export function setText(el, s) {
-  el.textContent = s;
-  return el;
-}
-
 // A labelled field: <div class="field"><label for=id>..</label>control hint</div>
 export function field(label, control, hint) {
   const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;

@@ -181,6 +181,9 @@ const vi = {
   backToMine: 'Quay lại danh sách của tôi',
 };
 
+// English plurals: n may come formatted ("1", "1,000").
+const pl = (n, one, many) => `${n} ${String(n) === '1' ? one : many}`;
+
 const en = {
   site: 'Can Tho Technology Market',
   siteSub: 'Cleaner-production technologies',
@@ -224,7 +227,7 @@ const en = {
   sortNewest: 'Newest',
   sortPriceAsc: 'Price, low to high',
   sortPriceDesc: 'Price, high to low',
-  resultCount: (n) => (n === 1 ? '1 technology' : `${n} technologies`),
+  resultCount: (n) => pl(n, 'technology', 'technologies'),
   resultsLabel: 'Search results',
   didYouMean: 'Did you mean:',
   emptyTitle: 'No technology found',
@@ -258,7 +261,7 @@ const en = {
   fundingProgram: (name, pct) => `${name}: up to ${pct}% support`,
   fundingUntil: (d) => `, until ${d}`,
   fundingNoEnd: ', no end date',
-  needsCount: (n) => (n === 1 ? '1 open need in the same category' : `${n} open needs in the same category`),
+  needsCount: (n) => `${pl(n, 'open need', 'open needs')} in the same category`,
   needsUnknown: 'See needs in the same category',
   verifiedVendor: 'Verified vendor',
   unverifiedVendor: 'Vendor not verified',
@@ -280,7 +283,7 @@ const en = {
 
   needsTitle: 'Enterprises’ technology needs',
   needsIntro: 'Open requests from Can Tho enterprises looking for technologies.',
-  needsCountLive: (n) => (n === 1 ? '1 need' : `${n} needs`),
+  needsCountLive: (n) => pl(n, 'need', 'needs'),
   needBudget: (a) => `Budget up to ${a}`,
   needDeadline: (d) => `Needed by ${d}`,
   needsEmpty: 'No need matches this search.',
@@ -294,7 +297,7 @@ const en = {
   bpQuantity: (n) => `${n} tonnes a month`,
   bpUntil: (d) => `Until ${d}`,
   bpEmpty: 'No entries yet.',
-  bpCount: (n) => (n === 1 ? '1 entry' : `${n} entries`),
+  bpCount: (n) => pl(n, 'entry', 'entries'),
 
   cpTitle: 'The city’s cleaner-production results',
   cpIntro: 'Figures compiled from enterprises’ yearly reports, by area (the 28 former districts).',
@@ -324,8 +327,8 @@ const en = {
   signinBad: 'Wrong email or password.',
   signinLocked: (s) => `Too many failed attempts. Please try again in ${s}.`,
   signinMissing: 'Please enter your email and password.',
-  minutes: (n) => (n === 1 ? '1 minute' : `${n} minutes`),
-  seconds: (n) => (n === 1 ? '1 second' : `${n} seconds`),
+  minutes: (n) => pl(n, 'minute', 'minutes'),
+  seconds: (n) => pl(n, 'second', 'seconds'),
   signinRequired: 'Please sign in to see this page.',
 
   mineTitle: 'My listings',
@@ -333,7 +336,7 @@ const en = {
   mineVendorOnly: 'This page is for vendor accounts.',
   mineEmpty: 'You have no listings yet.',
   mineFallback: 'The full list is not available from the server yet; showing your published listings.',
-  mineCount: (n) => (n === 1 ? '1 listing' : `${n} listings`),
+  mineCount: (n) => pl(n, 'listing', 'listings'),
   statusFilter: 'Status',
   edit: 'Edit',
   viewPublic: 'View public page',
