@@ -141,6 +141,10 @@ export async function renderEdit(root, ctx) {
     signinRequired(root, location.pathname);
     return null;
   }
+  if (session().account.role !== 'vendor') {
+    root.append(h('p', { class: 'notice' }, t('mineVendorOnly')));
+    return null;
+  }
   const slot = h('div');
   root.append(slot);
   slot.append(loadingEl());
