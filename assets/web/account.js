@@ -263,7 +263,7 @@ export async function renderEdit(root, ctx) {
       return;
     }
     for (const f of FIELDS) {
-      const old = f === 'description' ? tech.description || '' : tech[f];
+      const old = f === 'title' || f === 'summary' ? tech[f].trim() : f === 'description' ? tech.description || '' : tech[f];
       if (now[f] !== old) patch[f] = now[f];
     }
     if ('description' in patch && patch.description === '') patch.description = null;

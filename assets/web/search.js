@@ -41,8 +41,9 @@ function urlOf(s) {
 }
 
 export async function render(root, ctx) {
-  ctx.setTitle(t('navSearch'));
   let state = readState(location.search);
+  const title = () => ctx.setTitle(state.q ? `${state.q} · ${t('navSearch')}` : t('navSearch'));
+  title();
   let refs = null;
   let lastFacets = null;
   let seq = 0;
@@ -277,6 +278,7 @@ export async function render(root, ctx) {
     if (next.q && !state.q && next.sort === 'newest') next.sort = 'relevance';
     if (!next.q && next.sort === 'relevance') next.sort = 'newest';
     state = next;
+    title();
     const url = urlOf(state);
     if (url !== location.pathname + location.search) ctx.push(url);
     paintForm();
@@ -305,6 +307,7 @@ export async function render(root, ctx) {
   return {
     popstate() {
       state = readState(location.search);
+      title();
       paintForm();
       paintOptions();
       load();
