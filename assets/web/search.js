@@ -47,7 +47,10 @@ export async function render(root, ctx) {
   let refs = null;
   let lastFacets = null;
   let seq = 0;
-  let controller = null;
+  let controller = new AbortController();
+  // The first answer is asked for before the page is drawn.
+  let first = api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true' }, signal: controller.signal });
+  first.catch(() => {});
   const refsP = Promise.all([ref('categories'), ref('sectors'), ref('districts')])
     .then(([category, sector, district]) => {
       refs = { category, sector, district };
@@ -214,13 +217,17 @@ export async function render(root, ctx) {
 
   async function load() {
     const my = ++seq;
-    if (controller) controller.abort();
-    controller = new AbortController();
+    const pre = first;
+    first = null;
+    if (!pre) {
+      controller.abort();
+      controller = new AbortController();
+    }
     const signal = controller.signal;
     resultsSec.setAttribute('aria-busy', 'true');
     clear(errBox);
     try {
-      const { data } = await api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true' }, signal });
+      const { data } = await (pre || api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true' }, signal }));
       await refsP;
       if (my !== seq) return;
       lastFacets = data.facets || null;
@@ -299,7 +306,7 @@ export async function render(root, ctx) {
     if (had !== Boolean(q.value.trim())) paintSort();
   });
 
-  ctx.signal.addEventListener('abort', () => controller && controller.abort());
+  ctx.signal.addEventListener('abort', () => controller.abort());
   paintForm();
   paintOptions();
   await load();
