@@ -60,7 +60,7 @@ export function pagedList(opts) {
 			clear(list).append(...data.items.map(opts.item));
 			clear(empty);
 			if (!data.items.length) empty.append(h('p', { class: 'empty-state', id: 'empty-state' }, opts.emptyText));
-			if (opts.after) opts.after();
+			if (opts.after) opts.after(data);
 			paintMore(query, data.next_cursor);
 		} catch (e) {
 			if (e.name === 'AbortError' || my !== seq) return;
@@ -106,17 +106,26 @@ export async function renderNeeds(root, ctx) {
 	const pl = pagedList({
 		listId: 'needs', heading: t('needsTitle'), path: '/needs', facets: true, signal: ctx.signal, ready,
 		read: urlState, item, countText: (n) => t('needsCountLive', n), emptyText: t('needsEmpty'),
+		after: (data) => {
+			facet = data.facets && data.facets.category;
+			paint();
+		},
 	});
 	const form = h('form', { id: 'needs-form', role: 'search', class: 'search-form', 'aria-label': t('needsTitle') },
 		h('div', { class: 'search-box' },
 			h('label', { for: 'q', class: 'search-label' }, t('q')),
 			h('div', { class: 'search-row' }, q, h('button', { type: 'submit', id: 'search-submit', class: 'btn' }, t('searchSubmit')))),
 		h('div', { class: 'toolbar' }, field(t('category'), cat)));
+	let facet = null; // the category counts of the last answer
 	const paint = () => {
 		const s = urlState();
 		q.value = s.q;
 		const opts = [['', t('any')]];
-		if (refs) for (const c of byName(refs.category)) opts.push([c.code, nameOf(c)]);
+		if (refs) {
+			for (const c of byName(refs.category)) {
+				opts.push([c.code, facet ? `${nameOf(c)} (${num(facet[c.code] || 0)})` : nameOf(c)]);
+			}
+		}
 		fillSelect(cat, opts, s.category);
 	};
 	const go = () => {
