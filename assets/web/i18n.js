@@ -192,7 +192,7 @@ const en = {
 	navSearch: 'Find technologies',
 	navNeeds: 'Needs',
 	navByproducts: 'By-products',
-	navResults: 'Cleaner-production results',
+	navResults: 'City results',
 	navMine: 'My listings',
 	signIn: 'Sign in',
 	signOut: 'Sign out',
