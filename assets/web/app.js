@@ -160,7 +160,7 @@ function paintAuth() {
 		const here = location.pathname + location.search;
 		const href = location.pathname === '/dang-nhap' || here === '/' ? '/dang-nhap'
 			: `/dang-nhap?next=${encodeURIComponent(here)}`;
-		area.append(h('a', { id: 'nav-signin', class: 'btn btn-small', href }, t('signIn')));
+		area.append(h('a', { id: 'nav-signin', class: 'btn btn-small', href, 'aria-current': location.pathname === '/dang-nhap' ? 'page' : null }, t('signIn')));
 	} else {
 		if (s.account.role === 'vendor') {
 			area.append(h('a', { id: 'nav-mine', href: '/cua-toi' }, t('navMine')));
