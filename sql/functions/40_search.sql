@@ -95,6 +95,19 @@ LANGUAGE sql STABLE AS $$
 	SELECT word FROM need_words WHERE p_needs
 $$;
 
+-- The words of q (folded) that no title of needs (p_needs) or of
+-- technologies holds: the typo fallback corrects these. An SQL table
+-- function, so that PostgreSQL inlines it: a list statement asks it
+-- whether q has any before it calls tm_suggest(), within its own plan
+-- (a call of a function in another language cost ten times as much).
+CREATE OR REPLACE FUNCTION tm_unknown_words(q text, p_needs boolean)
+RETURNS SETOF text LANGUAGE sql STABLE AS $$
+	SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple',
+	    tm_fold(q)))) w
+	WHERE NOT EXISTS (SELECT 1 FROM tm_vocabulary(p_needs) x(word)
+	    WHERE x.word = w)
+$$;
+
 -- The words of q (folded, each once, in q's order: pos) and what the
 -- typo fallback makes of each, by the title words of needs (p_needs) or
 -- of technologies: alts, the title words it may stand for, best first.
@@ -105,15 +118,16 @@ $$;
 CREATE OR REPLACE FUNCTION tm_word_fixes(q text, loose boolean,
     p_needs boolean) RETURNS TABLE (pos int, word text, alts text[])
 -- PL/pgSQL for its plan, kept by the connection: planned on every call
--- as an SQL function, it cost twice as much (0.2 ms) and every first
--- page of a search calls it (tm_suggest).
+-- as an SQL function, it cost twice as much.
 LANGUAGE plpgsql STABLE
 -- Syllables are short: "thia" and "thai" share a quarter of trigrams.
 SET pg_trgm.similarity_threshold = 0.2 AS $$
+DECLARE
+	unknown	text[] := CASE WHEN NOT loose
+	    THEN ARRAY(SELECT tm_unknown_words(q, p_needs)) END;
 BEGIN
 	RETURN QUERY SELECT w.positions[1]::int, w.lexeme,
-	    CASE WHEN NOT loose AND EXISTS (SELECT 1
-		FROM tm_vocabulary(p_needs) x(word) WHERE x.word = w.lexeme)
+	    CASE WHEN NOT loose AND w.lexeme <> ALL (unknown)
 	    THEN ARRAY[w.lexeme]
 	    ELSE ARRAY(SELECT x.word FROM tm_vocabulary(p_needs) x(word)
 		WHERE x.word % w.lexeme
@@ -139,7 +153,8 @@ $$;
 -- "Did you mean": q as the level-1 correction reads it (folded words in
 -- q's order), every word the titles do not know replaced by the title
 -- word most like it; a word with none stays as written (the other
--- fields may hold it). NULL when no word was replaced.
+-- fields may hold it). NULL when no word was replaced. The list
+-- statements call it only when tm_unknown_words() finds a word.
 CREATE OR REPLACE FUNCTION tm_suggest(q text, p_needs boolean) RETURNS text
 LANGUAGE sql STABLE STRICT AS $$
 	SELECT CASE WHEN bool_or(f.alts[1] <> f.word)
