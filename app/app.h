@@ -448,6 +448,8 @@ int		 query_page(struct rq *, const char *);
 struct kore_buf	*list_build(struct rq *);
 int		 reply_list(struct rq *);
 int		 owned_list(struct rq *, int, int, const char *, enum msg);
+int		 query_flag(struct rq *, const char *, const char **);
+void		 list_suggestion(struct kore_buf *, const char *);
 
 /* query.c */
 int		 qs_parse(struct qargs *, const char *);
@@ -638,6 +640,7 @@ int		 tech_create(struct rq *);
 int		 tech_get(struct rq *);
 int		 tech_patch(struct rq *);
 int		 tech_delete(struct rq *);
+int		 tech_mine(struct rq *);
 
 /* needs.c */
 extern const struct field	 need_create_body[];

@@ -144,3 +144,25 @@ owned_list(struct rq *r, int owned, int query, const char *ctx,
 		return (reply_list(r));
 	}
 }
+
+/* A "true" or "false" query parameter into *out (NULL: absent). */
+int
+query_flag(struct rq *r, const char *name, const char **out)
+{
+	*out = query_arg(r, name);
+	if (*out != NULL && strcmp(*out, "true") && strcmp(*out, "false")) {
+		reply_bad_param(r, name);
+		return (KORE_RESULT_ERROR);
+	}
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * A search's "did you mean" (first pages with q only): json is the
+ * suggestion as the database wrote it, a JSON string, or NULL for none.
+ */
+void
+list_suggestion(struct kore_buf *b, const char *json)
+{
+	kore_buf_appendf(b, ",\"suggestion\":%s", json != NULL ? json : "null");
+}

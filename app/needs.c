@@ -1,6 +1,7 @@
 /*
  * needs.c -- enterprises' needs: create, read, change, close and open
- * again, delete, and the public list of open needs with search.
+ * again, delete, and the public list of open needs with search and
+ * facets.
  */
 
 #include <stdio.h>
@@ -11,7 +12,20 @@
 
 #include "app.h"
 
-static int	need_list_parse(struct rq *, const char **, int *);
+/* The list's state across its steps, as technologies.c's. */
+struct need_list {
+	const char	*p[5];
+	int		 query;
+	int		 facets;
+	int		 suggest;
+	const char	*late;
+	struct kore_buf	*out;
+};
+
+enum { NLIST_ASK, NLIST_ITEMS, NLIST_FACETS, NLIST_SUGGEST };
+
+static int	need_list_parse(struct rq *, struct need_list *);
+static void	need_list_free(void *);
 
 static const char *const statuses[] = { "open", "closed", NULL };
 
@@ -80,21 +94,38 @@ need_delete(struct rq *r)
 	    MSG_NO_SUCH_NEED));
 }
 
-/* The statement for sort= into *query; relevance needs a q. */
+static void
+need_list_free(void *arg)
+{
+	struct need_list	*l = arg;
+
+	if (l->out != NULL)
+		kore_buf_free(l->out);
+	kore_free(l);
+}
+
+/* The filters, facets= and the statement for sort=. */
 static int
-need_list_parse(struct rq *r, const char **q, int *query)
+need_list_parse(struct rq *r, struct need_list *l)
 {
 	static const char *const allowed[] = { "q", "category", "sector",
-	    "district", "commune", "sort", "limit", "cursor", NULL };
-	const char	*s;
+	    "district", "commune", "sort", "facets", "limit", "cursor",
+	    NULL };
+	const char	*s, *facets;
 
-	if (!query_check(r, allowed) || !query_q(r, q))
+	if (!query_check(r, allowed) || !query_q(r, &l->p[0]) ||
+	    !query_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
+	l->p[1] = query_arg(r, "category");
+	l->p[2] = query_arg(r, "sector");
+	l->p[3] = query_arg(r, "district");
+	l->p[4] = query_arg(r, "commune");
+	l->facets = facets != NULL && !strcmp(facets, "true");
 	if ((s = query_arg(r, "sort")) == NULL)
-		s = *q != NULL ? "relevance" : "newest";
-	*query = Q_NEED_NEWEST;
-	if (!strcmp(s, "relevance") && *q != NULL) {
-		*query = Q_NEED_RELEVANCE;
+		s = l->p[0] != NULL ? "relevance" : "newest";
+	l->query = Q_NEED_NEWEST;
+	if (!strcmp(s, "relevance") && l->p[0] != NULL) {
+		l->query = Q_NEED_RELEVANCE;
 		return (query_page(r, "need:relevance"));
 	}
 	if (!strcmp(s, "newest") || !strcmp(s, "relevance"))
@@ -103,23 +134,56 @@ need_list_parse(struct rq *r, const char **q, int *query)
 	return (KORE_RESULT_ERROR);
 }
 
+/* The page, then as technologies' list: the suggestion, the facets. */
 int
 need_list(struct rq *r)
 {
-	const char	*q;
-	int		 query;
+	struct need_list	*l = r->ctx;
 
 	switch (r->step) {
-	case STEP_ASK:
-		if (!need_list_parse(r, &q, &query))
+	case NLIST_ASK:
+		l = kore_calloc(1, sizeof(*l));
+		r->ctx = l;
+		r->ctx_free = need_list_free;
+		if (!need_list_parse(r, l))
 			return (RQ_DONE);
-		r->step = STEP_ANSWER;
-		return (db_one(r, query, q,
-		    query_arg(r, "category"), query_arg(r, "sector"),
-		    query_arg(r, "district"), query_arg(r, "commune"),
-		    r->page.key, r->page.id,
-		    r->page.fetch));
+		l->suggest = l->p[0] != NULL && r->page.key == NULL;
+		r->step = NLIST_ITEMS;
+		return (db_one(r, l->query, l->p[0], l->p[1], l->p[2], l->p[3],
+		    l->p[4], r->page.key, r->page.id, r->page.fetch));
+	case NLIST_ITEMS:
+		if (!db_ok(r))
+			return (reply_list(r));
+		l->out = list_build(r);
+		if (l->suggest && db_rows(r) > 0)
+			list_suggestion(l->out, db_get(r, 0, 2));
+		else if (l->suggest)
+			l->late = l->p[0];
+		if (l->facets) {
+			r->step = NLIST_FACETS;
+			return (db_one(r, Q_NEED_FACETS, l->p[0], l->p[1],
+			    l->p[2], l->p[3], l->p[4], l->late));
+		}
+		if (l->late != NULL) {
+			r->step = NLIST_SUGGEST;
+			return (db_one(r, Q_SUGGEST, l->late, "true"));
+		}
+		break;
+	case NLIST_FACETS:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		if (l->late != NULL)
+			list_suggestion(l->out, db_get(r, 0, 1));
+		kore_buf_appendf(l->out, ",\"facets\":%s",
+		    db_str(r, 0, 0, "{}"));
+		break;
 	default:
-		return (reply_list(r));
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		list_suggestion(l->out, db_get(r, 0, 0));
+		break;
 	}
+	kore_buf_append(l->out, "}", 1);
+	return (reply_json(r, 200, (const char *)l->out->data,
+	    l->out->offset));
 }

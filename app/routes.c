@@ -160,6 +160,8 @@ const struct route routes[] = {
 	/* Public: whoever keeps checkpoints can tell a rewrite later. */
 	{ "GET", "/api/v1/audit/checkpoints", audit_checkpoints, AUTH_NONE,
 	    NULL, 0 },
+	/* A vendor's own listings, drafts and archived ones too. */
+	{ "GET", "/api/v1/me/technologies", tech_mine, AUTH_VENDOR, NULL, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -16,18 +16,24 @@
 /* The filters of tech_filtered() and friends, in their order. */
 #define FILTERS		11
 
+/*
+ * suggest: a first page with q, which answers "suggestion": the page's
+ * rows carry it (a third column), or when there is none, the facets'
+ * step or a step of its own (late).
+ */
 struct list {
 	const char	*p[FILTERS];
 	int		 query;
 	int		 facets;
+	int		 suggest;
+	const char	*late;
 	struct kore_buf	*out;
 };
 
-enum { LIST_ASK, LIST_ITEMS, LIST_FACETS };
+enum { LIST_ASK, LIST_ITEMS, LIST_FACETS, LIST_SUGGEST };
 
 static int	list_parse(struct rq *, struct list *);
 static int	list_sort(struct rq *, struct list *);
-static int	list_flag(struct rq *, const char *, const char **);
 static int	list_ask(struct rq *, struct list *);
 static int	list_facets(struct rq *, struct list *);
 static int	int_arg(struct rq *, const char *, long long, long long,
@@ -155,18 +161,6 @@ int_arg(struct rq *r, const char *name, long long lo, long long hi,
 	return (KORE_RESULT_OK);
 }
 
-/* A "true" or "false" query parameter into *out (NULL: absent). */
-static int
-list_flag(struct rq *r, const char *name, const char **out)
-{
-	*out = query_arg(r, name);
-	if (*out != NULL && strcmp(*out, "true") && strcmp(*out, "false")) {
-		reply_bad_param(r, name);
-		return (KORE_RESULT_ERROR);
-	}
-	return (KORE_RESULT_OK);
-}
-
 static int
 list_parse(struct rq *r, struct list *l)
 {
@@ -191,9 +185,9 @@ list_parse(struct rq *r, struct list *l)
 		reply_bad_param(r, "vendor_id");
 		return (KORE_RESULT_ERROR);
 	}
-	if (!list_flag(r, "funding_eligible", &l->p[9]) ||
-	    !list_flag(r, "verified", &l->p[10]) ||
-	    !list_flag(r, "facets", &facets))
+	if (!query_flag(r, "funding_eligible", &l->p[9]) ||
+	    !query_flag(r, "verified", &l->p[10]) ||
+	    !query_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
 	l->facets = facets != NULL && !strcmp(facets, "true");
 	return (list_sort(r, l));
@@ -249,7 +243,7 @@ list_ask(struct rq *r, struct list *l)
 	return (db_run(r, &st[1], 1));
 }
 
-/* Facets are a second step over the same filters. */
+/* Facets are a second step over the same filters, and late's q. */
 static int
 list_facets(struct rq *r, struct list *l)
 {
@@ -258,9 +252,10 @@ list_facets(struct rq *r, struct list *l)
 
 	memset(&st, 0, sizeof(st));
 	st.id = Q_TECH_FACETS;
-	st.nparams = FILTERS;
+	st.nparams = FILTERS + 1;
 	for (i = 0; i < FILTERS; i++)
 		st.params[i] = l->p[i];
+	st.params[FILTERS] = l->late;
 	r->step = LIST_FACETS;
 	return (db_run(r, &st, 1));
 }
@@ -277,18 +272,66 @@ tech_list(struct rq *r)
 		r->ctx_free = list_free;
 		if (!list_parse(r, l))
 			return (RQ_DONE);
+		l->suggest = l->p[0] != NULL && r->page.key == NULL;
 		return (list_ask(r, l));
 	case LIST_ITEMS:
-		if (!db_ok(r) || !l->facets)
+		if (!db_ok(r))
 			return (reply_list(r));
 		l->out = list_build(r);
-		return (list_facets(r, l));
+		if (l->suggest && db_rows(r) > 0)
+			list_suggestion(l->out, db_get(r, 0, 2));
+		else if (l->suggest)
+			l->late = l->p[0];
+		if (l->facets)
+			return (list_facets(r, l));
+		if (l->late != NULL) {
+			r->step = LIST_SUGGEST;
+			return (db_one(r, Q_SUGGEST, l->late, "false"));
+		}
+		break;
+	case LIST_FACETS:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		if (l->late != NULL)
+			list_suggestion(l->out, db_get(r, 0, 1));
+		kore_buf_appendf(l->out, ",\"facets\":%s",
+		    db_str(r, 0, 0, "{}"));
+		break;
 	default:
 		if (!db_ok(r))
 			return (reply_db_error(r, MSG_NOT_FOUND));
-		kore_buf_appendf(l->out, ",\"facets\":%s}",
-		    db_str(r, 0, 0, "{}"));
-		return (reply_json(r, 200, (const char *)l->out->data,
-		    l->out->offset));
+		list_suggestion(l->out, db_get(r, 0, 0));
+		break;
+	}
+	kore_buf_append(l->out, "}", 1);
+	return (reply_json(r, 200, (const char *)l->out->data,
+	    l->out->offset));
+}
+
+/*
+ * The vendor's own listings in every status, or the one asked for,
+ * newest first.
+ */
+int
+tech_mine(struct rq *r)
+{
+	static const char *const allowed[] = { "status", "limit", "cursor",
+	    NULL };
+	const char	*status;
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed))
+			return (RQ_DONE);
+		status = query_arg(r, "status");
+		if (status != NULL && !str_oneof(status, statuses))
+			return (reply_bad_param(r, "status"));
+		if (!query_page(r, "tech:mine"))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_TECH_MINE, r->who.org_id, status,
+		    r->page.key, r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
 	}
 }

@@ -95,29 +95,72 @@ LANGUAGE sql STABLE AS $$
 	SELECT word FROM need_words WHERE p_needs
 $$;
 
--- q forgiving typos and stray words, by the title words of needs
--- (p_needs) or of technologies: a word of q the titles do not know
--- becomes any of the (at most five) title words most like it, or is
--- dropped when none is; loose: every word does, known or not ("nuoc
--- thia" is "nước thìa", a spoon, before it is "nước thải"). NULL when no
--- word is left. (string_agg() skips the words left out: a filter on alts
--- would look each word up twice.)
-CREATE OR REPLACE FUNCTION tm_tsquery_fuzzy(q text, loose boolean,
-    p_needs boolean) RETURNS tsquery
-LANGUAGE sql STABLE
+-- The words of q (folded) that no title of needs (p_needs) or of
+-- technologies holds: the typo fallback corrects these. An SQL table
+-- function, so that PostgreSQL inlines it: a list statement asks it
+-- whether q has any before it calls tm_suggest(), within its own plan
+-- (a call of a function in another language cost ten times as much).
+CREATE OR REPLACE FUNCTION tm_unknown_words(q text, p_needs boolean)
+RETURNS SETOF text LANGUAGE sql STABLE AS $$
+	SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple',
+	    tm_fold(q)))) w
+	WHERE NOT EXISTS (SELECT 1 FROM tm_vocabulary(p_needs) x(word)
+	    WHERE x.word = w)
+$$;
+
+-- The words of q (folded, each once, in q's order: pos) and what the
+-- typo fallback makes of each, by the title words of needs (p_needs) or
+-- of technologies: alts, the title words it may stand for, best first.
+-- A word the titles know stands for itself, unless loose; any other
+-- word for the (at most five) title words most like it; alts is empty
+-- when none is. The one word correction: tm_tsquery_fuzzy() searches
+-- with it, tm_suggest() shows its first choices.
+CREATE OR REPLACE FUNCTION tm_word_fixes(q text, loose boolean,
+    p_needs boolean) RETURNS TABLE (pos int, word text, alts text[])
+-- PL/pgSQL for its plan, kept by the connection: planned on every call
+-- as an SQL function, it cost twice as much.
+LANGUAGE plpgsql STABLE
 -- Syllables are short: "thia" and "thai" share a quarter of trigrams.
 SET pg_trgm.similarity_threshold = 0.2 AS $$
-	SELECT string_agg('(' || alts || ')', ' & ')::tsquery
-	FROM (SELECT CASE WHEN NOT loose AND EXISTS (SELECT 1
-		FROM tm_vocabulary(p_needs) x(word) WHERE x.word = w)
-		THEN quote_literal(w)
-	    ELSE (SELECT string_agg(quote_literal(v.word), ' | ')
-		FROM (SELECT x.word FROM tm_vocabulary(p_needs) x(word)
-		    WHERE x.word % w
-		    ORDER BY x.word = w DESC, similarity(x.word, w) DESC,
-		    x.word LIMIT 5) v) END AS alts
-	    FROM unnest(tsvector_to_array(to_tsvector('simple',
-		tm_fold(q)))) w) a
+DECLARE
+	unknown	text[] := CASE WHEN NOT loose
+	    THEN ARRAY(SELECT tm_unknown_words(q, p_needs)) END;
+BEGIN
+	RETURN QUERY SELECT w.positions[1]::int, w.lexeme,
+	    CASE WHEN NOT loose AND w.lexeme <> ALL (unknown)
+	    THEN ARRAY[w.lexeme]
+	    ELSE ARRAY(SELECT x.word FROM tm_vocabulary(p_needs) x(word)
+		WHERE x.word % w.lexeme
+		ORDER BY x.word = w.lexeme DESC,
+		similarity(x.word, w.lexeme) DESC, x.word LIMIT 5) END
+	FROM unnest(to_tsvector('simple', tm_fold(q))) w
+	ORDER BY 1;
+END $$;
+
+-- q forgiving typos and stray words (tm_word_fixes): each word becomes
+-- any of its alternatives, or is dropped when it has none; loose: every
+-- word does, known or not ("nuoc thia" is "nước thìa", a spoon, before
+-- it is "nước thải"). NULL when no word is left. (string_agg() skips
+-- the words without alternatives: '(' || NULL || ')' is NULL.)
+CREATE OR REPLACE FUNCTION tm_tsquery_fuzzy(q text, loose boolean,
+    p_needs boolean) RETURNS tsquery
+LANGUAGE sql STABLE AS $$
+	SELECT string_agg('(' || (SELECT string_agg(quote_literal(a), ' | ')
+	    FROM unnest(f.alts) a) || ')', ' & ' ORDER BY f.pos)::tsquery
+	FROM tm_word_fixes(q, loose, p_needs) f
+$$;
+
+-- "Did you mean": q as the level-1 correction reads it (folded words in
+-- q's order), every word the titles do not know replaced by the title
+-- word most like it; a word with none stays as written (the other
+-- fields may hold it). NULL when no word was replaced. The list
+-- statements call it only when tm_unknown_words() finds a word.
+CREATE OR REPLACE FUNCTION tm_suggest(q text, p_needs boolean) RETURNS text
+LANGUAGE sql STABLE STRICT AS $$
+	SELECT CASE WHEN bool_or(f.alts[1] <> f.word)
+	    THEN string_agg(coalesce(f.alts[1], f.word), ' ' ORDER BY f.pos)
+	    END
+	FROM tm_word_fixes(q, false, p_needs) f
 $$;
 
 -- q at a level of the search: 0 every word as written, 1 the words no

@@ -486,8 +486,10 @@ def psql_execute(queries, qname, params):
 
 
 def cursor_ids(rows):
-    """The ids of list rows: their last column is the cursor key|id."""
-    return [r.rsplit("|", 1)[1] for r in rows]
+    """The ids of list rows: of their cursor column, "key|id", the last
+    one or, in a search, the one before the suggestion (JSON or empty)."""
+    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    return [re.findall(r"\|(" + uuid + r")(?=\||$)", r)[-1] for r in rows]
 
 
 def search_key(q):

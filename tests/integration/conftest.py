@@ -864,3 +864,50 @@ def agency(admin):
 @pytest.fixture(scope="module")
 def agency_ro(admin):
     return create_staff(admin, "agency", "donre")
+
+
+# --- search lists: the members of a page, the facets from items --------------
+
+# The price_max_vnd keys of the technologies' facets (the search page's).
+PRICE_FACETS = (100_000_000, 500_000_000, 1_000_000_000, 5_000_000_000)
+
+
+def search_keys(params, facets=False):
+    """The members of a page of GET /technologies or /needs: suggestion
+    on a first page with q, facets when asked for."""
+    params = params or {}
+    keys = ["items", "next_cursor"]
+    if params.get("q") and not params.get("cursor"):
+        keys.append("suggestion")
+    if facets:
+        keys.append("facets")
+    return tuple(keys)
+
+
+def tech_facets_of(items, districts):
+    """The facets of GET /technologies?facets=true, counted from every
+    item of the filter's walk; districts: {vendor organization id: its
+    district} for the vendors among the items."""
+    def n(pred):
+        return sum(1 for i in items if pred(i))
+
+    def cheap(limit):
+        return lambda i: i["price_min_vnd"] is not None and \
+            i["price_min_vnd"] <= limit
+
+    counts = {}
+    for key, of in (("category", lambda i: [i["category"]]),
+                    ("sector", lambda i: i["sectors"]),
+                    ("district",
+                     lambda i: [districts[i["vendor"]["id"]]]),
+                    ("trl", lambda i: [str(i["trl"])])):
+        counts[key] = {}
+        for i in items:
+            for v in of(i):
+                if v is not None:
+                    counts[key][v] = counts[key].get(v, 0) + 1
+    return dict(counts, total=len(items),
+                funding_eligible={"true": n(lambda i: bool(
+                    i["funding"] and i["funding"]["eligible"]))},
+                verified={"true": n(lambda i: i["vendor"]["verified"])},
+                price_max_vnd={str(k): n(cheap(k)) for k in PRICE_FACETS})

@@ -67,7 +67,8 @@ def get_need(nid, token=None):
 
 
 def list_page(params=None, token=None):
-    doc = conftest.list_page(NEEDS, params, token)
+    doc = conftest.list_page(NEEDS, params, token,
+                             conftest.search_keys(params))
     for item in doc["items"]:
         assert item["status"] == "open", item
     return doc

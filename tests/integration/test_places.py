@@ -38,7 +38,8 @@ from conftest import (API, NEEDS, ORGANIZATION_KEYS, ROOT, TECH,
                       db_count, db_rows, db_value, error_fields,
                       etag, get, ids, list_page, made_up_word, me, new_user,
                       nothing_written, patch, post, publish_tech, register,
-                      registration, unique_tax_code, walk_pages)
+                      registration, search_keys, unique_tax_code,
+                      walk_pages)
 
 COMMUNES = f"{API}/communes"
 DISTRICTS = f"{API}/districts"
@@ -164,7 +165,8 @@ def tech_body(word, **overrides):
 
 def found(path, **params):
     """The ids every page of path lists for params."""
-    return set(ids(walk_pages(lambda p: list_page(path, p), params)))
+    return set(ids(walk_pages(
+        lambda p: list_page(path, p, keys=search_keys(p)), params)))
 
 
 def km(a, b):

@@ -14,7 +14,9 @@ from collections import Counter
 
 import pytest
 
-from conftest import API, get, new_user, patch, post
+from conftest import (API, PRICE_FACETS, create_staff, get,
+                      make_admin, new_user, patch, post, put, search_keys,
+                      tech_facets_of, verify)
 
 TECH = f"{API}/technologies"
 NEEDS = f"{API}/needs"
@@ -64,6 +66,10 @@ def walk(path, params, limit=2):
 def counts(items):
     return {"category": dict(Counter(i["category"] for i in items)),
             "sector": dict(Counter(s for i in items for s in i["sectors"]))}
+
+
+def org(user):
+    return user.account["organization"]
 
 
 def publish(vendor, **body):
@@ -181,7 +187,9 @@ def test_every_sort_and_the_facets_agree_for_technologies(shop, name):
         walked[sort] = {i["id"] for i in items}
         first = get(TECH, params=dict(params, sort=sort, facets="true",
                                       limit="1")).json()
-        assert first["facets"] == counts(items), (sort, q)
+        vendor = org(shop["vendor"])
+        assert first["facets"] == tech_facets_of(
+            items, {vendor["id"]: vendor["district"]}), (sort, q)
     assert all(s == want for s in walked.values()), (q, walked, want)
 
 
@@ -206,3 +214,159 @@ def test_a_vietnamese_typo_agrees_within_a_vendor(shop):
     assert all(s == sets[0] for s in sets), sets
     facets = get(TECH, params=dict(params, facets="true")).json()["facets"]
     assert facets["category"] == {"renewable_energy": len(sets[0])}
+
+
+# --- every facet is what its filter keeps (issue 13's search page) ----------
+
+
+@pytest.fixture(scope="module")
+def market(base_url):
+    """Six listings of one made-up word from two vendors: a verified one
+    in Thốt Nốt (one listing funding eligible today, flagged by DOST) and
+    an unverified one in Ô Môn; TRLs, prices on both sides of the search
+    page's price steps, one without a price."""
+    admin = make_admin()
+    a = new_user("vendor", district="thot_not")
+    b = new_user("vendor", district="o_mon")
+    verify(admin, a)
+    w = made_up_word()
+    t = {
+        "A1": publish(a, title=f"Lò {w} một", trl=3,
+                      price_min_vnd=80_000_000),
+        "A2": publish(a, title=f"Lò {w} hai", trl=6,
+                      price_min_vnd=300_000_000),
+        "A3": publish(a, title=f"Lò {w} ba", trl=6,
+                      price_min_vnd=2_000_000_000),
+        "B1": publish(b, title=f"Máy {w} một", trl=9),
+        "B2": publish(b, title=f"Máy {w} hai", trl=3,
+                      price_min_vnd=700_000_000),
+        "B3": publish(b, title=f"Máy {w} ba", trl=8,
+                      price_min_vnd=6_000_000_000),
+    }
+    dost = create_staff(admin, "agency", "dost")
+    r = put(f"{TECH}/{t['A2']}/funding", {"program_code": "st_fund_2026",
+                                          "eligible": True,
+                                          "max_support_pct": 40},
+            token=dost.token)
+    assert r.status_code == 200, r.text
+    return {"w": w, "t": t, "districts": {org(a)["id"]: "thot_not",
+                                          org(b)["id"]: "o_mon"}}
+
+
+def facets_of(path, params):
+    r = get(path, params=dict(params, facets="true", limit="1"))
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert set(doc) == set(search_keys(params, facets=True)), sorted(doc)
+    return doc["facets"]
+
+
+def test_each_facet_counts_what_its_filter_keeps(market):
+    q = {"q": market["w"]}
+    facets = facets_of(TECH, q)
+    # What the data say, so that a count of nothing cannot pass.
+    assert facets["total"] == 6
+    assert facets["district"] == {"thot_not": 3, "o_mon": 3}
+    assert facets["trl"] == {"3": 2, "6": 2, "8": 1, "9": 1}
+    assert facets["verified"] == {"true": 3}
+    assert facets["funding_eligible"] == {"true": 1}
+    assert facets["price_max_vnd"] == {"100000000": 1, "500000000": 2,
+                                       "1000000000": 3, "5000000000": 4}
+    assert set(facets["price_max_vnd"]) == {str(k) for k in PRICE_FACETS}
+    # Each count is the walk of its filter, over every page.
+    assert len(walk(TECH, q)) == facets["total"]
+    for d, n in facets["district"].items():
+        assert len(walk(TECH, dict(q, district=d))) == n, d
+    for level, n in facets["trl"].items():
+        assert len(walk(TECH, dict(q, trl_min=level, trl_max=level))) \
+            == n, level
+    assert len(walk(TECH, dict(q, verified="true"))) == \
+        facets["verified"]["true"]
+    assert len(walk(TECH, dict(q, funding_eligible="true"))) == \
+        facets["funding_eligible"]["true"]
+    for price, n in facets["price_max_vnd"].items():
+        assert len(walk(TECH, dict(q, price_max_vnd=price))) == n, price
+    # And all of them agree with the items, under a filter as well.
+    for params in (q, dict(q, district="o_mon"), dict(q, trl_min="6"),
+                   dict(q, verified="true", sort="price_asc")):
+        assert facets_of(TECH, params) == tech_facets_of(
+            walk(TECH, params), market["districts"]), params
+
+
+def test_needs_facets_agree_with_their_filters(board):
+    w = board["w"]
+    for params in ({"q": w["a"]}, {"q": w["a"], "sector": "beverages"},
+                   {"q": f"{w['p']} {w['n']}"}, {"q": made_up_word(12)}):
+        facets = facets_of(NEEDS, params)
+        items = walk(NEEDS, params)
+        assert set(facets) == {"total", "category", "sector", "district"}
+        assert facets["total"] == len(items), params
+        assert facets["category"] == dict(Counter(
+            i["category"] for i in items)), params
+        assert facets["sector"] == dict(Counter(
+            i["sector"] for i in items)), params
+        assert facets["district"] == dict(Counter(
+            i["district"] for i in items)), params
+    facets = facets_of(NEEDS, {"q": w["a"]})
+    assert facets["total"] == 3
+    for d, n in facets["district"].items():
+        assert len(walk(NEEDS, {"q": w["a"], "district": d})) == n
+
+
+# --- the suggestion: the level-1 correction of q, first pages only ----------
+
+
+def answer(path, params):
+    r = get(path, params=params)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert set(doc) == set(search_keys(params, params.get("facets")
+                                       == "true")), (params, sorted(doc))
+    return doc
+
+
+@pytest.mark.parametrize("what", ["tech", "need"])
+def test_a_typo_is_suggested_corrected(shop, board, what):
+    path, w = (TECH, shop["w"]) if what == "tech" else (NEEDS, board["w"])
+    sorts = TECH_SORTS if what == "tech" else NEED_SORTS
+    for sort in sorts:
+        for facets in ("false", "true"):
+            params = {"q": typo(w["a"]), "sort": sort, "facets": facets}
+            assert answer(path, params)["suggestion"] == w["a"], params
+            # Words in q's order, the known one as it was (folded).
+            params["q"] = f"{w['b'].upper()} {typo(w['a'])}"
+            assert answer(path, params)["suggestion"] == \
+                f"{w['b']} {w['a']}", params
+
+
+@pytest.mark.parametrize("what", ["tech", "need"])
+def test_no_suggestion_for_a_right_query_or_no_near_word(shop, board, what):
+    path, w = (TECH, shop["w"]) if what == "tech" else (NEEDS, board["w"])
+    for facets in ("false", "true"):
+        for q in (w["a"], f"{w['a']} {w['b']}", made_up_word(12)):
+            doc = answer(path, {"q": q, "facets": facets})
+            assert doc["suggestion"] is None, q
+    # No q, no suggestion member at all.
+    assert "suggestion" not in answer(path, {"facets": "true"})
+
+
+@pytest.mark.parametrize("what", ["tech", "need"])
+def test_a_page_without_rows_still_suggests(shop, board, what):
+    """The page has no row to carry it: the facets' step or one of its
+    own does."""
+    path, w = (TECH, shop["w"]) if what == "tech" else (NEEDS, board["w"])
+    for facets in ("false", "true"):
+        params = {"q": typo(w["a"]), "sector": "pharmaceuticals",
+                  "facets": facets}
+        doc = answer(path, params)
+        assert doc["items"] == [] and doc["suggestion"] == w["a"], params
+
+
+@pytest.mark.parametrize("what", ["tech", "need"])
+def test_cursor_pages_carry_no_suggestion(shop, board, what):
+    path, w = (TECH, shop["w"]) if what == "tech" else (NEEDS, board["w"])
+    params = {"q": typo(w["a"]), "limit": "1"}
+    first = answer(path, params)
+    assert first["suggestion"] == w["a"] and first["next_cursor"]
+    nxt = answer(path, dict(params, cursor=first["next_cursor"]))
+    assert "suggestion" not in nxt and len(nxt["items"]) == 1

@@ -93,8 +93,7 @@ def get_tech(tid, token=None):
 def list_page(params=None, token=None):
     facets = (params or {}).get("facets") == "true"
     doc = conftest.list_page(TECH, params, token,
-                             ("items", "next_cursor", "facets") if facets
-                             else ("items", "next_cursor"))
+                             conftest.search_keys(params, facets))
     for item in doc["items"]:
         assert item["status"] == "published", item
     return doc
@@ -574,7 +573,9 @@ def test_unpublished_never_appear_in_lists_searches_or_facets(catalog):
         page = list_page({"q": catalog["hidden"], "facets": "true"},
                          token=token)
         assert page["items"] == []
-        assert page["facets"] == {"category": {}, "sector": {}}
+        assert page["facets"]["category"] == {}
+        assert page["facets"]["sector"] == {}
+        assert page["facets"]["total"] == 0
     # The vendor's facets count its four published listings only.
     page = list_page({"vendor_id": org_id(v1), "facets": "true"})
     assert sum(page["facets"]["category"].values()) == 4
@@ -1152,8 +1153,12 @@ def test_funding_eligible_splits_the_published(flagged, catalog):
     assert walk(dict(mine, funding_eligible="true")) == [yes]
     assert walk(dict(mine, funding_eligible="false")) == [no]
     page = list_page(dict(mine, funding_eligible="true", facets="true"))
-    assert page["facets"] == {"category": {"solid_waste": 1},
-                              "sector": {"beverages": 1}}
+    assert page["facets"]["category"] == {"solid_waste": 1}
+    assert page["facets"]["sector"] == {"beverages": 1}
+    assert page["facets"]["funding_eligible"] == {"true": 1}
+    page = list_page(dict(mine, facets="true"))
+    assert page["facets"]["funding_eligible"] == {"true": 1}
+    assert page["facets"]["total"] == 2
     # Over the whole list: each side holds only its kind, ours included.
     got = walk({"funding_eligible": "true"})
     assert all(eligible(i) for i in got), [i for i in got if not eligible(i)]
@@ -1197,11 +1202,13 @@ def _count(items):
 def test_facets_of_one_vendor(catalog):
     page = list_page({"vendor_id": org_id(catalog["v1"]), "facets": "true",
                       "limit": "1"})
-    assert page["facets"] == {
+    facets = page["facets"]
+    assert {k: facets[k] for k in ("category", "sector")} == {
         "category": {"wastewater_treatment": 2, "energy_efficiency": 1,
                      "renewable_energy": 1},
         "sector": {"seafood_processing": 2, "beverages": 1,
                    "rice_food_processing": 1}}
+    assert facets["total"] == 4
     assert len(page["items"]) == 1 and page["next_cursor"]
     # The next page carries the same facets: they are the filter's.
     nxt = list_page({"vendor_id": org_id(catalog["v1"]), "facets": "true",
@@ -1234,10 +1241,16 @@ def test_facets_agree_with_the_items(catalog, corpus):
     ]
     for f in filters:
         facets = list_page(dict(f, facets="true", limit="3"))["facets"]
-        assert set(facets) == {"category", "sector"}
-        for group in facets.values():
-            assert all(isinstance(n, int) and n > 0 for n in group.values())
-        assert facets == _count(walk(f, limit=50)), f
+        assert set(facets) == {"total", "category", "sector", "district",
+                               "trl", "funding_eligible", "verified",
+                               "price_max_vnd"}
+        for key in ("category", "sector", "district", "trl"):
+            assert all(isinstance(n, int) and n > 0
+                       for n in facets[key].values())
+        items = walk(f, limit=50)
+        assert {k: facets[k] for k in ("category", "sector")} == \
+            _count(items), f
+        assert facets["total"] == len(items), f
 
 
 # --- Vietnamese search --------------------------------------------------------
