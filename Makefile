@@ -29,7 +29,7 @@ endif
 PURE		:= json.c validate.c email.c cursor.c crypto.c signkey.c utf8.c \
 		   query.c messages.c router.c problem.c etag.c cors.c \
 		   encoding.c csv.c
-PURE		+= auditchain.c
+PURE		+= auditchain.c html.c
 # tmctl's own files are not the module's.
 TOOL		:= app/tmctl.c app/migrate.c
 SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))
@@ -44,7 +44,12 @@ KORESRC		:= /usr/share/kore/src
 
 all: build
 
-build: $(MODULE) $(TMCTL) $(BUILD)/openapi.json.gz
+# The web catalogue's text files, each gzipped beside the build.
+WEB		:= $(wildcard assets/web/*)
+WEBGZ		:= $(patsubst assets/web/%,$(BUILD)/web/%.gz, \
+		   $(filter %.html %.js %.css %.svg %.json %.txt,$(WEB)))
+
+build: $(MODULE) $(TMCTL) $(BUILD)/openapi.json.gz $(WEBGZ)
 
 deps:
 	@conf/tm.sh deps
@@ -63,6 +68,11 @@ $(MODULE): $(OBJ)
 # Compressed once here, so the server never compresses per request.
 $(BUILD)/openapi.json.gz: assets/openapi.json | $(BUILD)
 	gzip -9 -n -c assets/openapi.json >$@.tmp
+	mv -f $@.tmp $@
+
+$(BUILD)/web/%.gz: assets/web/%
+	@mkdir -p $(BUILD)/web
+	gzip -9 -n -c $< >$@.tmp
 	mv -f $@.tmp $@
 
 $(TMCTL): $(TOOL) app/crypto.c app/signkey.c app/email.c app/app.h | $(BUILD)

@@ -136,6 +136,7 @@ app_init(int state)
 		fatalx("TM_CORS_ORIGINS: origins like https://host[:port], "
 		    "comma separated, at most %d", CORS_MAX);
 	openapi_load(getenv("TM_OPENAPI"), getenv("TM_OPENAPI_GZ"));
+	web_load(getenv("TM_WEB"), getenv("TM_WEB_GZ"));
 	conns = getenv("TM_DB_CONNS");
 	wconns = getenv("TM_DB_WRITE_CONNS");
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
@@ -189,6 +190,8 @@ rq_begin(struct http_request *req)
 	r->lang = http_lang(req);
 	http_reqid(req, r->reqid, sizeof(r->reqid));
 	http_response_header(req, "x-request-id", r->reqid);
+	/* Nothing here is to be taken for other than its content type. */
+	http_response_header(req, "x-content-type-options", "nosniff");
 	cors_headers(r);
 	r->route = route_match(routes, routes_count,
 	    http_method_text(req->method), req->path, &r->pathid,
@@ -231,8 +234,13 @@ route_missing(struct rq *r)
 {
 	char		allow[64];
 
-	if (r->step != -2)
+	if (r->step != -2) {
+		/* Outside the API, a person is lost: show them the way. */
+		if (reading(r) && strncmp(r->req->path, "/api/", 5) != 0 &&
+		    strcmp(r->req->path, "/api") != 0)
+			return (web_missing(r));
 		return (reply_problem(r, 404, MSG_NO_SUCH_PATH));
+	}
 	route_allow(routes, routes_count, r->req->path, allow, sizeof(allow));
 	http_response_header(r->req, "allow", allow);
 	if (cors_preflight(r, allow))

@@ -575,6 +575,31 @@ int		 ops_readyz(struct rq *);
 int		 ops_openapi(struct rq *);
 void		 openapi_load(const char *, const char *);
 
+/* assets.c */
+struct asset {
+	const char	*type;
+	char		*body, *gz;	/* gz: NULL when the build made none */
+	size_t		 len, gzlen;
+	char		 etag[ETAG_LEN], gzetag[ETAG_LEN];
+};
+int		 asset_load(struct asset *, const char *, const char *,
+		    const char *);
+int		 asset_reply(struct rq *, const struct asset *, int);
+
+/* html.c */
+void		 html_text(struct kore_buf *, const char *);
+void		 html_vnd(struct kore_buf *, int64_t);
+void		 html_technology(struct kore_buf *, yajl_val, int);
+void		 html_shell(struct kore_buf *, const char *, size_t, yajl_val,
+		    int);
+
+/* web.c */
+void		 web_load(const char *, const char *);
+int		 web_page(struct rq *);
+int		 web_file(struct rq *);
+int		 web_missing(struct rq *);
+int		 web_technology(struct rq *);
+
 /* accounts.c */
 extern const struct field	 account_register_body[];
 extern const struct field	 admin_create_body[];

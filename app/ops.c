@@ -3,11 +3,6 @@
  * /healthz, /readyz and the OpenAPI document.
  */
 
-#include <sys/stat.h>
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <kore/kore.h>
 #include <kore/http.h>
 
@@ -15,9 +10,7 @@
 
 enum { READY_ASK, READY_ANSWER };
 
-static char		*file_read(const char *, size_t *);
-static char		*openapi, *openapi_gz;
-static size_t		 openapi_len, openapi_gz_len;
+static struct asset	 openapi;
 
 int
 ops_healthz(struct rq *r)
@@ -46,29 +39,6 @@ ops_readyz(struct rq *r)
 	}
 }
 
-/* The whole file at path, or NULL when it cannot be read. */
-static char *
-file_read(const char *path, size_t *len)
-{
-	struct stat	 st;
-	char		*buf;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return (NULL);
-	buf = NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
-		buf = kore_malloc(st.st_size);
-		if (read(fd, buf, st.st_size) != st.st_size) {
-			kore_free(buf);
-			buf = NULL;
-		}
-		*len = st.st_size;
-	}
-	(void)close(fd);
-	return (buf);
-}
-
 /*
  * Read once at start: path from TM_OPENAPI or assets/openapi.json, and
  * its gzip from gz (TM_OPENAPI_GZ, made by the build) if there is one.
@@ -78,10 +48,9 @@ openapi_load(const char *path, const char *gz)
 {
 	if (path == NULL)
 		path = "assets/openapi.json";
-	if ((openapi = file_read(path, &openapi_len)) == NULL)
+	if (!asset_load(&openapi, path, gz, "application/json"))
 		fatalx("cannot read the OpenAPI document %s", path);
-	if (gz != NULL && (openapi_gz = file_read(gz, &openapi_gz_len)) ==
-	    NULL)
+	if (gz != NULL && openapi.gz == NULL)
 		fatalx("cannot read the compressed OpenAPI document %s", gz);
 }
 
@@ -89,10 +58,5 @@ openapi_load(const char *path, const char *gz)
 int
 ops_openapi(struct rq *r)
 {
-	http_response_header(r->req, "vary", "accept-encoding");
-	if (openapi_gz == NULL ||
-	    !gzip_accepted(header_get(r, "accept-encoding")))
-		return (reply_json(r, 200, openapi, openapi_len));
-	http_response_header(r->req, "content-encoding", "gzip");
-	return (reply_json(r, 200, openapi_gz, openapi_gz_len));
+	return (asset_reply(r, &openapi, 200));
 }

@@ -13,6 +13,19 @@ const struct route routes[] = {
 	{ "GET", "/readyz", ops_readyz, AUTH_NONE, NULL, 0 },
 	{ "GET", "/metrics", ops_metrics, AUTH_NONE, NULL, 0 },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, AUTH_NONE, NULL, 0 },
+	/*
+	 * The web catalogue's pages and files (web.c): for people, not
+	 * API clients, so not in the OpenAPI document.
+	 */
+	{ "GET", "/", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/cong-nghe/{id}", web_technology, AUTH_NONE, NULL, 0 },
+	{ "GET", "/nhu-cau", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/phu-pham", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/ket-qua", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/dang-nhap", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/cua-toi", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/cua-toi/{id}", web_page, AUTH_NONE, NULL, 0 },
+	{ "GET", "/web/{name}", web_file, AUTH_NONE, NULL, 0 },
 	{ "POST", "/api/v1/accounts", accounts_register, AUTH_NONE,
 	    account_register_body, 0 },
 	{ "POST", "/api/v1/sessions", sessions_create, AUTH_NONE,

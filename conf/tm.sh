@@ -347,6 +347,14 @@ migrate_steps() {
 # --- kore -----------------------------------------------------------
 
 # write_conf PORT OUT [HOST]: fill in conf/techmarket.conf.in.
+# The files Kore serves from memory, and the gzip copies the build made;
+# absolute, since Kore runs in another directory.
+asset_env() {
+	export TM_OPENAPI=$ROOT/assets/openapi.json \
+	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz \
+	    TM_WEB=$ROOT/assets/web TM_WEB_GZ=$BUILD/web
+}
+
 write_conf() {
 	local t
 	t=$(<"$ROOT/conf/techmarket.conf.in")
@@ -507,9 +515,8 @@ cmd_run() {
 	mkdir -p "$RUNDIR"
 	echo "secrets in $secrets"
 	write_conf "$port" "$RUNDIR/techmarket.conf" "$host"
-	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets \
-	    TM_OPENAPI=$ROOT/assets/openapi.json \
-	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz
+	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets
+	asset_env
 	# Again: the migration took time, and something may have taken it.
 	port_check "$host" "$port" || exit 1
 	echo "starting kore"
@@ -610,9 +617,8 @@ throwaway_server() {
 	TEST_PORT=$(free_port)
 	mkdir -m 700 "$TEST_DIR/secrets"
 	write_conf "$TEST_PORT" "$TEST_DIR/techmarket.conf"
-	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets \
-	    TM_OPENAPI=$ROOT/assets/openapi.json \
-	    TM_OPENAPI_GZ=$BUILD/openapi.json.gz
+	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets
+	asset_env
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.

@@ -81,6 +81,7 @@ NEED = {"title": "Cần hệ thống xử lý nước thải cho nhà máy chế
 SEARCHES = ("xu ly nuoc thai", "điện mặt trời", "lò hơi đốt trấu")
 SEARCH_TARGET_MS = 20		# the issue's p50 at 1,000,000 technologies
 MAX_ERROR_SHARE = 0.01
+GZIP = ("Accept-Encoding: gzip",)	# what a browser sends
 PGBENCH_SCRIPTS = 128		# pgbench's limit of -f
 
 children = []			# running Popen objects, killed on the way out
@@ -226,11 +227,13 @@ def check_errors(name, r):
 
 
 def wrk_cmd(path, conns, seconds, token=None, script=None, script_args=(),
-            timeout=10):
+            timeout=10, headers=()):
     cmd = ["wrk", "-c", str(conns), "-t", str(min(THREADS, conns)),
            "-d", f"{seconds}s", "--timeout", f"{timeout}s", "--latency"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
+    for h in headers:
+        cmd += ["-H", h]
     if script:
         cmd += ["-s", script]
     cmd.append(BASE + path)
@@ -259,17 +262,17 @@ def quiesce(limit=600):
 
 
 def wrk(name, path, token=None, conns=None, script=None, script_args=(),
-        warmup=True):
+        warmup=True, headers=()):
     conns = conns or CONNS
     quiesce()
     log(f"wrk {name}: {WARMUP if warmup else 0} s warm-up, {SECONDS} s at "
         f"{conns} connections")
     if warmup:
-        run(wrk_cmd(path, conns, WARMUP, token, script, script_args),
-            WARMUP + 30)
+        run(wrk_cmd(path, conns, WARMUP, token, script, script_args,
+                    headers=headers), WARMUP + 30)
         quiesce()		# what wrk left running when it stopped
     r = parse_wrk(run(wrk_cmd(path, conns, SECONDS, token, script,
-                              script_args), SECONDS + 30))
+                              script_args, headers=headers), SECONDS + 30))
     check_errors(name, r)
     return r
 
@@ -627,6 +630,11 @@ def market(m, scripts):
     pg = pgbench("tech_get", scripts["tech_get"], {"prepared": 0},
                  mode="simple", skip_first=True)
     rows.append(("GET /api/v1/technologies/{id} *", w, pg))
+    # The page asks what the anonymous API asks, then sends the shell.
+    w = wrk("GET /cong-nghe/{id}", "/cong-nghe/",
+            script=os.path.join(HERE, "tech_get.lua"),
+            script_args=(m["ids"], "/cong-nghe/"), headers=GZIP)
+    rows.append(("GET /cong-nghe/{id} (web page) *", w, pg))
     unloaded = []
     for q in SEARCHES:
         key = search_key(q)
@@ -1130,6 +1138,10 @@ def main():
     token, account_id = prepare()
     scripts, params = write_scripts(account_id, selector_of(token))
     rows = [("GET /healthz", wrk("GET /healthz", "/healthz"), None)]
+    # The web catalogue's shell, from memory (app/web.c), as browsers
+    # take it: gzipped.
+    rows.append(("GET / (web page, gzip)",
+                 wrk("GET /", "/", headers=GZIP), None))
     w = wrk("GET /api/v1/categories", "/api/v1/categories")
     rows.append(("GET /api/v1/categories", w,
                  pgbench("categories", scripts["categories"], {})))

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from conftest import (API, BASE_URL, KORE_LOG, assert_problem, call, get,
-                      login, login_ok, me, new_user, post,
+                      login, login_ok, me, media_type, new_user, post,
                       rand_hex, registration, wait_for)
 
 HEX16_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -338,14 +338,24 @@ def test_401_in_english(base_url):
 
 
 @pytest.mark.parametrize("path", [
-    "/", "/api", "/api/v1", "/api/v1/", "/api/v2/me", "/api/v1/me/",
+    "/api", "/api/v1", "/api/v1/", "/api/v2/me", "/api/v1/me/",
     "/api/v1/ME", "/api/v1/accounts/extra", "/api/v1/admin/accounts/a/b",
-    "/api/v1/api-keys/", "/healthz/", "/favicon.ico", "/api/v1/../healthz",
-    "/api/v1/%2e%2e/healthz", "/" + "a" * 1000,
+    "/api/v1/api-keys/", "/api/v1/../healthz", "/api/v1/%2e%2e/healthz",
 ])
 def test_unknown_path_is_404_problem(base_url, path):
     r = get(path)
     assert_problem(r, 404)
+
+
+# Outside the API a person may have typed it: the web catalogue's 404
+# page, with its status (tests/integration/test_web.py).
+@pytest.mark.parametrize("path", [
+    "/healthz/", "/favicon.ico", "/" + "a" * 1000, "/metrics/x",
+])
+def test_unknown_path_outside_the_api_is_the_404_page(base_url, path):
+    r = get(path)
+    assert r.status_code == 404
+    assert media_type(r) == "text/html"
 
 
 @pytest.mark.parametrize("method,path", [

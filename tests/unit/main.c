@@ -85,6 +85,7 @@ main(void)
 	test_problem();
 	test_csv();
 	test_audit();
+	test_html();
 
 	return (test_summary());
 }

@@ -42,5 +42,6 @@ void	test_cors(void);
 void	test_encoding(void);
 void	test_csv(void);
 void	test_audit(void);
+void	test_html(void);
 
 #endif
