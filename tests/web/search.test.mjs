@@ -25,12 +25,19 @@ before(async () => {
 	};
 	// Demo-like listings: three hold "xử lý nước thải", one does not.
 	await put('seafood', 'Hệ thống xử lý nước thải chế biến thủy sản', {
+	    summary: 'Tuyển nổi DAF và bể sinh học MBBR cho nước thải giàu ' +
+	    'đạm, dầu mỡ của nhà máy fillet cá tra.',
 	    category: 'wastewater_treatment', sectors: ['seafood_processing'],
 	    price_min_vnd: 450000000, price_max_vnd: 1250000000 });
 	await put('brewery', 'Xử lý nước thải sinh học MBBR cho nhà máy bia', {
+	    summary: 'Giá thể di động, bể kỵ khí UASB thu khí sinh học; nước ' +
+	    'sau xử lý đạt cột A.',
 	    category: 'wastewater_treatment', sectors: ['beverages'] });
 	await put('reuse', 'Tái sử dụng nước sau xử lý nước thải', {
-	    category: 'water_saving', sectors: ['seafood_processing'] });
+	    summary: 'Lọc màng UF và RO để dùng lại nước rửa sàn, giảm 30% ' +
+	    'nước cấp.',
+	    category: 'water_saving', sectors: ['seafood_processing'],
+	    price_min_vnd: 250000000, price_max_vnd: 800000000 });
 	await put('boiler', 'Lò hơi tầng sôi đốt trấu', {
 	    category: 'energy_efficiency' });
 });
