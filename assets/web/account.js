@@ -3,6 +3,7 @@
 import { t, money, day } from './i18n.js';
 import { api, session, saveSession } from './api.js';
 import { h, clear, field, select, loadingEl, errorEl, badge } from './dom.js';
+import { pagedList } from './lists.js';
 
 // Only a path of this site: one leading "/", not "//" or "/\" (which a
 // browser reads as another host), nothing but printable characters.
@@ -31,10 +32,10 @@ function waitText(retryAfter) {
 }
 
 export async function renderSignin(root, ctx) {
-  ctx.setTitle(t('signinTitle'));
+  ctx.setTitle(t('signIn'));
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true, spellcheck: 'false' });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', id: 'signin-submit', class: 'btn' }, t('signinSubmit'));
+  const submit = h('button', { type: 'submit', id: 'signin-submit', class: 'btn' }, t('signIn'));
   const error = h('div', { id: 'signin-error', role: 'alert' });
   const form = h('form', { id: 'signin-form', class: 'form-card', novalidate: true, action: '/dang-nhap', method: 'post' },
     field(t('email'), email), field(t('password'), password), error, submit);
@@ -67,7 +68,7 @@ export async function renderSignin(root, ctx) {
       submit.disabled = false;
     }
   });
-  clear(root).append(h('div', { class: 'narrow' }, h('h1', null, t('signinTitle')), h('p', null, t('signinIntro')), form));
+  clear(root).append(h('div', { class: 'narrow' }, h('h1', null, t('signIn')), h('p', null, t('signinIntro')), form));
   return null;
 }
 
@@ -95,83 +96,39 @@ export async function renderMine(root, ctx) {
     return STATUSES.includes(v) ? v : '';
   };
   const sel = select('f-status', [['', t('any')], ...STATUSES.map((x) => [x, t(`status_${x}`)])], statusOf());
-  const count = h('p', { id: 'result-count', class: 'result-count', 'aria-live': 'polite' });
   const note = h('div');
-  const list = h('ul', { id: 'my-listings', class: 'cards' });
-  const more = h('div', { class: 'more-slot' });
-  root.append(h('p', null, t('mineIntro')), h('div', { class: 'toolbar' }, field(t('statusFilter'), sel)), count, note, list, more);
   let fallback = false;
-  let seq = 0;
-
   const item = (x) => h('li', { class: 'my-listing card', 'data-id': x.id, 'data-status': x.status },
     h('h2', { class: 'result-title' }, h('a', { href: `/cua-toi/${encodeURIComponent(x.id)}` }, x.title)),
     h('p', { class: 'result-meta' }, statusBadge(x.status),
       h('span', null, t('updated', day(x.updated_at))),
       x.status === 'published' ? h('a', { href: `/cong-nghe/${encodeURIComponent(x.id)}` }, t('viewPublic')) : null));
-
-  async function fetchPage(cursor) {
-    const query = { limit: 20, cursor };
+  // GET /me/technologies; a server without it: the published ones only.
+  const get = async (query, signal) => {
     if (!fallback) {
       try {
-        return (await api('GET', '/me/technologies', { query: { ...query, status: statusOf() }, signal: ctx.signal })).data;
+        return (await api('GET', '/me/technologies', { query, signal })).data;
       } catch (e) {
         if (e.status !== 404) throw e;
         fallback = true;
       }
     }
-    clear(note).append(h('p', { class: 'notice' }, t('mineFallback')));
-    const org = s.account.organization || {};
-    return (await api('GET', '/technologies', { query: { ...query, vendor_id: org.id }, signal: ctx.signal })).data;
-  }
-
-  function paintMore(cursor) {
-    clear(more);
-    if (!cursor) return;
-    const btn = h('button', { type: 'button', id: 'load-more', class: 'btn btn-secondary' }, t('loadMore'));
-    btn.addEventListener('click', async () => {
-      btn.disabled = true;
-      const my = seq;
-      try {
-        const data = await fetchPage(cursor);
-        if (my !== seq) return;
-        const fresh = data.items.map(item);
-        list.append(...fresh);
-        paintMore(data.next_cursor);
-        if (fresh.length) fresh[0].querySelector('a').focus();
-      } catch (e) {
-        if (e.name !== 'AbortError') more.append(errorEl(e));
-        btn.disabled = false;
-      }
-    });
-    more.append(btn);
-  }
-
-  async function load() {
-    const my = ++seq;
-    try {
-      const data = await fetchPage(undefined);
-      if (my !== seq) return;
-      clear(list).append(...data.items.map(item));
-      if (!data.next_cursor) {
-        count.dataset.count = String(data.items.length);
-        count.textContent = t('mineCount', data.items.length);
-      } else {
-        count.textContent = t('mineCount', `${data.items.length}+`);
-      }
-      if (!data.items.length) list.append(h('li', { class: 'card' }, t('mineEmpty')));
-      paintMore(data.next_cursor);
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      clear(list);
-      clear(note).append(errorEl(e, load));
-    }
-  }
+    const { status, ...rest } = query;
+    if (status && status !== 'published') return { items: [], next_cursor: null };
+    return (await api('GET', '/technologies', { query: { ...rest, vendor_id: (s.account.organization || {}).id }, signal })).data;
+  };
+  const pl = pagedList({
+    listId: 'my-listings', heading: t('mineTitle'), get, signal: ctx.signal, ready: null,
+    read: () => ({ status: statusOf() }), item, countText: (n) => t('mineCount', n), emptyText: t('mineEmpty'),
+    after: () => { if (fallback && !note.firstChild) note.append(h('p', { class: 'notice' }, t('mineFallback'))); },
+  });
+  root.append(h('p', null, t('mineIntro')), h('div', { class: 'toolbar' }, field(t('statusFilter'), sel)), note, pl.area);
   sel.addEventListener('change', () => {
     ctx.push(sel.value ? `/cua-toi?status=${sel.value}` : '/cua-toi');
-    load();
+    pl.load();
   });
-  await load();
-  return { popstate() { sel.value = statusOf(); load(); } };
+  await pl.load();
+  return { popstate() { sel.value = statusOf(); pl.load(); } };
 }
 
 const FIELDS = ['title', 'summary', 'description', 'status', 'price_min_vnd', 'price_max_vnd'];
@@ -182,6 +139,10 @@ export async function renderEdit(root, ctx) {
   clear(root).append(h('p', { class: 'crumbs' }, h('a', { href: '/cua-toi' }, `← ${t('backToMine')}`)), h('h1', null, t('editTitle')));
   if (!session()) {
     signinRequired(root, location.pathname);
+    return null;
+  }
+  if (session().account.role !== 'vendor') {
+    root.append(h('p', { class: 'notice' }, t('mineVendorOnly')));
     return null;
   }
   const slot = h('div');
@@ -225,14 +186,15 @@ export async function renderEdit(root, ctx) {
   const wrapField = (f, label, hint) => {
     const el = field(label, c[f], hint);
     el.append(errs[f]);
+    c[f].setAttribute('aria-describedby', `${c[f].getAttribute('aria-describedby') || ''} ${errs[f].id}`.trim());
     if (priceShown[f]) el.append(priceShown[f]);
     return el;
   };
   const form = h('form', { id: 'edit-form', class: 'form-card', novalidate: true },
     wrapField('title', t('editFieldTitle')),
-    wrapField('summary', t('editFieldSummary')),
+    wrapField('summary', t('techSummary')),
     wrapField('description', t('editFieldDescription')),
-    wrapField('status', t('editFieldStatus')),
+    wrapField('status', t('statusFilter')),
     h('div', { class: 'filter-grid' },
       wrapField('price_min_vnd', t('editFieldPriceMin'), t('priceHint')),
       wrapField('price_max_vnd', t('editFieldPriceMax'))),
@@ -265,17 +227,12 @@ export async function renderEdit(root, ctx) {
     for (const f of FIELDS) {
       errs[f].textContent = '';
       c[f].removeAttribute('aria-invalid');
-      const hint = c[f].getAttribute('aria-describedby');
-      if (hint) c[f].setAttribute('aria-describedby', hint.split(' ').filter((x) => x !== errs[f].id).join(' '));
     }
   }
 
   function markError(f, msg) {
     errs[f].textContent = msg;
     c[f].setAttribute('aria-invalid', 'true');
-    const hint = (c[f].getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    if (!hint.includes(errs[f].id)) hint.push(errs[f].id);
-    c[f].setAttribute('aria-describedby', hint.join(' '));
   }
 
   function say(cls, ...lines) {
@@ -306,7 +263,7 @@ export async function renderEdit(root, ctx) {
       return;
     }
     for (const f of FIELDS) {
-      const old = f === 'description' ? tech.description || '' : tech[f];
+      const old = f === 'title' || f === 'summary' ? tech[f].trim() : f === 'description' ? tech.description || '' : tech[f];
       if (now[f] !== old) patch[f] = now[f];
     }
     if ('description' in patch && patch.description === '') patch.description = null;

@@ -19,12 +19,19 @@ const notFoundRoute = { page: 'not-found', load: () => Promise.resolve({ render:
 const main = document.getElementById('main');
 let current = null; // {route, path, hooks, abort}
 let seq = 0;
+let shown = ''; // path and query of what the page shows
 
 function match(path) {
   // The server answers unknown paths with 404.html: keep its verdict on load.
   for (const r of routes) {
     const m = r.re.exec(path);
-    if (m) return { route: r, params: m.slice(1).map(decodeURIComponent) };
+    if (m) {
+      try {
+        return { route: r, params: m.slice(1).map(decodeURIComponent) };
+      } catch {
+        break; // a malformed %-escape
+      }
+    }
   }
   return { route: notFoundRoute, params: [] };
 }
@@ -48,6 +55,7 @@ async function render(opts = {}) {
   const my = ++seq;
   if (current && current.abort) current.abort.abort();
   const path = location.pathname;
+  shown = path + location.search;
   const first = !current;
   const { route, params } = first && document.body.dataset.page === 'not-found'
     ? { route: notFoundRoute, params: [] } : match(path);
@@ -90,11 +98,15 @@ export function navigate(url, { replace = false } = {}) {
 function push(url, replace = false) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
+  shown = location.pathname + location.search;
   if (!session()) paintAuth();
 }
 
 window.addEventListener('popstate', () => {
+  // A fragment (the skip link) changes neither path nor query.
+  if (location.pathname + location.search === shown) return;
   if (!session()) paintAuth();
+  if (current && current.path === location.pathname) shown = location.pathname + location.search;
   if (current && current.path === location.pathname && current.hooks && current.hooks.popstate) {
     current.hooks.popstate();
     return;

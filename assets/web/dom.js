@@ -38,11 +38,6 @@ export function clear(el) {
   return el;
 }
 
-export function setText(el, s) {
-  el.textContent = s;
-  return el;
-}
-
 // A labelled field: <div class="field"><label for=id>..</label>control hint</div>
 export function field(label, control, hint) {
   const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
@@ -80,4 +75,35 @@ export function errorEl(err, retry) {
 
 export function badge(cls, text) {
   return h('span', { class: `badge ${cls}` }, text);
+}
+
+// button#load-more in slot while there is a cursor: next(cursor) gives the
+// next page; its new items (by data-id) go to list, focus to the first.
+export function moreButton(slot, list, item, next, errBox, cursor, live) {
+  clear(slot);
+  if (!cursor) return;
+  const btn = h('button', { type: 'button', id: 'load-more', class: 'btn btn-secondary' }, t('loadMore'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    btn.textContent = t('loading');
+    try {
+      const data = await next(cursor);
+      if (!live()) return;
+      const seen = new Set(Array.from(list.children, (li) => li.dataset.id));
+      const fresh = data.items.filter((x) => !seen.has(x.id)).map(item);
+      list.append(...fresh);
+      moreButton(slot, list, item, next, errBox, data.next_cursor, live);
+      const a = fresh.length && fresh[0].querySelector('a, h2, h3');
+      if (a) {
+        if (a.tagName !== 'A') a.tabIndex = -1;
+        a.focus();
+      }
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      btn.disabled = false;
+      btn.textContent = t('loadMore');
+      clear(errBox).append(errorEl(e));
+    }
+  });
+  slot.append(btn);
 }

@@ -23,7 +23,6 @@ const vi = {
   retry: 'Thử lại',
   any: 'Tất cả',
   loadMore: 'Xem thêm',
-  noScript: 'Trang này cần JavaScript.',
 
   searchTitle: 'Tìm công nghệ sản xuất sạch hơn',
   searchIntro: 'Gõ có dấu hoặc không dấu, ví dụ “xu ly nuoc thai”.',
@@ -31,10 +30,11 @@ const vi = {
   qPlaceholder: 'lò hơi trấu, xử lý nước thải…',
   searchSubmit: 'Tìm',
   filters: 'Bộ lọc',
+  activeFilters: (n) => `${n} đang dùng`,
   category: 'Lĩnh vực',
   sector: 'Ngành',
   district: 'Khu vực',
-  trlMin: 'Mức sẵn sàng (TRL) tối thiểu',
+  trlMin: 'Mức TRL tối thiểu',
   trlAtLeast: (n) => `TRL ${n} trở lên`,
   priceMax: 'Giá khởi điểm tối đa',
   priceUpTo: (p) => `Đến ${p}`,
@@ -52,19 +52,14 @@ const vi = {
   emptyAdvice: 'Hãy thử từ khóa ngắn hơn, kiểm tra chính tả, hoặc bỏ bớt bộ lọc.',
   clearFilters: 'Xóa bộ lọc',
   verified: 'Đã xác minh',
-  notVerified: 'Chưa xác minh',
   fundingBadge: 'Có hỗ trợ kinh phí',
   priceOnRequest: 'Giá: liên hệ',
   priceFrom: (a) => `Từ ${a}`,
-  priceUpToShort: (a) => `Đến ${a}`,
   vendor: 'Nhà cung cấp',
-  moreLoaded: (n) => `Đã tải thêm ${n} công nghệ`,
 
-  techCategory: 'Lĩnh vực',
   techSectors: 'Ngành phù hợp',
   techTrl: 'Mức sẵn sàng công nghệ',
   techPrice: 'Khoảng giá',
-  techVendor: 'Nhà cung cấp',
   techSummary: 'Tóm tắt',
   techDescription: 'Mô tả',
   techBenefits: 'Hiệu quả',
@@ -80,7 +75,6 @@ const vi = {
   noCertifications: 'Chưa có chứng nhận.',
   noDescription: 'Chưa có mô tả chi tiết.',
   noSectors: 'Chưa nêu ngành.',
-  fundingYes: 'Đủ điều kiện hỗ trợ kinh phí',
   fundingNo: 'Chưa được xác nhận đủ điều kiện hỗ trợ kinh phí',
   fundingProgram: (name, pct) => `${name}: hỗ trợ tối đa ${pct}%`,
   fundingUntil: (d) => `, đến hết ngày ${d}`,
@@ -145,17 +139,14 @@ const vi = {
   cpClosedAt: (d) => `Khóa sổ ngày ${d}.`,
   cpNoData: 'Không có khu vực nào đủ số liệu để vẽ.',
 
-  signinTitle: 'Đăng nhập',
   signinIntro: 'Dành cho nhà cung cấp, doanh nghiệp và cơ quan quản lý đã có tài khoản.',
   email: 'Email',
   password: 'Mật khẩu',
-  signinSubmit: 'Đăng nhập',
   signinBad: 'Email hoặc mật khẩu không đúng.',
   signinLocked: (s) => `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${s}.`,
   signinMissing: 'Vui lòng nhập email và mật khẩu.',
   minutes: (n) => `${n} phút`,
   seconds: (n) => `${n} giây`,
-  signedOut: 'Bạn đã đăng xuất.',
   signinRequired: 'Vui lòng đăng nhập để xem trang này.',
 
   mineTitle: 'Công nghệ của tôi',
@@ -174,9 +165,7 @@ const vi = {
 
   editTitle: 'Sửa tin đăng',
   editFieldTitle: 'Tên công nghệ',
-  editFieldSummary: 'Tóm tắt',
   editFieldDescription: 'Mô tả chi tiết',
-  editFieldStatus: 'Trạng thái',
   keepStatus: (s) => `Giữ nguyên: ${s}`,
   moveTo: (s) => `Chuyển sang: ${s}`,
   editFieldPriceMin: 'Giá thấp nhất (VND)',
@@ -190,8 +179,10 @@ const vi = {
   editConflict: (d) => `Không thể lưu: ${d}`,
   editNotNumber: 'Chỉ nhập chữ số.',
   backToMine: 'Quay lại danh sách của tôi',
-  sessionExpired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
 };
+
+// English plurals: n may come formatted ("1", "1,000").
+const pl = (n, one, many) => `${n} ${String(n) === '1' ? one : many}`;
 
 const en = {
   site: 'Can Tho Technology Market',
@@ -214,7 +205,6 @@ const en = {
   retry: 'Try again',
   any: 'Any',
   loadMore: 'Load more',
-  noScript: 'This page needs JavaScript.',
 
   searchTitle: 'Find cleaner-production technologies',
   searchIntro: 'Type with or without Vietnamese accents, e.g. “xu ly nuoc thai”.',
@@ -222,10 +212,11 @@ const en = {
   qPlaceholder: 'rice husk boiler, wastewater…',
   searchSubmit: 'Search',
   filters: 'Filters',
+  activeFilters: (n) => `${n} in use`,
   category: 'Category',
   sector: 'Sector',
   district: 'Area',
-  trlMin: 'Minimum readiness level (TRL)',
+  trlMin: 'Minimum TRL',
   trlAtLeast: (n) => `TRL ${n} or higher`,
   priceMax: 'Starting price up to',
   priceUpTo: (p) => `Up to ${p}`,
@@ -236,26 +227,21 @@ const en = {
   sortNewest: 'Newest',
   sortPriceAsc: 'Price, low to high',
   sortPriceDesc: 'Price, high to low',
-  resultCount: (n) => (n === 1 ? '1 technology' : `${n} technologies`),
+  resultCount: (n) => pl(n, 'technology', 'technologies'),
   resultsLabel: 'Search results',
   didYouMean: 'Did you mean:',
   emptyTitle: 'No technology found',
   emptyAdvice: 'Try fewer or shorter words, check the spelling, or remove some filters.',
   clearFilters: 'Clear filters',
   verified: 'Verified',
-  notVerified: 'Not verified',
   fundingBadge: 'Funding eligible',
   priceOnRequest: 'Price on request',
   priceFrom: (a) => `From ${a}`,
-  priceUpToShort: (a) => `Up to ${a}`,
   vendor: 'Vendor',
-  moreLoaded: (n) => `${n} more technologies loaded`,
 
-  techCategory: 'Category',
   techSectors: 'Suits these sectors',
   techTrl: 'Technology readiness level',
   techPrice: 'Price range',
-  techVendor: 'Vendor',
   techSummary: 'Summary',
   techDescription: 'Description',
   techBenefits: 'Savings',
@@ -271,12 +257,11 @@ const en = {
   noCertifications: 'No certifications listed.',
   noDescription: 'No detailed description yet.',
   noSectors: 'No sector given.',
-  fundingYes: 'Eligible for funding',
   fundingNo: 'Not confirmed as eligible for funding',
   fundingProgram: (name, pct) => `${name}: up to ${pct}% support`,
   fundingUntil: (d) => `, until ${d}`,
   fundingNoEnd: ', no end date',
-  needsCount: (n) => (n === 1 ? '1 open need in the same category' : `${n} open needs in the same category`),
+  needsCount: (n) => `${pl(n, 'open need', 'open needs')} in the same category`,
   needsUnknown: 'See needs in the same category',
   verifiedVendor: 'Verified vendor',
   unverifiedVendor: 'Vendor not verified',
@@ -298,7 +283,7 @@ const en = {
 
   needsTitle: 'Enterprises’ technology needs',
   needsIntro: 'Open requests from Can Tho enterprises looking for technologies.',
-  needsCountLive: (n) => (n === 1 ? '1 need' : `${n} needs`),
+  needsCountLive: (n) => pl(n, 'need', 'needs'),
   needBudget: (a) => `Budget up to ${a}`,
   needDeadline: (d) => `Needed by ${d}`,
   needsEmpty: 'No need matches this search.',
@@ -312,7 +297,7 @@ const en = {
   bpQuantity: (n) => `${n} tonnes a month`,
   bpUntil: (d) => `Until ${d}`,
   bpEmpty: 'No entries yet.',
-  bpCount: (n) => (n === 1 ? '1 entry' : `${n} entries`),
+  bpCount: (n) => pl(n, 'entry', 'entries'),
 
   cpTitle: 'The city’s cleaner-production results',
   cpIntro: 'Figures compiled from enterprises’ yearly reports, by area (the 28 former districts).',
@@ -336,17 +321,14 @@ const en = {
   cpClosedAt: (d) => `Closed on ${d}.`,
   cpNoData: 'No area has enough figures to draw.',
 
-  signinTitle: 'Sign in',
   signinIntro: 'For vendors, enterprises and agencies with an account.',
   email: 'Email',
   password: 'Password',
-  signinSubmit: 'Sign in',
   signinBad: 'Wrong email or password.',
   signinLocked: (s) => `Too many failed attempts. Please try again in ${s}.`,
   signinMissing: 'Please enter your email and password.',
-  minutes: (n) => (n === 1 ? '1 minute' : `${n} minutes`),
-  seconds: (n) => (n === 1 ? '1 second' : `${n} seconds`),
-  signedOut: 'You are signed out.',
+  minutes: (n) => pl(n, 'minute', 'minutes'),
+  seconds: (n) => pl(n, 'second', 'seconds'),
   signinRequired: 'Please sign in to see this page.',
 
   mineTitle: 'My listings',
@@ -354,7 +336,7 @@ const en = {
   mineVendorOnly: 'This page is for vendor accounts.',
   mineEmpty: 'You have no listings yet.',
   mineFallback: 'The full list is not available from the server yet; showing your published listings.',
-  mineCount: (n) => (n === 1 ? '1 listing' : `${n} listings`),
+  mineCount: (n) => pl(n, 'listing', 'listings'),
   statusFilter: 'Status',
   edit: 'Edit',
   viewPublic: 'View public page',
@@ -365,9 +347,7 @@ const en = {
 
   editTitle: 'Edit listing',
   editFieldTitle: 'Technology name',
-  editFieldSummary: 'Summary',
   editFieldDescription: 'Detailed description',
-  editFieldStatus: 'Status',
   keepStatus: (s) => `Keep: ${s}`,
   moveTo: (s) => `Move to: ${s}`,
   editFieldPriceMin: 'Lowest price (VND)',
@@ -381,7 +361,6 @@ const en = {
   editConflict: (d) => `Could not save: ${d}`,
   editNotNumber: 'Digits only.',
   backToMine: 'Back to my listings',
-  sessionExpired: 'Your session has ended. Please sign in again.',
 };
 
 const tables = { vi, en };
@@ -435,15 +414,16 @@ export function num(n, digits = 0) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
 }
 
-// A date 'YYYY-MM-DD' or a timestamp, written as a day in Can Tho.
+// A date 'YYYY-MM-DD' or a timestamp, written as a day in Can Tho:
+// 31/12/2027 in Vietnamese, 31 Dec 2027 in English.
 export function day(s) {
   if (!s) return '';
   const d = s.length === 10 ? new Date(`${s}T00:00:00Z`) : new Date(s);
   if (Number.isNaN(d.getTime())) return s;
-  return new Intl.DateTimeFormat(locale(), {
-    day: 'numeric', month: 'long', year: 'numeric',
-    timeZone: s.length === 10 ? 'UTC' : 'Asia/Ho_Chi_Minh',
-  }).format(d);
+  const opts = lang === 'en' ? { day: 'numeric', month: 'short', year: 'numeric' }
+    : { day: '2-digit', month: '2-digit', year: 'numeric' };
+  opts.timeZone = s.length === 10 ? 'UTC' : 'Asia/Ho_Chi_Minh';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', opts).format(d);
 }
 
 document.documentElement.lang = lang;
@@ -453,7 +433,7 @@ export function priceRange(min, max) {
   if (min == null && max == null) return t('priceOnRequest');
   if (min != null && max != null && min !== max) return `${money(min)} – ${money(max)}`;
   if (min != null && max != null) return money(min);
-  return min != null ? t('priceFrom', money(min)) : t('priceUpToShort', money(max));
+  return min != null ? t('priceFrom', money(min)) : t('priceUpTo', money(max));
 }
 
 // Reference items sorted by their name in the current language.

@@ -2,12 +2,14 @@
 // (members only): a filter form, a list, and "load more" with the cursor.
 import { t, nameOf, num, money, day, byName } from './i18n.js';
 import { api, ref, session } from './api.js';
-import { h, clear, field, select, fillSelect, errorEl, badge } from './dom.js';
+import { h, clear, field, select, fillSelect, errorEl, badge, moreButton } from './dom.js';
 
 let needsFacets = true;
 
-// A paged list bound to the URL: opts.read() -> query, opts.item(x) -> li.
-function pagedList(opts) {
+// A paged list bound to the URL: opts.read() -> query, opts.item(x) -> li;
+// opts.get(query, signal) -> a page, when not GET opts.path.
+export function pagedList(opts) {
+  const get = opts.get || (async (query, signal) => (await api('GET', opts.path, { query, signal })).data);
   const list = h('ul', { id: opts.listId, class: 'cards' });
   const count = h('p', { id: 'result-count', class: 'result-count', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const empty = h('div');
@@ -20,33 +22,8 @@ function pagedList(opts) {
   let controller = null;
 
   function paintMore(query, cursor) {
-    clear(more);
-    if (!cursor) return;
-    const btn = h('button', { type: 'button', id: 'load-more', class: 'btn btn-secondary' }, t('loadMore'));
-    btn.addEventListener('click', async () => {
-      btn.disabled = true;
-      btn.textContent = t('loading');
-      const my = seq;
-      try {
-        const { data } = await api('GET', opts.path, { query: { ...query, cursor }, signal: opts.signal });
-        if (my !== seq) return;
-        const seen = new Set(Array.from(list.children, (li) => li.dataset.id));
-        const fresh = data.items.filter((x) => !seen.has(x.id)).map(opts.item);
-        list.append(...fresh);
-        paintMore(query, data.next_cursor);
-        const a = fresh.length && fresh[0].querySelector('a, h3');
-        if (a) {
-          if (a.tagName === 'H3') a.tabIndex = -1;
-          a.focus();
-        }
-      } catch (e) {
-        if (e.name === 'AbortError') return;
-        btn.disabled = false;
-        btn.textContent = t('loadMore');
-        clear(errBox).append(errorEl(e));
-      }
-    });
-    more.append(btn);
+    const my = seq;
+    moreButton(more, list, opts.item, (c) => get({ ...query, cursor: c }, opts.signal), errBox, cursor, () => my === seq);
   }
 
   async function load() {
@@ -69,7 +46,7 @@ function pagedList(opts) {
           needsFacets = false;
         }
       }
-      if (!data) ({ data } = await api('GET', opts.path, { query, signal: controller.signal }));
+      if (!data) data = await get(query, controller.signal);
       await opts.ready;
       if (my !== seq) return;
       if (total === null && !data.next_cursor) total = data.items.length;
@@ -83,6 +60,7 @@ function pagedList(opts) {
       clear(list).append(...data.items.map(opts.item));
       clear(empty);
       if (!data.items.length) empty.append(h('p', { class: 'empty-state', id: 'empty-state' }, opts.emptyText));
+      if (opts.after) opts.after();
       paintMore(query, data.next_cursor);
     } catch (e) {
       if (e.name === 'AbortError' || my !== seq) return;
@@ -93,7 +71,7 @@ function pagedList(opts) {
       if (my === seq) area.removeAttribute('aria-busy');
     }
   }
-  return { area, load };
+  return { area, load, errBox };
 }
 
 export async function renderNeeds(root, ctx) {

@@ -2,7 +2,7 @@
 // names), every change pushes a history entry and reloads the results.
 import { t, nameOf, money, num, priceRange, byName } from './i18n.js';
 import { api, ref } from './api.js';
-import { h, clear, field, select, fillSelect, errorEl, badge } from './dom.js';
+import { h, clear, field, select, fillSelect, errorEl, badge, moreButton } from './dom.js';
 
 const FILTERS = ['category', 'sector', 'district', 'trl_min', 'price_max_vnd'];
 const CHECKS = ['funding_eligible', 'verified'];
@@ -41,8 +41,9 @@ function urlOf(s) {
 }
 
 export async function render(root, ctx) {
-  ctx.setTitle(t('navSearch'));
   let state = readState(location.search);
+  const title = () => ctx.setTitle(state.q ? `${state.q} · ${t('navSearch')}` : t('navSearch'));
+  title();
   let refs = null;
   let lastFacets = null;
   let seq = 0;
@@ -73,6 +74,9 @@ export async function render(root, ctx) {
     checkLabels[k] = h('span', { class: 'count' });
   }
   const sortSel = h('select', { id: 'sort', name: 'sort' });
+  const activeEl = h('span', { class: 'count' });
+  const activeCount = () => FILTERS.filter((k) => state[k]).length + CHECKS.filter((k) => state[k]).length;
+  let filterBox;
 
   const form = h('form', {
     id: 'search-form', role: 'search', class: 'search-form', 'aria-label': t('navSearch'), action: '/', method: 'get',
@@ -82,8 +86,8 @@ export async function render(root, ctx) {
     h('div', { class: 'search-row' }, q,
       h('button', { type: 'submit', id: 'search-submit', class: 'btn' }, t('searchSubmit'))),
     h('p', { class: 'hint', id: 'q-hint' }, t('searchIntro'))),
-  h('fieldset', { class: 'filters' },
-    h('legend', null, t('filters')),
+  filterBox = h('details', { class: 'filters', open: true },
+    h('summary', null, t('filters'), ' ', activeEl),
     h('div', { class: 'filter-grid' },
       field(t('category'), selects.category),
       field(t('sector'), selects.sector),
@@ -93,6 +97,8 @@ export async function render(root, ctx) {
     h('div', { class: 'checks' },
       ...CHECKS.map((k) => h('div', { class: 'check' }, checks[k],
         h('label', { for: `f-${k}` }, t(k === 'verified' ? 'verifiedOnly' : 'fundingEligible'), ' ', checkLabels[k]))))));
+  // On a phone the filters start folded unless some are in use.
+  if (window.matchMedia('(max-width: 40rem)').matches && !activeCount()) filterBox.open = false;
 
   const count = h('p', { id: 'result-count', class: 'result-count', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const sugBox = h('div', { class: 'suggestion-box' });
@@ -115,6 +121,9 @@ export async function render(root, ctx) {
     q.value = state.q;
     for (const k of FILTERS) selects[k].value = state[k];
     for (const k of CHECKS) checks[k].checked = state[k];
+    const n = activeCount();
+    activeEl.textContent = n ? `(${t('activeFilters', n)})` : '';
+    if (n) filterBox.open = true;
     paintSort();
   }
 
@@ -177,7 +186,8 @@ export async function render(root, ctx) {
       tech.summary ? h('p', { class: 'result-summary' }, tech.summary) : null,
       h('p', { class: 'result-meta' },
         h('span', { class: 'result-category' }, cat ? nameOf(cat) : tech.category),
-        h('span', { class: 'result-trl' }, `TRL ${tech.trl}`),
+        h('span', { class: 'result-trl' }, `TRL ${tech.trl}`)),
+      h('p', { class: 'result-meta' },
         h('span', { class: 'result-price' }, priceRange(tech.price_min_vnd, tech.price_max_vnd)),
         funded ? badge('badge-funding', t('fundingBadge')) : null));
   }
@@ -189,11 +199,10 @@ export async function render(root, ctx) {
   }
 
   function paintMore(cursor) {
-    clear(more);
-    if (!cursor) return;
-    const btn = h('button', { type: 'button', id: 'load-more', class: 'btn btn-secondary' }, t('loadMore'));
-    btn.addEventListener('click', () => loadMore(cursor, btn));
-    more.append(btn);
+    const my = seq;
+    moreButton(more, list, item, async (c) => (await api('GET', '/technologies', {
+      query: { ...baseQuery(), cursor: c }, signal: ctx.signal,
+    })).data, errBox, cursor, () => my === seq);
   }
 
   function baseQuery() {
@@ -255,26 +264,6 @@ export async function render(root, ctx) {
     }
   }
 
-  async function loadMore(cursor, btn) {
-    btn.disabled = true;
-    btn.textContent = t('loading');
-    const my = seq;
-    try {
-      const { data } = await api('GET', '/technologies', { query: { ...baseQuery(), cursor }, signal: ctx.signal });
-      if (my !== seq) return;
-      const seen = new Set(Array.from(list.children, (li) => li.dataset.id));
-      const fresh = data.items.filter((x) => !seen.has(x.id)).map(item);
-      list.append(...fresh);
-      paintMore(data.next_cursor);
-      if (fresh.length) fresh[0].querySelector('a').focus();
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      btn.disabled = false;
-      btn.textContent = t('loadMore');
-      clear(errBox).append(errorEl(e));
-    }
-  }
-
   function fromForm() {
     const s = { q: q.value.trim() };
     for (const k of FILTERS) s[k] = selects[k].value;
@@ -289,6 +278,7 @@ export async function render(root, ctx) {
     if (next.q && !state.q && next.sort === 'newest') next.sort = 'relevance';
     if (!next.q && next.sort === 'relevance') next.sort = 'newest';
     state = next;
+    title();
     const url = urlOf(state);
     if (url !== location.pathname + location.search) ctx.push(url);
     paintForm();
@@ -317,6 +307,7 @@ export async function render(root, ctx) {
   return {
     popstate() {
       state = readState(location.search);
+      title();
       paintForm();
       paintOptions();
       load();

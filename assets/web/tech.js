@@ -67,22 +67,22 @@ export async function render(root, ctx) {
     h('div', { class: 'tech-head' },
       h('h1', { id: 'tech-title' }, tech.title),
       h('p', null,
-        h('span', { class: 'visually-hidden' }, `${t('techVendor')}: `),
+        h('span', { class: 'visually-hidden' }, `${t('vendor')}: `),
         h('strong', { id: 'tech-vendor' }, v.name || ''), ' ',
         h('span', { id: 'tech-verified', class: `badge ${v.verified ? 'badge-verified' : 'badge-unverified'}` },
           v.verified ? t('verifiedVendor') : t('unverifiedVendor')))),
     h('div', { class: 'tech-layout' },
-      h('div', null,
+      h('div', { class: 'tech-main' },
         panel(t('techSummary'), h('p', { id: 'tech-summary', class: 'lead prose' }, tech.summary)),
         panel(t('techDescription'), h('div', { id: 'tech-description', class: 'prose' }, tech.description || t('noDescription'))),
         panel(t('techBenefits'), h('div', { id: 'tech-benefits' },
           benefits.length ? h('ul', { class: 'plain-list' }, benefits.map((x) => h('li', null, x))) : h('p', null, t('noBenefits')))),
         panel(t('techCertifications'), h('div', { id: 'tech-certifications' },
           certs.length ? h('ul', { class: 'plain-list' }, certs.map((x) => h('li', null, x))) : h('p', null, t('noCertifications'))))),
-      h('div', null,
+      h('div', { class: 'tech-side' },
         h('section', { class: 'panel', 'aria-label': t('techPrice') },
           h('dl', { class: 'facts' },
-            h('dt', null, t('techCategory')), h('dd', { id: 'tech-category' }, cat ? nameOf(cat) : tech.category),
+            h('dt', null, t('category')), h('dd', { id: 'tech-category' }, cat ? nameOf(cat) : tech.category),
             h('dt', null, t('techSectors')), h('dd', { id: 'tech-sectors' }, sectorNames.length ? sectorNames.join(', ') : t('noSectors')),
             h('dt', null, t('techTrl')), h('dd', { id: 'tech-trl' }, t('trlValue', tech.trl)),
             h('dt', null, t('techPrice')), h('dd', { id: 'tech-price' }, priceRange(tech.price_min_vnd, tech.price_max_vnd)))),
@@ -118,7 +118,7 @@ function fundingEl(f, programs) {
   const list = Array.isArray(f.programs) && f.programs.length ? f.programs
     : [{ program_code: f.program_code, max_support_pct: f.max_support_pct, valid_until: f.valid_until }];
   box.append(
-    h('p', { 'data-eligible': 'true' }, badge('badge-funding', t('fundingYes'))),
+    h('p', { 'data-eligible': 'true' }, badge('badge-funding', t('fundingEligible'))),
     h('ul', { class: 'plain-list' }, list.map((p) => {
       const prog = programs.get(p.program_code);
       return h('li', { 'data-program': p.program_code },
