@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	BASE, CSP, assertNoTrouble, axeViolations, draftTech, goto, launch,
-	madeUpWord, openPage, publishedTech, verifiedVendor, waitResults,
+	madeUpWord, openPage, publishedTech, verifiedVendor, waitCount,
+	waitResults,
 } from './lib.mjs';
 
 let browser;
@@ -169,6 +170,12 @@ describe('language', () => {
 			const s = document.querySelector('label[for="q"]')?.textContent;
 			return s && s.replace(/\s+/g, ' ').trim() !== old;
 		}, vi[1]).catch(() => assert.fail('the label of #q did not change'));
+		// The results may be drawn again in the new language: wait for
+		// their count.
+		await page.waitForFunction((old) => {
+			const s = document.querySelector('#result-count')?.textContent;
+			return s && s.replace(/\s+/g, ' ').trim() !== old;
+		}, vi[3]).catch(() => assert.fail('#result-count did not change'));
 		const en = await texts();
 		for (let i = 0; i < vi.length; i++)
 			assert.notEqual(en[i], vi[i], `text ${i} stays ${vi[i]}`);
@@ -177,6 +184,7 @@ describe('language', () => {
 
 		await page.reload();
 		await waitResults(page, 1);
+		await waitCount(page, 1);
 		assert.equal(await page.getAttribute('html', 'lang'), 'en');
 		assert.deepEqual(await texts(), en);
 		assert.ok(langs.length > 0 && langs.every((l) => /^en\b/.test(l)),
