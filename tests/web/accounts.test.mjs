@@ -116,7 +116,7 @@ describe('a vendor edits its listing', () => {
 		    { title: `Bản nháp máy sấy lúa ${madeUpWord()}` });
 		const { context, page, trouble } = await openPage(browser);
 		await signInUi(page, vendor, '/cua-toi');
-		await assertSession(page, context, vendor);
+		const token = await assertSession(page, context, vendor);
 		assert.equal(await page.locator('a#nav-mine[href="/cua-toi"]').count(), 1);
 		const item = page.locator(
 		    `ul#my-listings > li.my-listing[data-id="${draft.id}"]`);
@@ -141,6 +141,19 @@ describe('a vendor edits its listing', () => {
 		    { token: vendor.token }, [200]);
 		assert.equal(r.json.title, title);
 		assert.equal(r.json.status, 'draft');
+		// Signing out forgets the session.
+		await page.click('button#sign-out');
+		await page.waitForSelector('a#nav-signin');
+		assert.equal(await page.evaluate(() =>
+		    sessionStorage.getItem('tm.session')), null);
+		// ... and ends it on the server (DELETE /sessions/current).
+		let status;
+		for (let i = 0; i < 20 && status !== 401; i++) {
+			status = (await call('GET', `${API}/me`, { token })).status;
+			if (status !== 401)
+				await page.waitForTimeout(250);
+		}
+		assert.equal(status, 401, 'the token still works after signing out');
 		assertNoTrouble(trouble);
 		await context.close();
 	});

@@ -163,6 +163,25 @@ describe('filters, the count and the URL', () => {
 		await context.close();
 	});
 
+	test('a misspelt word offers a#suggestion with the corrected search',
+	    async () => {
+		// One letter of the made-up word changed: only this file's
+		// titles know the word, so the correction is W itself.
+		const typo = W.slice(0, 4) + (W[4] === 'x' ? 'z' : 'x') + W.slice(5);
+		const { context, page, trouble } = await openPage(browser);
+		await goto(page, `/?q=${typo}`);
+		const link = page.locator('a#suggestion');
+		await link.waitFor().catch(() => assert.fail(`no a#suggestion for ${typo}`));
+		const href = new URL(await link.getAttribute('href'), page.url());
+		assert.equal(href.pathname, '/');
+		assert.equal(href.searchParams.get('q'), W);
+		await link.click();
+		await page.waitForURL((u) => u.searchParams.get('q') === W);
+		assert.equal(await waitCount(page, 4), 4);
+		assertNoTrouble(trouble);
+		await context.close();
+	});
+
 	test('a search that finds nothing shows #empty-state', async () => {
 		const { context, page, trouble } = await openPage(browser);
 		await goto(page, `/?q=${madeUpWord(14)}`);
