@@ -107,8 +107,11 @@ web_deps() {
 web_test() {
 	local conc=()
 	mkdir -p "$ROOT/var/screenshots"
+	# And none hangs make test: two minutes at most each (node 20.11+).
 	node --help 2>/dev/null | grep -q -- --test-concurrency &&
 	    conc=(--test-concurrency=1)
+	node --help 2>/dev/null | grep -q -- --test-timeout &&
+	    conc+=(--test-timeout=120000)
 	TM_WEB_MODULES=$WEB/node_modules TM_CHROMIUM=/usr/bin/chromium \
 	TM_SCREENSHOTS=$ROOT/var/screenshots \
 	    node --test "${conc[@]}" "$@"
