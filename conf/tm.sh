@@ -103,11 +103,11 @@ web_deps() {
 
 # web_test FILE...: node's test runner on the browser tests, against the
 # server in TM_BASE_URL (and the environment cmd_test gives pytest). One
-# file at a time where node can be told so: each starts a Chromium.
+# file at a time where node can be told so: each starts a Chromium; and
+# no test hangs make test: two minutes at most each (node 20.11+).
 web_test() {
 	local conc=()
 	mkdir -p "$ROOT/var/screenshots"
-	# And none hangs make test: two minutes at most each (node 20.11+).
 	node --help 2>/dev/null | grep -q -- --test-concurrency &&
 	    conc=(--test-concurrency=1)
 	node --help 2>/dev/null | grep -q -- --test-timeout &&
