@@ -72,6 +72,75 @@ lint_deps() {
 	cp "$lock" "$LINT/installed.lock"
 }
 
+# --- browser tests (make test, conf/tm.sh test tests/web) -------------
+# Debian's Chromium, driven by playwright-core (which downloads no browser:
+# the tests name /usr/bin/chromium), and axe-core, run inside the pages;
+# the npm packages at exactly the versions tests/web/package-lock.json
+# pins, installed once per lock under var/web like the linters.
+WEB=$ROOT/var/web
+
+web_deps() {
+	local lock=$ROOT/tests/web/package-lock.json
+	if ! installed chromium; then
+		echo "installing Debian's chromium (for the browser tests)"
+		# Another apt may hold the lock for a while: wait for it.
+		apt_get -o DPkg::Lock::Timeout=600 install chromium ||
+		    { apt_get update &&
+		    apt_get -o DPkg::Lock::Timeout=600 install chromium; } ||
+		    die "cannot install Debian's chromium"
+	fi
+	command -v npm >/dev/null || apt_get install nodejs npm ||
+	    { apt_get update && apt_get install nodejs npm; }
+	cmp -s "$lock" "$WEB/installed.lock" && return 0
+	echo "installing the browser tests' packages (npm ci in var/web)"
+	rm -rf "$WEB"
+	mkdir -p "$WEB"
+	cp "$ROOT/tests/web/package.json" "$lock" "$WEB/"
+	(cd "$WEB" && npm ci --no-audit --no-fund --ignore-scripts \
+	    --loglevel=error) || die "npm ci of the browser tests failed"
+	cp "$lock" "$WEB/installed.lock"
+}
+
+# web_test FILE...: node's test runner on the browser tests, against the
+# server in TM_BASE_URL (and the environment cmd_test gives pytest). One
+# file at a time where node can be told so: each starts a Chromium; and
+# no test hangs make test: two minutes at most each (node 20.11+).
+web_test() {
+	local conc=()
+	mkdir -p "$ROOT/var/screenshots"
+	node --help 2>/dev/null | grep -q -- --test-concurrency &&
+	    conc=(--test-concurrency=1)
+	node --help 2>/dev/null | grep -q -- --test-timeout &&
+	    conc+=(--test-timeout=120000)
+	TM_WEB_MODULES=$WEB/node_modules TM_CHROMIUM=/usr/bin/chromium \
+	TM_SCREENSHOTS=$ROOT/var/screenshots \
+	    node --test "${conc[@]}" "$@"
+}
+
+# The browser test files among cmd_test's arguments, in WEB_ARGS (every
+# *.test.mjs under a tests/web argument); the others, for pytest, in
+# PY_ARGS. No argument: all of tests/integration and tests/web.
+split_test_args() {
+	local a f
+	WEB_ARGS=()
+	PY_ARGS=()
+	if [ $# -eq 0 ]; then
+		PY_ARGS=("$ROOT/tests/integration")
+		set -- "$ROOT/tests/web"
+	fi
+	for a in "$@"; do
+		if [ -d "$a" ] && [ "$(cd "$a" && pwd -P)" = "$ROOT/tests/web" ]; then
+			for f in "$ROOT"/tests/web/*.test.mjs; do
+				[ -e "$f" ] && WEB_ARGS+=("$f")
+			done
+		elif [[ $a == *.test.mjs ]]; then
+			WEB_ARGS+=("$a")
+		else
+			PY_ARGS+=("$a")
+		fi
+	done
+}
+
 # Prometheus's promtool, to check /metrics (test_ops.py): taken out of
 # Debian's prometheus package without installing it, which would start a
 # Prometheus server. Once per checkout, into var/tools.
@@ -626,17 +695,26 @@ cmd_test() {
 	if [ $# -eq 0 ]; then
 		cmd_lint || rc=1
 	fi
+	split_test_args "$@"
+	# Installed before the server starts, not while it waits.
+	[ ${#WEB_ARGS[@]} -eq 0 ] || web_deps
 	if ! throwaway_server kore.log - test; then
 		rc=1
 	else
 		env "${SAN_OPTS[@]}" "$BUILD/unit" || rc=1
+		[ ${#PY_ARGS[@]} -eq 0 ] || \
 		TM_BASE_URL=http://127.0.0.1:$TEST_PORT TM_DATABASE_URL=$TEST_URL \
 		TM_ROOT=$ROOT TM_KORE_LOG=$TEST_DIR/kore.log TM_PGDIR=$TEST_DIR \
 		TM_PGCTL="${pgctl[*]}" TM_PGDATA=$(db_data "$TEST_DIR") \
 		TM_TMCTL=$TMCTL TM_PROMTOOL=$(promtool_path) \
 		PYTHONDONTWRITEBYTECODE=1 env "${SAN_OPTS[@]}" \
 		    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-		    "${@:-$ROOT/tests/integration}" || rc=1
+		    "${PY_ARGS[@]}" || rc=1
+		# The browser tests, after pytest, against the same server.
+		[ ${#WEB_ARGS[@]} -eq 0 ] ||
+		    TM_BASE_URL=http://127.0.0.1:$TEST_PORT \
+		    TM_DATABASE_URL=$TEST_URL TM_ROOT=$ROOT TM_TMCTL=$TMCTL \
+		    TM_PSQL=$PGBIN/psql web_test "${WEB_ARGS[@]}" || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
 		echo "--- last 60 lines of kore.log" >&2
@@ -876,7 +954,7 @@ cmd_bench_data() {
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
 	exit 2
 }
 
