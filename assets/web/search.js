@@ -48,9 +48,19 @@ export async function render(root, ctx) {
 	let lastFacets = null;
 	let seq = 0;
 	let controller = new AbortController();
-	// The first answer is asked for before the page is drawn.
-	let first = api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true' }, signal: controller.signal });
-	first.catch(() => {});
+	// The page and its facets are two requests, asked for at once: the
+	// results show as soon as they come, while the counts over every
+	// row the filters keep, which take longer on a large market, follow.
+	// The first pair is asked for before the page is drawn.
+	const ask = (signal) => {
+		const pair = [
+			api('GET', '/technologies', { query: baseQuery(), signal }),
+			api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true', limit: 1 }, signal }),
+		];
+		pair.forEach((p) => p.catch(() => {}));
+		return pair;
+	};
+	let first = ask(controller.signal);
 	const refsP = Promise.all([ref('categories'), ref('sectors'), ref('districts')])
 		.then(([category, sector, district]) => {
 			refs = { category, sector, district };
@@ -224,17 +234,15 @@ export async function render(root, ctx) {
 			controller = new AbortController();
 		}
 		const signal = controller.signal;
+		const [itemsP, facetsP] = pre || ask(signal);
 		resultsSec.setAttribute('aria-busy', 'true');
 		clear(errBox);
+		// Until this search's count is in, no count is claimed.
+		delete count.dataset.count;
 		try {
-			const { data } = await (pre || api('GET', '/technologies', { query: { ...baseQuery(), facets: 'true' }, signal }));
+			const { data } = await itemsP;
 			await refsP;
 			if (my !== seq) return;
-			lastFacets = data.facets || null;
-			paintOptions();
-			const n = totalOf(data.facets, data.items);
-			count.dataset.count = String(n);
-			count.textContent = t('resultCount', num(n));
 			clear(list).append(...data.items.map(item));
 			clear(sugBox);
 			clear(empty);
@@ -259,6 +267,14 @@ export async function render(root, ctx) {
 				sugBox.append(suggestionLink(sug));
 			}
 			paintMore(data.next_cursor);
+			// Facets that fail leave the options without counts.
+			const facets = await facetsP.then((r) => r.data.facets || null, () => null);
+			if (my !== seq) return;
+			lastFacets = facets;
+			paintOptions();
+			const n = totalOf(facets, data.items);
+			count.dataset.count = String(n);
+			count.textContent = t('resultCount', num(n));
 		} catch (e) {
 			if (e.name === 'AbortError' || my !== seq) return;
 			clear(list);
