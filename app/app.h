@@ -751,6 +751,7 @@ int		 cp_report_get(struct rq *);
 int		 cp_report_put(struct rq *);
 int		 cp_summary(struct rq *);
 int		 cp_public(struct rq *);
+int		 cp_public_years(struct rq *);
 int		 cp_year_close(struct rq *);
 int		 cp_year_reopen(struct rq *);
 

@@ -298,6 +298,29 @@ cp_public(struct rq *r)
 	}
 }
 
+/*
+ * GET /cp-reports/public/years: anyone; which years cp_public() answers
+ * for, so that a client asks for one rather than tries them all.
+ */
+int
+cp_public_years(struct rq *r)
+{
+	static const char *const allowed[] = { NULL };
+
+	switch (r->step) {
+	case STEP_ASK:
+		if (!query_check(r, allowed))
+			return (RQ_DONE);
+		r->step = STEP_ANSWER;
+		return (db_one(r, Q_CP_PUBLIC_YEARS));
+	default:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		return (reply_json(r, 200, db_get(r, 0, 0),
+		    db_getlen(r, 0, 0)));
+	}
+}
+
 /* DOIT closes (close != 0) or reopens the year in the path. */
 static int
 year_move(struct rq *r, int close)

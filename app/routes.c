@@ -140,6 +140,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/cp-reports/summary", cp_summary, AUTH_AGENCY,
 	    NULL, 0 },
 	{ "GET", "/api/v1/cp-reports/public", cp_public, AUTH_NONE, NULL, 0 },
+	{ "GET", "/api/v1/cp-reports/public/years", cp_public_years, AUTH_NONE,
+	    NULL, 0 },
 	{ "POST", "/api/v1/cp-reports", cp_report_create, AUTH_ENTERPRISE,
 	    cp_report_create_body, 0 },
 	{ "GET", "/api/v1/cp-reports", cp_report_list,

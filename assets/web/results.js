@@ -9,8 +9,6 @@ const METRICS = [
 	['energy_saved_kwh', 'cpEnergy'], ['water_saved_m3', 'cpWater'], ['waste_reduced_tonnes', 'cpWaste'],
 	['co2_reduced_tonnes', 'cpCo2'], ['reports', 'cpReports'],
 ];
-const FIRST_YEAR = 2016;
-const PROBE = 10;
 
 function s(tag, attrs, text) {
 	const el = document.createElementNS(SVG, tag);
@@ -19,16 +17,15 @@ function s(tag, attrs, text) {
 	return el;
 }
 
-// The closed years among the last PROBE ones: the public table answers
-// only for those.
+// The closed years, newest first (the API lists them), each with its
+// public table.
 async function closedYears(signal) {
-	const now = new Date(Date.now() + 7 * 3600 * 1000).getUTCFullYear();
-	const years = [];
-	for (let y = now; y >= Math.max(FIRST_YEAR, now - PROBE + 1); y--) years.push(y);
-	const answers = await Promise.all(years.map((y) => api('GET', '/cp-reports/public', { query: { year: y }, signal, auth: false })
-		.then((r) => [y, r.data], (e) => {
+	const { data } = await api('GET', '/cp-reports/public/years', { signal, auth: false });
+	const answers = await Promise.all(data.items.map((y) => api('GET', '/cp-reports/public', { query: { year: y.year }, signal, auth: false })
+		.then((r) => [y.year, r.data], (e) => {
 			if (e.name === 'AbortError') throw e;
-			if (e.status === 404 || e.status === 409 || e.status === 400 || e.status === 422) return [y, null];
+			// Reopened since it was listed: no longer public.
+			if (e.status === 404) return [y.year, null];
 			throw e;
 		})));
 	return new Map(answers.filter(([, d]) => d));

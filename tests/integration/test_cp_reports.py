@@ -17,7 +17,7 @@ import threading
 import pytest
 
 from conftest import (API, assert_etag, assert_problem, call, cantho_today,
-                      create_staff, db_count, etag, get,
+                      create_staff, db_count, db_rows, etag, get,
                       made_up_word, new_user, post, put)
 
 pytestmark = pytest.mark.usefixtures("base_url")
@@ -697,9 +697,35 @@ def test_public_table_of_a_closed_year(doit, dost):
         r2 = get(f"{CP}/public", token=dost.token,
                  params={"year": YEAR_PUBLIC})
         assert r2.json() == pub
+        # Listed among the public years, with the same closing time.
+        years = {y["year"]: y for y in public_years()}
+        assert years[YEAR_PUBLIC]["closed_at"] == pub["closed_at"]
     finally:
         assert close(doit, YEAR_PUBLIC, "reopen").status_code == 200
     assert_problem(get(f"{CP}/public", params={"year": YEAR_PUBLIC}), 404)
+    assert YEAR_PUBLIC not in {y["year"] for y in public_years()}
+
+
+def public_years():
+    r = get(f"{CP}/public/years")
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def test_public_years_are_the_closed_ones_newest_first():
+    items = public_years()
+    assert [y["year"] for y in items] == [
+        int(row[0]) for row in db_rows(
+            "SELECT year FROM cp_years WHERE closed ORDER BY year DESC")]
+    for y in items:
+        assert set(y) == {"year", "closed_at"}
+        # Each is a year the public table answers for.
+        r = get(f"{CP}/public", params={"year": y["year"]})
+        assert r.status_code == 200, r.text
+        assert r.json()["closed_at"] == y["closed_at"]
+    assert THIS_YEAR not in {y["year"] for y in items}
+    for params in ({"x": "1"}, {"year": "2024"}):
+        assert_problem(get(f"{CP}/public/years", params=params), 400)
 
 
 @pytest.mark.parametrize("params", [{}, {"year": "x"}, {"year": "2015"},
