@@ -230,6 +230,8 @@ web_listing(struct rq *r)
 		yajl_tree_free(doc);
 	etag_of(b->data, b->offset, etag, sizeof(etag));
 	web_headers(r);
+	/* The listing's labels are in the caller's language. */
+	http_response_header(r->req, "vary", "accept-language");
 	http_response_header(r->req, "etag", etag);
 	http_response_header(r->req, "cache-control", "no-cache");
 	if ((inm = header_get(r, "if-none-match")) != NULL &&

@@ -2,7 +2,7 @@
 // /cua-toi/{id} (PATCH with If-Match).
 import { t, money, day } from './i18n.js';
 import { api, session, saveSession } from './api.js';
-import { h, clear, field, select, loadingEl, errorEl, badge } from './dom.js';
+import { h, clear, field, select, loadingEl, errorEl, badge, onSettled } from './dom.js';
 import { pagedList } from './lists.js';
 
 // Only a path of this site: one leading "/", not "//" or "/\" (which a
@@ -123,7 +123,7 @@ export async function renderMine(root, ctx) {
 		after: () => { if (fallback && !note.firstChild) note.append(h('p', { class: 'notice' }, t('mineFallback'))); },
 	});
 	root.append(h('p', null, t('mineIntro')), h('div', { class: 'toolbar' }, field(t('statusFilter'), sel)), note, pl.area);
-	sel.addEventListener('change', () => {
+	onSettled(sel, () => {
 		ctx.push(sel.value ? `/cua-toi?status=${sel.value}` : '/cua-toi');
 		pl.load();
 	});

@@ -107,3 +107,13 @@ export function moreButton(slot, list, item, next, errBox, cursor, live) {
 	});
 	slot.append(btn);
 }
+
+// A closed <select> fires change on every arrow key: fn runs once the
+// choice has settled, so one choice is one request and one history entry.
+export function onSettled(el, fn, ms = 300) {
+	let timer = 0;
+	el.addEventListener('change', (ev) => {
+		clearTimeout(timer);
+		timer = setTimeout(() => fn(ev), ms);
+	});
+}

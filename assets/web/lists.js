@@ -2,7 +2,7 @@
 // (members only): a filter form, a list, and "load more" with the cursor.
 import { t, nameOf, num, money, day, byName } from './i18n.js';
 import { api, ref, session } from './api.js';
-import { h, clear, field, select, fillSelect, errorEl, badge, moreButton } from './dom.js';
+import { h, clear, field, select, fillSelect, errorEl, badge, moreButton, onSettled } from './dom.js';
 
 let needsFacets = true;
 
@@ -137,7 +137,7 @@ export async function renderNeeds(root, ctx) {
 		pl.load();
 	};
 	form.addEventListener('submit', (ev) => { ev.preventDefault(); go(); });
-	cat.addEventListener('change', go);
+	onSettled(cat, go);
 	clear(root).append(h('h1', null, t('needsTitle')), h('p', null, t('needsIntro')), form, pl.area);
 	paint();
 	await Promise.all([ready.then(paint), pl.load()]);
@@ -181,7 +181,7 @@ export async function renderByproducts(root, ctx) {
 		listId: 'byproducts', heading: t('bpTitle'), path: '/byproducts', facets: false, signal: ctx.signal, ready,
 		read: () => ({ kind: kindOf() }), item, countText: (n) => t('bpCount', n), emptyText: t('bpEmpty'),
 	});
-	kind.addEventListener('change', () => {
+	onSettled(kind, () => {
 		ctx.push(kind.value ? `/phu-pham?kind=${kind.value}` : '/phu-pham');
 		pl.load();
 	});

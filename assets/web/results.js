@@ -2,7 +2,7 @@
 // closed year, as a bar chart drawn here in SVG and a table beside it.
 import { t, nameOf, num, money, day } from './i18n.js';
 import { api } from './api.js';
-import { h, clear, field, select, loadingEl, errorEl } from './dom.js';
+import { h, clear, field, select, loadingEl, errorEl, onSettled } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const METRICS = [
@@ -137,7 +137,7 @@ export async function render(root, ctx) {
 			table(data),
 		);
 	};
-	yearSel.addEventListener('change', () => {
+	onSettled(yearSel, () => {
 		ctx.push(`/ket-qua?year=${yearSel.value}`);
 		paint();
 	});

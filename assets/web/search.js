@@ -2,7 +2,7 @@
 // names), every change pushes a history entry and reloads the results.
 import { t, nameOf, money, num, priceRange, byName } from './i18n.js';
 import { api, ref } from './api.js';
-import { h, clear, field, select, fillSelect, errorEl, badge, moreButton } from './dom.js';
+import { h, clear, field, select, fillSelect, errorEl, badge, moreButton, onSettled } from './dom.js';
 
 const FILTERS = ['category', 'sector', 'district', 'trl_min', 'price_max_vnd'];
 const CHECKS = ['funding_eligible', 'verified'];
@@ -244,6 +244,9 @@ export async function render(root, ctx) {
 			await refsP;
 			if (my !== seq) return;
 			clear(list).append(...data.items.map(item));
+			// The lists get their options now, their counts with the facets.
+			lastFacets = null;
+			paintOptions();
 			clear(sugBox);
 			clear(empty);
 			const sug = typeof data.suggestion === 'string' && data.suggestion && data.suggestion !== state.q ? data.suggestion : null;
@@ -289,7 +292,11 @@ export async function render(root, ctx) {
 
 	function fromForm() {
 		const s = { q: q.value.trim() };
-		for (const k of FILTERS) s[k] = selects[k].value;
+		// A list whose options are not drawn yet still means the URL's filter.
+		for (const k of FILTERS) {
+			const drawn = Array.from(selects[k].options).some((o) => o.value === state[k]);
+			s[k] = selects[k].value || (drawn ? '' : state[k]);
+		}
 		for (const k of CHECKS) s[k] = checks[k].checked;
 		s.sort = sortSel.value;
 		if (s.sort === 'relevance' && !s.q) s.sort = 'newest';
@@ -312,11 +319,12 @@ export async function render(root, ctx) {
 		ev.preventDefault();
 		go(fromForm());
 	});
+	// Check boxes search at once; lists once the choice has settled.
 	form.addEventListener('change', (ev) => {
-		if (ev.target === q) return;
+		if (ev.target === q || ev.target.tagName === 'SELECT') return;
 		go(fromForm());
 	});
-	sortSel.addEventListener('change', () => go(fromForm()));
+	for (const el of [...Object.values(selects), sortSel]) onSettled(el, () => go(fromForm()));
 	q.addEventListener('input', () => {
 		const had = Array.from(sortSel.options).some((o) => o.value === 'relevance');
 		if (had !== Boolean(q.value.trim())) paintSort();

@@ -80,7 +80,7 @@ export async function render(root, ctx) {
 				panel(t('techCertifications'), h('div', { id: 'tech-certifications' },
 					certs.length ? h('ul', { class: 'plain-list' }, certs.map((x) => h('li', null, x))) : h('p', null, t('noCertifications'))))),
 			h('div', { class: 'tech-side' },
-				h('section', { class: 'panel', 'aria-label': t('techPrice') },
+				h('section', { class: 'panel', 'aria-label': t('techFacts') },
 					h('dl', { class: 'facts' },
 						h('dt', null, t('category')), h('dd', { id: 'tech-category' }, cat ? nameOf(cat) : tech.category),
 						h('dt', null, t('techSectors')), h('dd', { id: 'tech-sectors' }, sectorNames.length ? sectorNames.join(', ') : t('noSectors')),

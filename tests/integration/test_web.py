@@ -133,6 +133,8 @@ def test_a_technology_page_reads_without_javascript():
     en = plain(f"/cong-nghe/{doc['id']}",
                headers={"Accept-Language": "en"})
     assert 'lang="en"' in en.text and "Price" in en.text
+    for answer in (r, en):
+        assert "accept-language" in answer.headers["Vary"].lower()
     # Tagged by its bytes, so it revalidates; a change is a new tag.
     again = plain(f"/cong-nghe/{doc['id']}",
                   headers={"If-None-Match": r.headers["ETag"]})

@@ -163,6 +163,56 @@ describe('filters, the count and the URL', () => {
 		await context.close();
 	});
 
+	test('a filter of a shared URL holds while its counts are coming',
+	    async () => {
+		const { context, page, trouble } = await openPage(browser);
+		// The facet counts arrive late, as on a large market.
+		await page.route((u) => u.pathname === '/api/v1/technologies' &&
+		    u.searchParams.get('facets') === 'true', async (route) => {
+			await new Promise((r) => setTimeout(r, 2500));
+			await route.continue().catch(() => {});
+		});
+		await goto(page,
+		    `/?q=${W}&category=wastewater_treatment&sort=newest`);
+		await waitResults(page, 2);
+		assert.equal(await page.inputValue('select#f-category'),
+		    'wastewater_treatment', 'the list shows the filter at once');
+		await page.selectOption('select#sort', 'price_desc');
+		await page.waitForURL((u) =>
+		    u.searchParams.get('sort') === 'price_desc');
+		assert.equal(new URL(page.url()).searchParams.get('category'),
+		    'wastewater_treatment', 'the filter is still in the URL');
+		assert.equal((await waitResults(page, 2)).length, 2);
+		assertNoTrouble(trouble);
+		await context.close();
+	});
+
+	test('arrow keys through a list make one search, one history entry',
+	    async () => {
+		const { context, page, trouble } = await openPage(browser);
+		await goto(page, `/?q=${W}`);
+		await waitCount(page, 4);
+		const before = await page.evaluate(() => history.length);
+		const lists = [];
+		page.on('request', (r) => {
+			const u = new URL(r.url());
+			if (u.pathname === '/api/v1/technologies' &&
+			    u.searchParams.get('facets') !== 'true')
+				lists.push(u.search);
+		});
+		await page.focus('select#f-category');
+		for (let i = 0; i < 3; i++)
+			await page.keyboard.press('ArrowDown');
+		await page.waitForURL((u) => u.searchParams.has('category'));
+		await waitCount(page);
+		await page.waitForTimeout(600);	// nothing more comes
+		assert.equal(await page.evaluate(() => history.length),
+		    before + 1, 'one history entry');
+		assert.equal(lists.length, 1, `one search: ${lists.join(' ')}`);
+		assertNoTrouble(trouble);
+		await context.close();
+	});
+
 	test('a misspelt word offers a#suggestion with the corrected search',
 	    async () => {
 		// One letter of the made-up word changed: only this file's

@@ -267,8 +267,9 @@ describe('axe-core', () => {
 		search: [`/?q=${W}`, (p) => waitResults(p, 1)],
 		technology: [`/cong-nghe/${tech.id}`,
 		    (p) => p.waitForSelector('h1#tech-title')],
-		needs: ['/nhu-cau', (p) => p.waitForSelector('ul#needs',
-		    { state: 'attached' })],
+		// The items or the empty state: the list itself is there before.
+		needs: ['/nhu-cau', (p) => p.waitForSelector(
+		    'ul#needs > li.need, #empty-state', { state: 'attached' })],
 		results: ['/ket-qua', (p) => p.waitForSelector('#cp-table, #cp-none',
 		    { state: 'attached' })],
 		'sign-in': ['/dang-nhap', (p) => p.waitForSelector('form#signin-form')],

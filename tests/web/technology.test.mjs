@@ -124,7 +124,7 @@ describe('the technology page', () => {
 		assert.ok(Number.isInteger(total) && total >= 1,
 		    `GET /needs?facets=true gives facets.total (${total})`);
 		await page.waitForFunction((n) => document.querySelector(
-		    '#tech-needs-count')?.textContent.includes(String(n)), total)
+		    '#tech-needs-count')?.dataset.count === String(n), total)
 		    .catch(async () => assert.fail(`#tech-needs-count says ` +
 		    `${await text(page, '#tech-needs-count')}, want ${total}`));
 		assert.ok(await page.locator(
