@@ -597,6 +597,18 @@ def market_scripts(m):
         log(f"  q={q}: {len(rows)} rows from Q_TECH_RELEVANCE, the "
             "endpoint's page matches")
 
+    # The list without q, newest first: the search page as it opens.
+    params = [None] * 13 + [limit1]
+    scripts["newest"] = prepared_script(
+        "newest", queries, ["Q_TECH_NEWEST"],
+        [execute("Q_TECH_NEWEST", params) + ";"])
+    status, body = http("GET", "/api/v1/technologies")
+    rows = psql_execute(queries, "Q_TECH_NEWEST", params)
+    got = [t["id"] for t in body["items"]] if status == 200 else body
+    if got != cursor_ids(rows)[:limit1 - 1] or not got:
+        raise BenchError(f"newest: the endpoint gave {status} {got!r:.200},"
+                         f" Q_TECH_NEWEST {len(rows)} other rows")
+
     # Matches: the two statements the server runs, in its order.
     owned = [m["need"], m["org"]]
     params = [m["need"], m["org"], None, None, limit1]
@@ -649,6 +661,11 @@ def market(m, scripts):
         # Warm already: no warm-up.
         unloaded.append((q, wrk(name + " (1 connection)", path, conns=1,
                                 warmup=False)))
+    name = "GET /api/v1/technologies (no q, newest)"
+    w = wrk(name, "/api/v1/technologies")
+    pg = pgbench("newest", scripts["newest"], {"prepared": 0},
+                 mode="simple", skip_first=True)
+    rows.append((name, w, pg))
     name = "GET /api/v1/needs/{id}/matches"
     w = wrk(name, f"/api/v1/needs/{m['need']}/matches", token=m["token"],
             conns=MATCH_CONNS)
