@@ -205,7 +205,7 @@ list_sort(struct rq *r, struct list *l)
 		l->query = Q_TECH_RELEVANCE;
 		ctx = "tech:tiers";
 	} else if (!strcmp(s, "newest") || !strcmp(s, "relevance")) {
-		l->query = Q_TECH_NEWEST;
+		l->query = l->p[0] != NULL ? Q_TECH_NEWEST : Q_TECH_BROWSE;
 		ctx = "tech:newest";
 	} else if (!strcmp(s, "price_asc")) {
 		l->query = Q_TECH_PRICE_ASC;

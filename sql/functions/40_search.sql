@@ -291,6 +291,28 @@ BEGIN
 	END LOOP;
 END $$;
 
+-- The published technologies the filters other than q keep (NULL: no
+-- filter): a list without q. Inlined into its statement, whose custom
+-- plan knows which filters are NULL, so the newest-first index serves
+-- the order and a page reads only its own rows; under tech_filtered()'s
+-- UNION ALL the planner sorts every row instead.
+CREATE OR REPLACE FUNCTION tech_browse(p_category text, p_sector text,
+    p_district text, p_commune text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean,
+    p_verified boolean)
+RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
+	SELECT t.* FROM technologies t
+	WHERE t.status = 'published'
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.verified = p_verified))
+$$;
+
 -- The published technologies a list shows, by the contract's filters
 -- (NULL: no filter), for the sorts by date and price and the facet
 -- counts: with q, the rows tech_query's query matches (worked out once,
@@ -300,16 +322,10 @@ CREATE OR REPLACE FUNCTION tech_filtered(p_q text, p_category text,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
     p_verified boolean)
 RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
-	SELECT t.* FROM technologies t
-	WHERE t.status = 'published' AND p_q IS NULL
-	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
-		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
-	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.commune = p_commune))
-	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.verified = p_verified))
+	SELECT b.* FROM tech_browse(p_category, p_sector, p_district,
+	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_verified) b
+	WHERE p_q IS NULL
 	UNION ALL
 	SELECT t.* FROM technologies t
 	WHERE t.status = 'published' AND p_q IS NOT NULL

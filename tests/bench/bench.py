@@ -597,17 +597,18 @@ def market_scripts(m):
         log(f"  q={q}: {len(rows)} rows from Q_TECH_RELEVANCE, the "
             "endpoint's page matches")
 
-    # The list without q, newest first: the search page as it opens.
+    # The list without q, newest first: the search page as it opens
+    # (the server asks Q_TECH_BROWSE when there is no q).
     params = [None] * 13 + [limit1]
     scripts["newest"] = prepared_script(
-        "newest", queries, ["Q_TECH_NEWEST"],
-        [execute("Q_TECH_NEWEST", params) + ";"])
+        "newest", queries, ["Q_TECH_BROWSE"],
+        [execute("Q_TECH_BROWSE", params) + ";"])
     status, body = http("GET", "/api/v1/technologies")
-    rows = psql_execute(queries, "Q_TECH_NEWEST", params)
+    rows = psql_execute(queries, "Q_TECH_BROWSE", params)
     got = [t["id"] for t in body["items"]] if status == 200 else body
     if got != cursor_ids(rows)[:limit1 - 1] or not got:
         raise BenchError(f"newest: the endpoint gave {status} {got!r:.200},"
-                         f" Q_TECH_NEWEST {len(rows)} other rows")
+                         f" Q_TECH_BROWSE {len(rows)} other rows")
 
     # Matches: the two statements the server runs, in its order.
     owned = [m["need"], m["org"]]
