@@ -449,7 +449,24 @@ struct kore_buf	*list_build(struct rq *);
 int		 reply_list(struct rq *);
 int		 owned_list(struct rq *, int, int, const char *, enum msg);
 int		 query_flag(struct rq *, const char *, const char **);
-void		 list_suggestion(struct kore_buf *, const char *);
+
+/*
+ * A search list's steps after its page is asked for (technologies and
+ * needs): the handler's own step 0 asks with r->step = SEARCH_ITEMS,
+ * then search_answer() does the rest; facets() asks for the counts with
+ * s->late as the suggestion's q.
+ */
+enum { SEARCH_ITEMS = 1, SEARCH_FACETS, SEARCH_SUGGEST };
+struct search {
+	const char	*q;
+	int		 facets;	/* facets=true */
+	int		 suggest;	/* a first page with q */
+	const char	*needs;		/* "true": the words of needs' titles */
+	const char	*late;		/* q, when no row carried its suggestion */
+	struct kore_buf	*out;
+	int		(*ask_facets)(struct rq *);
+};
+int		 search_answer(struct rq *, struct search *);
 
 /* query.c */
 int		 qs_parse(struct qargs *, const char *);

@@ -14,6 +14,8 @@
 
 #include "app.h"
 
+static void	list_suggestion(struct kore_buf *, const char *);
+
 enum { OWNED_ASK, OWNED_PAGE, OWNED_ANSWER };
 
 static int	query_limit(struct rq *, int *);
@@ -161,8 +163,52 @@ query_flag(struct rq *r, const char *name, const char **out)
  * A search's "did you mean" (first pages with q only): json is the
  * suggestion as the database wrote it, a JSON string, or NULL for none.
  */
-void
+static void
 list_suggestion(struct kore_buf *b, const char *json)
 {
 	kore_buf_appendf(b, ",\"suggestion\":%s", json != NULL ? json : "null");
+}
+
+/*
+ * The page, then the facets and the suggestion of a first page with q:
+ * the page's rows carry it (a third column); a page without rows leaves
+ * it to the facets' answer (a second column) or to a step of its own.
+ */
+int
+search_answer(struct rq *r, struct search *s)
+{
+	switch (r->step) {
+	case SEARCH_ITEMS:
+		if (!db_ok(r))
+			return (reply_list(r));
+		s->out = list_build(r);
+		if (s->suggest && db_rows(r) > 0)
+			list_suggestion(s->out, db_get(r, 0, 2));
+		else if (s->suggest)
+			s->late = s->q;
+		if (s->facets) {
+			r->step = SEARCH_FACETS;
+			return (s->ask_facets(r));
+		}
+		if (s->late == NULL)
+			break;
+		r->step = SEARCH_SUGGEST;
+		return (db_one(r, Q_SUGGEST, s->late, s->needs));
+	case SEARCH_FACETS:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		if (s->late != NULL)
+			list_suggestion(s->out, db_get(r, 0, 1));
+		kore_buf_appendf(s->out, ",\"facets\":%s",
+		    db_str(r, 0, 0, "{}"));
+		break;
+	default:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NOT_FOUND));
+		list_suggestion(s->out, db_get(r, 0, 0));
+		break;
+	}
+	kore_buf_append(s->out, "}", 1);
+	return (reply_json(r, 200, (const char *)s->out->data,
+	    s->out->offset));
 }

@@ -12,19 +12,15 @@
 
 #include "app.h"
 
-/* The list's state across its steps, as technologies.c's. */
+/* The filters, the statement, and the steps after the page (list.c). */
 struct need_list {
 	const char	*p[5];
 	int		 query;
-	int		 facets;
-	int		 suggest;
-	const char	*late;
-	struct kore_buf	*out;
+	struct search	 s;
 };
 
-enum { NLIST_ASK, NLIST_ITEMS, NLIST_FACETS, NLIST_SUGGEST };
-
 static int	need_list_parse(struct rq *, struct need_list *);
+static int	need_list_facets(struct rq *);
 static void	need_list_free(void *);
 
 static const char *const statuses[] = { "open", "closed", NULL };
@@ -99,8 +95,8 @@ need_list_free(void *arg)
 {
 	struct need_list	*l = arg;
 
-	if (l->out != NULL)
-		kore_buf_free(l->out);
+	if (l->s.out != NULL)
+		kore_buf_free(l->s.out);
 	kore_free(l);
 }
 
@@ -120,7 +116,7 @@ need_list_parse(struct rq *r, struct need_list *l)
 	l->p[2] = query_arg(r, "sector");
 	l->p[3] = query_arg(r, "district");
 	l->p[4] = query_arg(r, "commune");
-	l->facets = facets != NULL && !strcmp(facets, "true");
+	l->s.facets = facets != NULL && !strcmp(facets, "true");
 	if ((s = query_arg(r, "sort")) == NULL)
 		s = l->p[0] != NULL ? "relevance" : "newest";
 	l->query = Q_NEED_NEWEST;
@@ -134,56 +130,34 @@ need_list_parse(struct rq *r, struct need_list *l)
 	return (KORE_RESULT_ERROR);
 }
 
+/* The counts over the same filters, and late's q (list.c). */
+static int
+need_list_facets(struct rq *r)
+{
+	struct need_list	*l = r->ctx;
+
+	return (db_one(r, Q_NEED_FACETS, l->p[0], l->p[1], l->p[2], l->p[3],
+	    l->p[4], l->s.late));
+}
+
 /* The page, then as technologies' list: the suggestion, the facets. */
 int
 need_list(struct rq *r)
 {
 	struct need_list	*l = r->ctx;
 
-	switch (r->step) {
-	case NLIST_ASK:
-		l = kore_calloc(1, sizeof(*l));
-		r->ctx = l;
-		r->ctx_free = need_list_free;
-		if (!need_list_parse(r, l))
-			return (RQ_DONE);
-		l->suggest = l->p[0] != NULL && r->page.key == NULL;
-		r->step = NLIST_ITEMS;
-		return (db_one(r, l->query, l->p[0], l->p[1], l->p[2], l->p[3],
-		    l->p[4], r->page.key, r->page.id, r->page.fetch));
-	case NLIST_ITEMS:
-		if (!db_ok(r))
-			return (reply_list(r));
-		l->out = list_build(r);
-		if (l->suggest && db_rows(r) > 0)
-			list_suggestion(l->out, db_get(r, 0, 2));
-		else if (l->suggest)
-			l->late = l->p[0];
-		if (l->facets) {
-			r->step = NLIST_FACETS;
-			return (db_one(r, Q_NEED_FACETS, l->p[0], l->p[1],
-			    l->p[2], l->p[3], l->p[4], l->late));
-		}
-		if (l->late != NULL) {
-			r->step = NLIST_SUGGEST;
-			return (db_one(r, Q_SUGGEST, l->late, "true"));
-		}
-		break;
-	case NLIST_FACETS:
-		if (!db_ok(r))
-			return (reply_db_error(r, MSG_NOT_FOUND));
-		if (l->late != NULL)
-			list_suggestion(l->out, db_get(r, 0, 1));
-		kore_buf_appendf(l->out, ",\"facets\":%s",
-		    db_str(r, 0, 0, "{}"));
-		break;
-	default:
-		if (!db_ok(r))
-			return (reply_db_error(r, MSG_NOT_FOUND));
-		list_suggestion(l->out, db_get(r, 0, 0));
-		break;
-	}
-	kore_buf_append(l->out, "}", 1);
-	return (reply_json(r, 200, (const char *)l->out->data,
-	    l->out->offset));
+	if (r->step != STEP_ASK)
+		return (search_answer(r, &l->s));
+	l = kore_calloc(1, sizeof(*l));
+	r->ctx = l;
+	r->ctx_free = need_list_free;
+	if (!need_list_parse(r, l))
+		return (RQ_DONE);
+	l->s.q = l->p[0];
+	l->s.suggest = l->p[0] != NULL && r->page.key == NULL;
+	l->s.needs = "true";
+	l->s.ask_facets = need_list_facets;
+	r->step = SEARCH_ITEMS;
+	return (db_one(r, l->query, l->p[0], l->p[1], l->p[2], l->p[3],
+	    l->p[4], r->page.key, r->page.id, r->page.fetch));
 }

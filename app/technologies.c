@@ -16,26 +16,17 @@
 /* The filters of tech_filtered() and friends, in their order. */
 #define FILTERS		11
 
-/*
- * suggest: a first page with q, which answers "suggestion": the page's
- * rows carry it (a third column), or when there is none, the facets'
- * step or a step of its own (late).
- */
+/* The filters, the statement, and the steps after the page (list.c). */
 struct list {
 	const char	*p[FILTERS];
 	int		 query;
-	int		 facets;
-	int		 suggest;
-	const char	*late;
-	struct kore_buf	*out;
+	struct search	 s;
 };
-
-enum { LIST_ASK, LIST_ITEMS, LIST_FACETS, LIST_SUGGEST };
 
 static int	list_parse(struct rq *, struct list *);
 static int	list_sort(struct rq *, struct list *);
 static int	list_ask(struct rq *, struct list *);
-static int	list_facets(struct rq *, struct list *);
+static int	list_facets(struct rq *);
 static int	int_arg(struct rq *, const char *, long long, long long,
 		    const char **);
 static void	list_free(void *);
@@ -135,8 +126,8 @@ list_free(void *arg)
 {
 	struct list	*l = arg;
 
-	if (l->out != NULL)
-		kore_buf_free(l->out);
+	if (l->s.out != NULL)
+		kore_buf_free(l->s.out);
 	kore_free(l);
 }
 
@@ -189,7 +180,7 @@ list_parse(struct rq *r, struct list *l)
 	    !query_flag(r, "verified", &l->p[10]) ||
 	    !query_flag(r, "facets", &facets))
 		return (KORE_RESULT_ERROR);
-	l->facets = facets != NULL && !strcmp(facets, "true");
+	l->s.facets = facets != NULL && !strcmp(facets, "true");
 	return (list_sort(r, l));
 }
 
@@ -236,7 +227,7 @@ list_ask(struct rq *r, struct list *l)
 	st[1].params[FILTERS] = r->page.key;
 	st[1].params[FILTERS + 1] = r->page.id;
 	st[1].params[FILTERS + 2] = r->page.fetch;
-	r->step = LIST_ITEMS;
+	r->step = SEARCH_ITEMS;
 	/* Only relevance needs the generic plan forced. */
 	if (l->query == Q_TECH_RELEVANCE)
 		return (db_run(r, st, 2));
@@ -245,18 +236,18 @@ list_ask(struct rq *r, struct list *l)
 
 /* Facets are a second step over the same filters, and late's q. */
 static int
-list_facets(struct rq *r, struct list *l)
+list_facets(struct rq *r)
 {
-	struct db_stmt	st;
-	int		i;
+	struct list	*l = r->ctx;
+	struct db_stmt	 st;
+	int		 i;
 
 	memset(&st, 0, sizeof(st));
 	st.id = Q_TECH_FACETS;
 	st.nparams = FILTERS + 1;
 	for (i = 0; i < FILTERS; i++)
 		st.params[i] = l->p[i];
-	st.params[FILTERS] = l->late;
-	r->step = LIST_FACETS;
+	st.params[FILTERS] = l->s.late;
 	return (db_run(r, &st, 1));
 }
 
@@ -265,47 +256,18 @@ tech_list(struct rq *r)
 {
 	struct list	*l = r->ctx;
 
-	switch (r->step) {
-	case LIST_ASK:
-		l = kore_calloc(1, sizeof(*l));
-		r->ctx = l;
-		r->ctx_free = list_free;
-		if (!list_parse(r, l))
-			return (RQ_DONE);
-		l->suggest = l->p[0] != NULL && r->page.key == NULL;
-		return (list_ask(r, l));
-	case LIST_ITEMS:
-		if (!db_ok(r))
-			return (reply_list(r));
-		l->out = list_build(r);
-		if (l->suggest && db_rows(r) > 0)
-			list_suggestion(l->out, db_get(r, 0, 2));
-		else if (l->suggest)
-			l->late = l->p[0];
-		if (l->facets)
-			return (list_facets(r, l));
-		if (l->late != NULL) {
-			r->step = LIST_SUGGEST;
-			return (db_one(r, Q_SUGGEST, l->late, "false"));
-		}
-		break;
-	case LIST_FACETS:
-		if (!db_ok(r))
-			return (reply_db_error(r, MSG_NOT_FOUND));
-		if (l->late != NULL)
-			list_suggestion(l->out, db_get(r, 0, 1));
-		kore_buf_appendf(l->out, ",\"facets\":%s",
-		    db_str(r, 0, 0, "{}"));
-		break;
-	default:
-		if (!db_ok(r))
-			return (reply_db_error(r, MSG_NOT_FOUND));
-		list_suggestion(l->out, db_get(r, 0, 0));
-		break;
-	}
-	kore_buf_append(l->out, "}", 1);
-	return (reply_json(r, 200, (const char *)l->out->data,
-	    l->out->offset));
+	if (r->step != STEP_ASK)
+		return (search_answer(r, &l->s));
+	l = kore_calloc(1, sizeof(*l));
+	r->ctx = l;
+	r->ctx_free = list_free;
+	if (!list_parse(r, l))
+		return (RQ_DONE);
+	l->s.q = l->p[0];
+	l->s.suggest = l->p[0] != NULL && r->page.key == NULL;
+	l->s.needs = "false";
+	l->s.ask_facets = list_facets;
+	return (list_ask(r, l));
 }
 
 /*
