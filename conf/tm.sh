@@ -52,35 +52,38 @@ deps() {
 }
 
 # --- OpenAPI linters (make lint, and make test) ----------------------
-# Redocly's and Spectral's linters, from the npm registry at exactly the
-# versions tests/lint/package-lock.json pins (npm ci), installed once per
-# lock under var/lint; scripts off, so installing runs no package code.
+# npm_ci WHAT DIR DEST: the npm packages at exactly the versions
+# DIR/package-lock.json pins (npm ci), installed once per lock under
+# DEST; scripts off, so installing runs no package code.
+npm_ci() {
+	local what=$1 lock=$2/package-lock.json dest=$3
+	command -v npm >/dev/null || apt_get install nodejs npm ||
+	    { apt_get update && apt_get install nodejs npm; }
+	cmp -s "$lock" "$dest/installed.lock" && return 0
+	echo "installing $what (npm ci in ${dest#"$ROOT"/})"
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	cp "$2/package.json" "$lock" "$dest/"
+	(cd "$dest" && npm ci --no-audit --no-fund --ignore-scripts \
+	    --loglevel=error) || die "npm ci of $what failed"
+	# Written last: a broken install is retried, never taken as done.
+	cp "$lock" "$dest/installed.lock"
+}
+
+# Redocly's and Spectral's linters (tests/lint), under var/lint.
 LINT=$ROOT/var/lint
 
 lint_deps() {
-	local lock=$ROOT/tests/lint/package-lock.json
-	command -v npm >/dev/null || apt_get install nodejs npm ||
-	    { apt_get update && apt_get install nodejs npm; }
-	cmp -s "$lock" "$LINT/installed.lock" && return 0
-	echo "installing the OpenAPI linters (npm ci in var/lint)"
-	rm -rf "$LINT"
-	mkdir -p "$LINT"
-	cp "$ROOT/tests/lint/package.json" "$lock" "$LINT/"
-	(cd "$LINT" && npm ci --no-audit --no-fund --ignore-scripts \
-	    --loglevel=error) || die "npm ci of the OpenAPI linters failed"
-	# Written last: a broken install is retried, never taken as done.
-	cp "$lock" "$LINT/installed.lock"
+	npm_ci "the OpenAPI linters" "$ROOT/tests/lint" "$LINT"
 }
 
 # --- browser tests (make test, conf/tm.sh test tests/web) -------------
 # Debian's Chromium, driven by playwright-core (which downloads no browser:
 # the tests name /usr/bin/chromium), and axe-core, run inside the pages;
-# the npm packages at exactly the versions tests/web/package-lock.json
-# pins, installed once per lock under var/web like the linters.
+# the npm packages of tests/web under var/web, like the linters.
 WEB=$ROOT/var/web
 
 web_deps() {
-	local lock=$ROOT/tests/web/package-lock.json
 	if ! installed chromium; then
 		echo "installing Debian's chromium (for the browser tests)"
 		# Another apt may hold the lock for a while: wait for it.
@@ -89,16 +92,7 @@ web_deps() {
 		    apt_get -o DPkg::Lock::Timeout=600 install chromium; } ||
 		    die "cannot install Debian's chromium"
 	fi
-	command -v npm >/dev/null || apt_get install nodejs npm ||
-	    { apt_get update && apt_get install nodejs npm; }
-	cmp -s "$lock" "$WEB/installed.lock" && return 0
-	echo "installing the browser tests' packages (npm ci in var/web)"
-	rm -rf "$WEB"
-	mkdir -p "$WEB"
-	cp "$ROOT/tests/web/package.json" "$lock" "$WEB/"
-	(cd "$WEB" && npm ci --no-audit --no-fund --ignore-scripts \
-	    --loglevel=error) || die "npm ci of the browser tests failed"
-	cp "$lock" "$WEB/installed.lock"
+	npm_ci "the browser tests' packages" "$ROOT/tests/web" "$WEB"
 }
 
 # web_test FILE...: node's test runner on the browser tests, against the
