@@ -170,91 +170,191 @@ RETURNS tsquery LANGUAGE sql STABLE STRICT
 RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
     ELSE tm_tsquery_fuzzy(q, level = 2, p_needs) END;
 
--- The rows of one tier (2: every word of p_q in the title, p_qa being
--- p_q for the title; 1: not every one; 0: either), newest first, after
--- the cursor (c_ts, c_id; NULL: from the top), at most p_n. A page of a
--- common query is found among the newest rows, so those are tried
--- first, in index order, a bounded number of them; only when they hold
--- too few hits does the tier's own index find them all. The planner
--- can't choose between the two by itself: Vietnamese words are syllables
--- that occur together, and their independence estimate is off by a
--- factor of a thousand. (SELECT p_q): the query is worked out once, not
--- for every row the filter sees.
-CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
-    p_category text, p_sector text, p_district text, p_commune text,
-    p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
-    p_funding boolean, p_verified boolean, c_ts timestamptz, c_id uuid,
-    p_n int)
+-- q with its words adjacent and in order ('a' & 'b' becomes 'a' <-> 'b'):
+-- what a user means who types "xử lý nước thải". A query with a negation
+-- or a phrase of its own stays as it is.
+CREATE OR REPLACE FUNCTION tm_phrase_query(q tsquery) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN CASE WHEN q::text ~ '[!<]' THEN q
+    ELSE replace(q::text, ' & ', ' <-> ')::tsquery END;
+
+-- Whether a row's search vector is in tier p_tier of q: 3 q's phrase in
+-- the title (pa: tm_title_query(tm_phrase_query(q))), 2 every word of q
+-- in the title but not as that phrase (qa: tm_title_query(q)), 1 every
+-- word somewhere but not all in the title, 0 any of these. By the stored
+-- weights alone: working out the title's words again costs 10 µs a row,
+-- more than reading the row.
+CREATE OR REPLACE FUNCTION tm_in_tier(search tsvector, p_tier int,
+    q tsquery, qa tsquery, pa tsquery) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN search @@ q AND CASE p_tier WHEN 3 THEN search @@ pa
+    WHEN 2 THEN search @@ qa AND NOT search @@ pa
+    WHEN 1 THEN NOT search @@ qa ELSE true END;
+
+-- The adjacent pairs of phrase p (tm_phrase_query) as a query of
+-- tm_title_pairs(): 'a' <-> 'b' <-> 'c' gives 'a b' & 'b c'. NULL for a
+-- phrase of one word, or of alternatives (the typo fallback's).
+CREATE OR REPLACE FUNCTION tm_pairs_query(p tsquery) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+	SELECT string_agg(quote_literal(w.a || ' ' || w.b), ' & '
+	    ORDER BY w.n)::tsquery
+	FROM (SELECT x.n, replace(x.m[1], '''''', '''') AS a,
+		lead(replace(x.m[1], '''''', '''')) OVER (ORDER BY x.n) AS b
+	    FROM regexp_matches(p::text, $re$'((?:[^']|'')*)'$re$, 'g')
+		WITH ORDINALITY x(m, n)) w
+	WHERE w.b IS NOT NULL
+	    AND p::text ~ $re$^'(?:[^']|'')*'(?: <-> '(?:[^']|'')*')+\Z$re$
+$$;
+
+-- How many of the newest rows to walk for a tier that held c of the
+-- newest 256: twice as many as c promises hold p_n rows of it, when
+-- reading those costs less than reading every row of the tier an index
+-- finds (c promises c / 256 of the table, and a row costs about as much
+-- either way); else 0, and the index finds them. This is what the
+-- planner cannot know: how often Vietnamese syllables come together.
+CREATE OR REPLACE FUNCTION tm_walk_rows(c bigint, p_n int) RETURNS int
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN c > 0 AND 2.0 * p_n * 256 / c < c / 256.0 *
+    (SELECT greatest(reltuples, 0) FROM pg_class
+    WHERE oid = 'technologies'::regclass)
+    THEN least(50000, ceil(2.0 * p_n * 256 / c))::int ELSE 0 END;
+
+-- The rows of one tier (tm_in_tier) among the newest p_k rows after the
+-- cursor (c_ts, c_id; NULL: from the top), newest first, at most p_n.
+CREATE OR REPLACE FUNCTION tech_recent(p_tier int, p_q tsquery, p_qa tsquery,
+    p_pa tsquery, p_category text, p_sector text, p_district text,
+    p_commune text, p_trl_min int, p_trl_max int, p_price_max bigint,
+    p_vendor uuid, p_funding boolean, p_verified boolean, c_ts timestamptz,
+    c_id uuid, p_k int, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
-	WITH recent AS MATERIALIZED (
-	    SELECT t.id, t.vendor_id, t.created_at FROM (
-		SELECT * FROM technologies x
-		WHERE x.status = 'published' AND (c_ts IS NULL
-		    OR (x.created_at, x.id) < (c_ts, c_id))
-		ORDER BY x.created_at DESC, x.id DESC LIMIT 2000) t
-	    WHERE t.search @@ (SELECT p_q)
-		AND (p_tier = 0 OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
-		AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
-		    p_price_max, p_vendor, p_funding)
-		AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.district = p_district))
-		AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.commune = p_commune))
-		AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.verified = p_verified))
-	    ORDER BY t.created_at DESC, t.id DESC LIMIT p_n)
+	SELECT t.id, t.vendor_id, t.created_at FROM (
+	    SELECT * FROM technologies x
+	    WHERE x.status = 'published' AND (c_ts IS NULL
+		OR (x.created_at, x.id) < (c_ts, c_id))
+	    ORDER BY x.created_at DESC, x.id DESC LIMIT p_k) t
+	WHERE tm_in_tier(t.search, p_tier, p_q, p_qa, p_pa)
+	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding)
+	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.district = p_district))
+	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
+		FROM organizations o WHERE o.verified = p_verified))
+	ORDER BY t.created_at DESC, t.id DESC LIMIT p_n
+$$;
+
+-- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
+-- and as its phrase, p_pairs the phrase's pairs), newest first, after the
+-- cursor (c_ts, c_id; NULL: from the top), at most p_n. A page of a
+-- common query is found among the newest rows: the newest 256 are tried,
+-- then as many as they promise (tm_walk_rows). Otherwise an index finds
+-- every row of the tier: the phrase's pairs in the title, the words in
+-- the title, or the words anywhere; the narrowest that holds the tier.
+-- The queries are values (tech_tiers' variables): an expression passed
+-- here would be worked out for every row.
+CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
+    p_pa tsquery, p_pairs tsquery, p_category text, p_sector text,
+    p_district text, p_commune text, p_trl_min int, p_trl_max int,
+    p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
+    c_ts timestamptz, c_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+	WITH sample AS MATERIALIZED (
+	    SELECT * FROM tech_recent(p_tier, p_q, p_qa, p_pa, p_category,
+		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+		p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id, 256,
+		p_n)),
+	walk AS MATERIALIZED (
+	    SELECT CASE WHEN count(*) < p_n THEN tm_walk_rows(count(*), p_n)
+		ELSE 0 END AS k
+	    FROM sample),
+	recent AS MATERIALIZED (
+	    SELECT * FROM sample WHERE (SELECT count(*) FROM sample) = p_n
+	    UNION ALL
+	    -- A lateral call, not a sub-select: PostgreSQL inlines it.
+	    SELECT r.* FROM walk w CROSS JOIN LATERAL tech_recent(p_tier,
+		p_q, p_qa, p_pa, p_category, p_sector, p_district, p_commune,
+		p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+		p_verified, c_ts, c_id, w.k, p_n) r
+	    WHERE w.k > 0)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
 	SELECT * FROM (SELECT s.id, s.vendor_id, s.created_at FROM (
-		SELECT t.id, t.vendor_id, t.created_at FROM technologies t
-		WHERE t.status = 'published' AND t.search @@ (SELECT p_q)
-		    AND (p_tier = 0
-			OR (t.search @@ (SELECT p_qa)) = (p_tier = 2))
-		    AND (p_tier <> 2 OR tm_title_search(t.title_folded)
-			@@ (SELECT p_q))
-		    AND (c_ts IS NULL OR (t.created_at, t.id) < (c_ts, c_id))
-		    AND tech_filter(t, p_category, p_sector, p_trl_min,
-			p_trl_max, p_price_max, p_vendor, p_funding)
-		    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-			FROM organizations o WHERE o.district = p_district))
-		    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-			FROM organizations o WHERE o.commune = p_commune))
-		    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
-			FROM organizations o WHERE o.verified = p_verified))
-		-- A fence: find the hits first, by whichever index suits the
-		-- words, rather than walking the date index for rare ones.
+		-- A fence: the index's rows first, then the rest of the test.
+		SELECT t.* FROM technologies t
+		WHERE p_tier = 3 AND p_pairs IS NOT NULL
+		    AND t.status = 'published'
+		    AND tm_title_pairs(t.title_folded) @@ p_pairs
+		UNION ALL
+		SELECT t.* FROM technologies t
+		WHERE p_tier >= 2 AND (p_tier = 2 OR p_pairs IS NULL)
+		    AND t.status = 'published'
+		    AND tm_title_search(t.title_folded) @@ p_q
+		UNION ALL
+		SELECT t.* FROM technologies t
+		WHERE p_tier < 2 AND t.status = 'published'
+		    AND t.search @@ p_q
 		OFFSET 0) s
 	    WHERE (SELECT count(*) FROM recent) < p_n
+		AND tm_in_tier(s.search, p_tier, p_q, p_qa,
+		    p_pa)
+		AND (c_ts IS NULL OR (s.created_at, s.id) < (c_ts, c_id))
+		AND tech_filter(s, p_category, p_sector, p_trl_min,
+		    p_trl_max, p_price_max, p_vendor, p_funding)
+		AND (p_district IS NULL OR s.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.district = p_district))
+		AND (p_commune IS NULL OR s.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.commune = p_commune))
+		AND (p_verified IS NULL OR s.vendor_id IN (SELECT o.id
+		    FROM organizations o WHERE o.verified = p_verified))
 	    ORDER BY s.created_at DESC, s.id DESC LIMIT p_n) b
 $$;
 
--- The tiers of one query with their two ranks (title, anywhere): rows
--- after the cursor (p_key "rank created_at", p_id), at most p_n.
-CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_hi real, p_lo real,
+-- The tiers of one query, ranked 3, 2 and 1 times p_unit (phrase in the
+-- title, every word in the title, every word anywhere): rows after the
+-- cursor (p_key "rank created_at", p_id), at most p_n, tier by tier
+-- until the page is full. A query whose phrase is itself (one word) has
+-- no second tier. PL/pgSQL, so that the queries derived from q are
+-- worked out once: as arguments of an inlined function they were worked
+-- out again wherever the body used them, a millisecond a search.
+CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_unit real,
     p_category text, p_sector text, p_district text, p_commune text,
     p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
     p_funding boolean, p_verified boolean, p_key text, p_id uuid,
     p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
-LANGUAGE sql STABLE AS $$
-	SELECT h.id, h.vendor_id, p_hi, h.created_at
-	FROM tech_tier(2, p_q, tm_title_query(p_q), p_category, p_sector,
-	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding, p_verified, tm_cursor_ts(p_key, p_hi),
-	    CASE WHEN tm_cursor_rank(p_key) = p_hi THEN p_id END,
-	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_hi) >= p_hi THEN p_n
-	    ELSE 0 END) h
-	UNION ALL
-	SELECT h.id, h.vendor_id, p_lo, h.created_at
-	FROM tech_tier(1, p_q, tm_title_query(p_q), p_category, p_sector,
-	    p_district, p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
-	    p_funding, p_verified, tm_cursor_ts(p_key, p_lo),
-	    CASE WHEN tm_cursor_rank(p_key) = p_lo THEN p_id END,
-	    CASE WHEN coalesce(tm_cursor_rank(p_key), p_lo) >= p_lo THEN p_n
-	    ELSE 0 END) h
-	LIMIT p_n
-$$;
+LANGUAGE plpgsql STABLE ROWS 20 AS $$
+DECLARE
+	qa	tsquery := tm_title_query(p_q);
+	ph	tsquery := tm_phrase_query(p_q);
+	pa	tsquery := tm_title_query(ph);
+	pairs	tsquery := tm_pairs_query(ph);
+	c_rank	real := tm_cursor_rank(p_key);
+	n	int := p_n;
+	r	real;
+	c_ts	timestamptz;
+	c_id	uuid;
+	got	int;
+BEGIN
+	FOR tier IN REVERSE 3..1 LOOP
+		r := (tier * p_unit)::real;
+		-- Past the cursor's tier, or a second tier that is the first.
+		CONTINUE WHEN c_rank < r OR (tier = 2 AND pa = qa);
+		c_ts := tm_cursor_ts(p_key, r);
+		c_id := CASE WHEN c_ts IS NOT NULL THEN p_id END;
+		RETURN QUERY SELECT h.id, h.vendor_id, r, h.created_at
+		    FROM tech_tier(tier, p_q, qa, pa,
+			CASE WHEN tier = 3 THEN pairs END, p_category, p_sector,
+			p_district, p_commune, p_trl_min, p_trl_max,
+			p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id,
+			n) h;
+		GET DIAGNOSTICS got = ROW_COUNT;
+		n := n - got;
+		EXIT WHEN n <= 0;
+	END LOOP;
+END $$;
 
 -- Which published technologies match q under the filters: the query of
 -- the first level (tm_query_at) that a row the filters keep matches, and
@@ -280,7 +380,7 @@ BEGIN
 		    OR q::text IS NOT DISTINCT FROM tried;
 		tried := q::text;
 		CONTINUE WHEN lv < p_level;
-		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, p_category,
+		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, q, NULL, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding, p_verified, NULL, NULL,
 		    1)) THEN
@@ -364,8 +464,8 @@ BEGIN
 	    p_sector, p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
 	    p_vendor, p_funding, p_verified, 1) e;
 	IF FOUND THEN
-		RETURN QUERY SELECT * FROM tech_tiers(fq, (2 / 10 ^ lv)::real,
-		    (1 / 10 ^ lv)::real, p_category, p_sector, p_district,
+		RETURN QUERY SELECT * FROM tech_tiers(fq, (1 / 10 ^ lv)::real,
+		    p_category, p_sector, p_district,
 		    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
 		    p_funding, p_verified, p_key, p_id, p_n);
 	END IF;
@@ -374,37 +474,32 @@ END $$;
 -- One page of q by relevance: rows (id, vendor_id, rank, created_at), at
 -- most p_n, to be ordered by rank, created_at and id, all descending,
 -- after the cursor p_key ("rank created_at" of the last row shown) and
--- p_id. The rows are those tech_query() decides on, in its tiers: rank 2
--- for every word in the title, 1 for every word anywhere. Level 0 is
--- tried here, as its tiers: a page of them is what tech_query() would
--- test for, so a common query pays for no test. Only when they hold no
--- row does tech_fuzzy() ask tech_query() from level 1 on.
---
--- One statement that PostgreSQL inlines: the tiers' branches run in
--- order and only until the page is full, so a full title tier never
--- starts the next one. (That order is why the server's connections run
--- without parallel plans.)
+-- p_id. The rows are those tech_query() decides on, in its tiers
+-- (tech_tiers): rank 3 for the words as a phrase in the title, 2 for
+-- every word in the title, 1 for every word anywhere. Level 0 is tried
+-- here, as its tiers: a page of them is what tech_query() would test
+-- for, so a common query pays for no test. Only when they hold no row
+-- does tech_fuzzy() ask tech_query() from level 1 on. The tiers run in
+-- order and only until the page is full, so a full phrase tier never
+-- starts the next one.
 CREATE OR REPLACE FUNCTION tech_relevance(p_q text, p_category text,
     p_sector text, p_district text, p_commune text, p_trl_min int,
     p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
     p_verified boolean, p_key text, p_id uuid, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
-LANGUAGE sql STABLE AS $$
-	WITH exact AS MATERIALIZED (
-	    SELECT * FROM tech_tiers(tm_tsquery(p_q), 2, 1, p_category,
-		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max, p_vendor, p_funding, p_verified, p_key, p_id,
-		p_n))
-	SELECT * FROM exact
-	UNION ALL
+LANGUAGE plpgsql STABLE ROWS 20 AS $$
+BEGIN
+	RETURN QUERY SELECT * FROM tech_tiers(tm_tsquery(p_q), 1, p_category,
+	    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+	    p_price_max, p_vendor, p_funding, p_verified, p_key, p_id, p_n);
 	-- The tiers hold every row of level 0: a first page without any,
 	-- or a page after a row of a lower level.
-	SELECT * FROM tech_fuzzy(p_q, p_category, p_sector, p_district,
-	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-	    p_verified, p_key, p_id, p_n)
-	WHERE coalesce(tm_cursor_rank(p_key) < 1, true)
-	    AND NOT EXISTS (SELECT 1 FROM exact)
-$$;
+	IF NOT FOUND AND coalesce(tm_cursor_rank(p_key) < 1, true) THEN
+		RETURN QUERY SELECT * FROM tech_fuzzy(p_q, p_category, p_sector,
+		    p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
+		    p_vendor, p_funding, p_verified, p_key, p_id, p_n);
+	END IF;
+END $$;
 
 -- Which open needs match q under the filters, as tech_query decides it
 -- for technologies, by needs' title words: the query, or NULL.
