@@ -113,8 +113,9 @@ static struct cors	 cors;
 int
 app_init(int state)
 {
-	const char	*url, *dir, *conns, *wconns;
+	const char	*url, *dir, *conns, *wconns, *v;
 	uint8_t		 key[32];
+	long long	 mb;
 
 	if (state != KORE_MODULE_LOAD)
 		return (KORE_RESULT_OK);
@@ -141,6 +142,10 @@ app_init(int state)
 	wconns = getenv("TM_DB_WRITE_CONNS");
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
 		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
+	mb = (v = getenv("TM_PAGE_CACHE_MB")) != NULL ? atoll(v) : 32;
+	if (mb < 0 || mb > 4096)
+		fatalx("TM_PAGE_CACHE_MB must be 0..4096");
+	pagecache_init((size_t)mb << 20, PAGECACHE_TTL_MS);
 	quote_sweeper();
 	audit_checkpointer();
 	return (KORE_RESULT_OK);
@@ -333,6 +338,7 @@ rq_free(struct http_request *req)
 		r->ctx_free(r->ctx);
 	kore_free(r->pathid);
 	kore_free(r->email);
+	kore_free(r->kept_key);
 	if (r->tok != NULL) {
 		token_wipe(r->tok);
 		kore_free(r->tok);

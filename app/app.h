@@ -332,6 +332,8 @@ struct rq {
 	void			(*ctx_free)(void *);
 	struct token		*tok;		/* presented credential */
 	struct qargs		 qs;
+	char			*kept_key;	/* keep the answer (pagecache) */
+	uint64_t		 kept_gen;
 };
 
 struct route {
@@ -417,6 +419,23 @@ void		 etag_doc(const char *, const void *, size_t, char *, size_t);
 int		 etag_version(const char *, char *, size_t);
 int		 etag_listed(const char *, const char *);
 
+/* pagecache.c */
+#define PAGECACHE_TTL_MS	60000
+struct kept {
+	char		*body;
+	size_t		 len;
+	char		 etag[ETAG_DOC_LEN];	/* "": none */
+};
+void		 pagecache_init(size_t, uint64_t);
+int		 pagecache_on(void);
+void		 pagecache_clear(void);
+void		 pagecache_enable(int);
+uint64_t	 pagecache_gen(void);
+int		 pagecache_get(const char *, uint64_t, struct kept *);
+void		 pagecache_put(const char *, uint64_t, uint64_t, const char *,
+		    size_t, const char *);
+void		 pagecache_usage(size_t *, size_t *);
+
 /* request.c */
 int		 http_lang(struct http_request *);
 void		 http_reqid(struct http_request *, char *, size_t);
@@ -438,6 +457,8 @@ const char	*caller_agency(struct rq *);
 int		 reply_json(struct rq *, int, const char *, size_t);
 int		 reply_buf(struct rq *, int, struct kore_buf *);
 int		 reply_empty(struct rq *, int);
+int		 reply_kept(struct rq *);
+void		 reply_keep(struct rq *, const char *, size_t, const char *);
 int		 reply_doc(struct rq *, int, enum msg);
 int		 doc_get(struct rq *, int, int, enum msg);
 int		 doc_delete(struct rq *, int, const char *, enum msg);

@@ -45,6 +45,13 @@
  */
 #define DB_ROLE_SQL		"SELECT tm_app_role()"
 
+/*
+ * Connection 0 of every worker also listens for changes to what the
+ * page cache keeps (pagecache.c): commits that touch technologies or
+ * organizations notify this channel (sql/020_changes.sql).
+ */
+#define DB_LISTEN_SQL		"LISTEN tm_changes"
+
 /* SQLSTATE class 08: connection exception. */
 #define SQLSTATE_CONN_LOST	"08006"
 /* A step the server itself got wrong (db_call's count check). */
@@ -104,9 +111,13 @@ static void		 conn_fail(struct db_conn *, const char *);
 static void		 conn_read(struct db_conn *);
 static void		 conn_interest(struct db_conn *);
 static void		 conn_flush(struct db_conn *);
+static int		 conn_listen(struct db_conn *);
+static void		 conn_heard(struct db_conn *);
+static void		 listen_up(struct db_op *, void *);
 static void		 op_finish(struct db_conn *, struct db_op *);
-static void		 op_result(struct db_op *, PGresult *);
-static void		 op_error(struct db_op *, PGresult *);
+static void		 op_result(struct db_conn *, struct db_op *, PGresult *);
+static void		 op_error(struct db_conn *, struct db_op *,
+			    PGresult *);
 static int		 op_internal(struct db_conn *);
 static void		 db_tick(void *, u_int64_t);
 static struct db_conn	*conn_pick(int);
@@ -231,7 +242,7 @@ conn_ready(struct db_conn *c)
 	    PQsendQueryParams(c->pg, DB_SESSION_SQL, 0, NULL, NULL, NULL,
 	    NULL, 0) != 1 || !op_internal(c) ||
 	    PQsendQueryParams(c->pg, DB_ROLE_SQL, 0, NULL, NULL, NULL,
-	    NULL, 0) != 1 || !op_internal(c)) {
+	    NULL, 0) != 1 || !op_internal(c) || !conn_listen(c)) {
 		conn_fail(c, "session settings");
 		return;
 	}
@@ -250,10 +261,51 @@ conn_ready(struct db_conn *c)
 	pending_flush();
 }
 
+/* The listening connection: LISTEN, and the cache on once it holds. */
+static int
+conn_listen(struct db_conn *c)
+{
+	if (c != &conns[0])
+		return (1);
+	if (PQsendQueryParams(c->pg, DB_LISTEN_SQL, 0, NULL, NULL, NULL,
+	    NULL, 0) != 1 || !op_internal(c))
+		return (0);
+	TAILQ_LAST(&c->ops, db_ops)->cb = listen_up;
+	return (1);
+}
+
+static void
+listen_up(struct db_op *op, void *arg)
+{
+	(void)arg;
+	if (!op->failed)
+		pagecache_enable(1);
+}
+
+/* Notifications libpq read with results: any of them is a change. */
+static void
+conn_heard(struct db_conn *c)
+{
+	PGnotify	*n;
+	int		 heard;
+
+	heard = 0;
+	while ((n = PQnotifies(c->pg)) != NULL) {
+		PQfreemem(n);
+		heard = 1;
+	}
+	if (heard)
+		pagecache_clear();
+}
+
 static void
 conn_fail(struct db_conn *c, const char *what)
 {
 	struct db_op	*op;
+
+	/* Changes could go unheard now: nothing is kept until it is back. */
+	if (c == &conns[0])
+		pagecache_enable(0);
 
 	if (c->state != DB_DOWN || c->pg != NULL) {
 		kore_log(LOG_WARNING, "database connection %d lost (%s)",
@@ -365,15 +417,16 @@ conn_read(struct db_conn *c)
 			op_finish(c, op);
 			continue;
 		}
-		op_result(op, res);
+		op_result(c, op, res);
 	}
+	conn_heard(c);
 	/* Steps held because every pipeline was full can go now. */
 	if (!TAILQ_EMPTY(&pending))
 		pending_flush();
 }
 
 static void
-op_result(struct db_op *op, PGresult *res)
+op_result(struct db_conn *c, struct db_op *op, PGresult *res)
 {
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
@@ -386,7 +439,7 @@ op_result(struct db_op *op, PGresult *res)
 		break;
 	default:
 		if (!op->failed)
-			op_error(op, res);
+			op_error(c, op, res);
 		break;
 	}
 	PQclear(res);
@@ -398,14 +451,16 @@ op_result(struct db_op *op, PGresult *res)
  * only the rest is logged.
  */
 static void
-op_error(struct db_op *op, PGresult *res)
+op_error(struct db_conn *c, struct db_op *op, PGresult *res)
 {
 	const char	*v;
 
 	op->failed = 1;
-	v = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	kore_strlcpy(op->sqlstate, v ? v : SQLSTATE_INTERNAL,
-	    sizeof(op->sqlstate));
+	/* libpq's own error for a connection it lost carries no SQLSTATE. */
+	if ((v = PQresultErrorField(res, PG_DIAG_SQLSTATE)) == NULL)
+		v = PQstatus(c->pg) == CONNECTION_BAD ? SQLSTATE_CONN_LOST :
+		    SQLSTATE_INTERNAL;
+	kore_strlcpy(op->sqlstate, v, sizeof(op->sqlstate));
 	v = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
 	kore_strlcpy(op->constraint, v ? v : "", sizeof(op->constraint));
 	v = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);

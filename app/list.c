@@ -209,6 +209,7 @@ search_answer(struct rq *r, struct search *s)
 		break;
 	}
 	kore_buf_append(s->out, "}", 1);
+	reply_keep(r, (const char *)s->out->data, s->out->offset, NULL);
 	return (reply_json(r, 200, (const char *)s->out->data,
 	    s->out->offset));
 }

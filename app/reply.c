@@ -36,6 +36,60 @@ reply_empty(struct rq *r, int status)
 }
 
 /*
+ * A public read answered from the worker's cache (pagecache.c), keyed by
+ * path and query string: 1 when it was. Otherwise the request notes the
+ * key and the cache's generation, so that reply_keep() keeps the answer
+ * it works out unless the data changed meanwhile. A caller who signs
+ * requests reads the database: what they just changed shows at once,
+ * not a notification later.
+ */
+int
+reply_kept(struct rq *r)
+{
+	struct kept	k;
+	const char	*qs, *inm;
+
+	if (!pagecache_on() || header_get(r, "authorization") != NULL)
+		return (0);
+	qs = r->req->query_string;
+	kore_free(r->kept_key);
+	r->kept_key = kore_malloc(strlen(r->req->path) + 2 +
+	    (qs ? strlen(qs) : 0));
+	strcpy(r->kept_key, r->req->path);
+	if (qs != NULL) {
+		strcat(r->kept_key, "?");
+		strcat(r->kept_key, qs);
+	}
+	r->kept_gen = pagecache_gen();
+	if (!pagecache_get(r->kept_key, kore_time_ms(), &k))
+		return (0);
+	kore_free(r->kept_key);
+	r->kept_key = NULL;
+	if (k.etag[0] != '\0') {
+		http_response_header(r->req, "etag", k.etag);
+		http_response_header(r->req, "cache-control",
+		    "private, no-cache");
+		if ((inm = header_get(r, "if-none-match")) != NULL &&
+		    etag_listed(inm, k.etag))
+			return (reply_empty(r, 304));
+	}
+	reply_json(r, 200, k.body, k.len);
+	return (1);
+}
+
+/* The answer of a read reply_kept() did not find, for the next one. */
+void
+reply_keep(struct rq *r, const char *body, size_t len, const char *etag)
+{
+	if (r->kept_key == NULL)
+		return;
+	pagecache_put(r->kept_key, r->kept_gen, kore_time_ms(), body, len,
+	    etag);
+	kore_free(r->kept_key);
+	r->kept_key = NULL;
+}
+
+/*
  * The step's row 0: a document and its version; a failed step or no
  * row answer with not_found's words for a 404. The ETag is the
  * version and the bytes' hash, and a GET whose If-None-Match names it

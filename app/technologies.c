@@ -258,6 +258,8 @@ tech_list(struct rq *r)
 
 	if (r->step != STEP_ASK)
 		return (search_answer(r, &l->s));
+	if (reply_kept(r))
+		return (RQ_DONE);
 	l = kore_calloc(1, sizeof(*l));
 	r->ctx = l;
 	r->ctx_free = list_free;

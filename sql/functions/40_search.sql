@@ -178,18 +178,24 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 RETURN CASE WHEN q::text ~ '[!<]' THEN q
     ELSE replace(q::text, ' & ', ' <-> ')::tsquery END;
 
--- Whether a row's search vector is in tier p_tier of q: 3 q's phrase in
--- the title (pa: tm_title_query(tm_phrase_query(q))), 2 every word of q
--- in the title but not as that phrase (qa: tm_title_query(q)), 1 every
--- word somewhere but not all in the title, 0 any of these. By the stored
+-- The tier of a row's search vector for q: 3 q's phrase in the title
+-- (pa: tm_title_query(tm_phrase_query(q))), 2 every word of q in the
+-- title but not as that phrase (qa: tm_title_query(q)), 1 every word
+-- somewhere but not all in the title, 0 not a match. By the stored
 -- weights alone: working out the title's words again costs 10 µs a row,
 -- more than reading the row.
+CREATE OR REPLACE FUNCTION tm_tier_of(search tsvector, q tsquery,
+    qa tsquery, pa tsquery) RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN NOT search @@ q THEN 0 WHEN search @@ pa THEN 3
+    WHEN search @@ qa THEN 2 ELSE 1 END;
+
+-- Whether a row is in tier p_tier of q (tm_tier_of), 0: in any.
 CREATE OR REPLACE FUNCTION tm_in_tier(search tsvector, p_tier int,
     q tsquery, qa tsquery, pa tsquery) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN search @@ q AND CASE p_tier WHEN 3 THEN search @@ pa
-    WHEN 2 THEN search @@ qa AND NOT search @@ pa
-    WHEN 1 THEN NOT search @@ qa ELSE true END;
+RETURN CASE WHEN p_tier = 0 THEN search @@ q
+    ELSE tm_tier_of(search, q, qa, pa) = p_tier END;
 
 -- The adjacent pairs of phrase p (tm_phrase_query) as a query of
 -- tm_title_pairs(): 'a' <-> 'b' <-> 'c' gives 'a b' & 'b c'. NULL for a
@@ -206,12 +212,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
 	    AND p::text ~ $re$^'(?:[^']|'')*'(?: <-> '(?:[^']|'')*')+\Z$re$
 $$;
 
--- How many of the newest rows to walk for a tier that held c of the
--- newest 256: twice as many as c promises hold p_n rows of it, when
--- reading those costs less than reading every row of the tier an index
--- finds (c promises c / 256 of the table, and a row costs about as much
--- either way); else 0, and the index finds them. This is what the
--- planner cannot know: how often Vietnamese syllables come together.
+-- How many of the newest rows to walk for p_n rows of a tier that held c
+-- of the newest 256: twice as many as c promises, when reading those
+-- costs less than reading every row of the tier an index finds (c
+-- promises c / 256 of the table, and a row costs about as much either
+-- way); else 0, and the index finds them. This is what the planner
+-- cannot know: how often Vietnamese syllables come together.
 CREATE OR REPLACE FUNCTION tm_walk_rows(c bigint, p_n int) RETURNS int
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE WHEN c > 0 AND 2.0 * p_n * 256 / c < c / 256.0 *
@@ -219,17 +225,21 @@ RETURN CASE WHEN c > 0 AND 2.0 * p_n * 256 / c < c / 256.0 *
     WHERE oid = 'technologies'::regclass)
     THEN least(50000, ceil(2.0 * p_n * 256 / c))::int ELSE 0 END;
 
--- The rows of one tier (tm_in_tier) among the newest p_k rows after the
--- cursor (c_ts, c_id; NULL: from the top), newest first, at most p_n.
+-- The rows of tier p_tier (tm_in_tier, 0: any) among the newest p_k rows
+-- after the cursor (c_ts, c_id; NULL: from the top), newest first, at
+-- most p_n, with their tier. The queries are values (tech_tiers'
+-- variables): an expression passed here would be worked out for every
+-- row.
 CREATE OR REPLACE FUNCTION tech_recent(p_tier int, p_q tsquery, p_qa tsquery,
     p_pa tsquery, p_category text, p_sector text, p_district text,
     p_commune text, p_trl_min int, p_trl_max int, p_price_max bigint,
     p_vendor uuid, p_funding boolean, p_verified boolean, c_ts timestamptz,
     c_id uuid, p_k int, p_n int)
-RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
+RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz, tier int)
 LANGUAGE sql STABLE AS $$
-	SELECT t.id, t.vendor_id, t.created_at FROM (
-	    SELECT * FROM technologies x
+	SELECT t.id, t.vendor_id, t.created_at,
+	    tm_tier_of(t.search, p_q, p_qa, p_pa)
+	FROM (SELECT * FROM technologies x
 	    WHERE x.status = 'published' AND (c_ts IS NULL
 		OR (x.created_at, x.id) < (c_ts, c_id))
 	    ORDER BY x.created_at DESC, x.id DESC LIMIT p_k) t
@@ -247,38 +257,24 @@ $$;
 
 -- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
 -- and as its phrase, p_pairs the phrase's pairs), newest first, after the
--- cursor (c_ts, c_id; NULL: from the top), at most p_n. A page of a
--- common query is found among the newest rows: the newest 256 are tried,
--- then as many as they promise (tm_walk_rows). Otherwise an index finds
--- every row of the tier: the phrase's pairs in the title, the words in
--- the title, or the words anywhere; the narrowest that holds the tier.
--- The queries are values (tech_tiers' variables): an expression passed
--- here would be worked out for every row.
+-- cursor (c_ts, c_id; NULL: from the top), at most p_n. First among the
+-- newest p_k rows (tm_walk_rows); when those hold too few, an index
+-- finds every row of the tier and they are sorted: the index of the
+-- phrase's pairs in the title, of the words in the title, or of the
+-- words anywhere, the narrowest that holds the tier. Values, not
+-- expressions, as for tech_recent().
 CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_pa tsquery, p_pairs tsquery, p_category text, p_sector text,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
-    c_ts timestamptz, c_id uuid, p_n int)
+    c_ts timestamptz, c_id uuid, p_k int, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
 LANGUAGE sql STABLE AS $$
-	WITH sample AS MATERIALIZED (
-	    SELECT * FROM tech_recent(p_tier, p_q, p_qa, p_pa, p_category,
-		p_sector, p_district, p_commune, p_trl_min, p_trl_max,
-		p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id, 256,
-		p_n)),
-	walk AS MATERIALIZED (
-	    SELECT CASE WHEN count(*) < p_n THEN tm_walk_rows(count(*), p_n)
-		ELSE 0 END AS k
-	    FROM sample),
-	recent AS MATERIALIZED (
-	    SELECT * FROM sample WHERE (SELECT count(*) FROM sample) = p_n
-	    UNION ALL
-	    -- A lateral call, not a sub-select: PostgreSQL inlines it.
-	    SELECT r.* FROM walk w CROSS JOIN LATERAL tech_recent(p_tier,
-		p_q, p_qa, p_pa, p_category, p_sector, p_district, p_commune,
-		p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-		p_verified, c_ts, c_id, w.k, p_n) r
-	    WHERE w.k > 0)
+	WITH recent AS MATERIALIZED (
+	    SELECT r.id, r.vendor_id, r.created_at
+	    FROM tech_recent(p_tier, p_q, p_qa, p_pa, p_category, p_sector,
+		p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
+		p_vendor, p_funding, p_verified, c_ts, c_id, p_k, p_n) r)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
 	SELECT * FROM (SELECT s.id, s.vendor_id, s.created_at FROM (
@@ -298,8 +294,7 @@ LANGUAGE sql STABLE AS $$
 		    AND t.search @@ p_q
 		OFFSET 0) s
 	    WHERE (SELECT count(*) FROM recent) < p_n
-		AND tm_in_tier(s.search, p_tier, p_q, p_qa,
-		    p_pa)
+		AND tm_in_tier(s.search, p_tier, p_q, p_qa, p_pa)
 		AND (c_ts IS NULL OR (s.created_at, s.id) < (c_ts, c_id))
 		AND tech_filter(s, p_category, p_sector, p_trl_min,
 		    p_trl_max, p_price_max, p_vendor, p_funding)
@@ -315,10 +310,14 @@ $$;
 -- The tiers of one query, ranked 3, 2 and 1 times p_unit (phrase in the
 -- title, every word in the title, every word anywhere): rows after the
 -- cursor (p_key "rank created_at", p_id), at most p_n, tier by tier
--- until the page is full. A query whose phrase is itself (one word) has
--- no second tier. PL/pgSQL, so that the queries derived from q are
--- worked out once: as arguments of an inlined function they were worked
--- out again wherever the body used them, a millisecond a search.
+-- until the page is full. The newest 256 rows, read once, tell how dense
+-- each tier is: a tier with enough rows among them takes them from there;
+-- any other walks as many of the newest rows as its density promises, or
+-- asks an index (tm_walk_rows). The cursor's own tier starts after the
+-- cursor instead. A query whose phrase is itself (one word) has no
+-- second tier. PL/pgSQL, so that the queries derived from q are worked
+-- out once: as arguments of an inlined function they were worked out
+-- again wherever the body used them, a millisecond a search.
 CREATE OR REPLACE FUNCTION tech_tiers(p_q tsquery, p_unit real,
     p_category text, p_sector text, p_district text, p_commune text,
     p_trl_min int, p_trl_max int, p_price_max bigint, p_vendor uuid,
@@ -332,24 +331,45 @@ DECLARE
 	pa	tsquery := tm_title_query(ph);
 	pairs	tsquery := tm_pairs_query(ph);
 	c_rank	real := tm_cursor_rank(p_key);
+	s_id	uuid[];
+	s_vendor uuid[];
+	s_at	timestamptz[];
+	s_tier	int[];
+	seen	int;
 	n	int := p_n;
 	r	real;
 	c_ts	timestamptz;
-	c_id	uuid;
 	got	int;
 BEGIN
-	FOR tier IN REVERSE 3..1 LOOP
-		r := (tier * p_unit)::real;
+	SELECT array_agg(s.id ORDER BY s.created_at DESC, s.id DESC),
+	    array_agg(s.vendor_id ORDER BY s.created_at DESC, s.id DESC),
+	    array_agg(s.created_at ORDER BY s.created_at DESC, s.id DESC),
+	    array_agg(s.tier ORDER BY s.created_at DESC, s.id DESC)
+	INTO s_id, s_vendor, s_at, s_tier
+	FROM tech_recent(0, p_q, qa, pa, p_category, p_sector, p_district,
+	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_verified, NULL, NULL, 256, 256) s;
+	FOR t IN REVERSE 3..1 LOOP
+		r := (t * p_unit)::real;
 		-- Past the cursor's tier, or a second tier that is the first.
-		CONTINUE WHEN c_rank < r OR (tier = 2 AND pa = qa);
+		CONTINUE WHEN c_rank < r OR (t = 2 AND pa = qa);
 		c_ts := tm_cursor_ts(p_key, r);
-		c_id := CASE WHEN c_ts IS NOT NULL THEN p_id END;
-		RETURN QUERY SELECT h.id, h.vendor_id, r, h.created_at
-		    FROM tech_tier(tier, p_q, qa, pa,
-			CASE WHEN tier = 3 THEN pairs END, p_category, p_sector,
-			p_district, p_commune, p_trl_min, p_trl_max,
-			p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id,
-			n) h;
+		seen := cardinality(array_positions(s_tier, t));
+		IF c_ts IS NULL AND seen >= n THEN
+			RETURN QUERY SELECT u.uid, u.uvendor, r, u.uat
+			    FROM unnest(s_id, s_vendor, s_at, s_tier)
+				WITH ORDINALITY u(uid, uvendor, uat, utier, o)
+			    WHERE u.utier = t ORDER BY u.o LIMIT n;
+		ELSE
+			RETURN QUERY SELECT h.id, h.vendor_id, r, h.created_at
+			    FROM tech_tier(t, p_q, qa, pa,
+				CASE WHEN t = 3 THEN pairs END, p_category,
+				p_sector, p_district, p_commune, p_trl_min,
+				p_trl_max, p_price_max, p_vendor, p_funding,
+				p_verified, c_ts,
+				CASE WHEN c_ts IS NOT NULL THEN p_id END,
+				tm_walk_rows(seen, n), n) h;
+		END IF;
 		GET DIAGNOSTICS got = ROW_COUNT;
 		n := n - got;
 		EXIT WHEN n <= 0;
@@ -383,7 +403,7 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, q, NULL, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding, p_verified, NULL, NULL,
-		    1)) THEN
+		    128, 1)) THEN
 			level := lv;
 			RETURN NEXT;
 			RETURN;

@@ -1408,6 +1408,34 @@ def test_title_tier_holds_every_title_word(corpus):
             set_status(v, x, "archived")
 
 
+def test_the_phrase_in_the_title_ranks_first(corpus):
+    """The words as typed, side by side in the title, above the same
+    words apart in the title, above the words elsewhere; each tier newest
+    first, whichever tier is newer; and a page at a time (limit=1) walks
+    the same order across the tiers."""
+    v = corpus["vendor"]
+    a, b, c = made_up_word(10), made_up_word(10), made_up_word(10)
+    phrase_old = published(v, title=f"Hệ thống {a} {b} {c} cho nhà máy")
+    apart = published(v, title=f"Bộ {c} lọc {b} và {a}")
+    phrase_new = published(v, title=f"Mô-đun {a} {b} {c}")
+    elsewhere = published(v, title=f"Máy nén {a}",
+                          summary=f"Dùng {b} {c}.")
+    reversed_ = published(v, title=f"Thiết bị {c} {b} {a}")
+    try:
+        want = [phrase_new["id"], phrase_old["id"], reversed_["id"],
+                apart["id"], elsewhere["id"]]
+        for q in (f"{a} {b} {c}", f"{a.upper()} {b} {c}"):
+            assert search_ids(q) == want, q
+        assert ids(walk({"q": f"{a} {b} {c}"}, limit=1)) == want
+        # The other order is another phrase: "c b" stands in one title.
+        assert search_ids(f"{c} {b}") == [
+            reversed_["id"], phrase_new["id"], apart["id"],
+            phrase_old["id"], elsewhere["id"]]
+    finally:
+        for x in (phrase_old, apart, phrase_new, elsewhere, reversed_):
+            set_status(v, x, "archived")
+
+
 def test_search_with_other_filters(corpus):
     w, t = corpus["w"], corpus["t"]
     assert search_ids(w["w1"], category="wastewater_treatment") == \

@@ -86,6 +86,7 @@ main(void)
 	test_csv();
 	test_audit();
 	test_html();
+	test_pagecache();
 
 	return (test_summary());
 }

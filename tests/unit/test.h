@@ -43,5 +43,6 @@ void	test_encoding(void);
 void	test_csv(void);
 void	test_audit(void);
 void	test_html(void);
+void	test_pagecache(void);
 
 #endif
