@@ -114,6 +114,7 @@ reply_doc(struct rq *r, int status, enum msg not_found)
 	http_response_header(r->req, "etag", etag);
 	if (!reading(r))
 		return (reply_json(r, status, doc, len));
+	reply_keep(r, doc, len, etag);
 	/* Who asks shapes the document: ask again, keep it to yourself. */
 	http_response_header(r->req, "cache-control", "private, no-cache");
 	if ((inm = header_get(r, "if-none-match")) != NULL &&

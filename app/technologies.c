@@ -104,6 +104,8 @@ tech_create(struct rq *r)
 int
 tech_get(struct rq *r)
 {
+	if (r->step == STEP_ASK && reply_kept(r))
+		return (RQ_DONE);
 	return (doc_get(r, Q_TECH_GET, JF_UUID, MSG_NO_SUCH_TECHNOLOGY));
 }
 
