@@ -104,8 +104,11 @@ CREATE OR REPLACE FUNCTION tm_unknown_words(q text, p_needs boolean)
 RETURNS SETOF text LANGUAGE sql STABLE AS $$
 	SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple',
 	    tm_fold(q)))) w
-	WHERE NOT EXISTS (SELECT 1 FROM tm_vocabulary(p_needs) x(word)
-	    WHERE x.word = w)
+	-- A lookup in the vocabulary's index for each word of q: as a
+	-- NOT EXISTS join it hashed the whole vocabulary on every search.
+	WHERE NOT CASE WHEN p_needs
+	    THEN EXISTS (SELECT 1 FROM need_words x WHERE x.word = w)
+	    ELSE EXISTS (SELECT 1 FROM tm_words x WHERE x.word = w) END
 $$;
 
 -- The words of q (folded, each once, in q's order: pos) and what the
@@ -171,11 +174,13 @@ RETURN CASE WHEN level = 0 THEN tm_tsquery(q)
     ELSE tm_tsquery_fuzzy(q, level = 2, p_needs) END;
 
 -- q with its words adjacent and in order ('a' & 'b' becomes 'a' <-> 'b'):
--- what a user means who types "xử lý nước thải". A query with a negation
--- or a phrase of its own stays as it is.
+-- what a user means who types "xử lý nước thải". Phrases q already holds
+-- (quoted words, or "mô-đun", which is 'mo-dun' <-> 'mo' <-> 'dun') join
+-- the rest; a query with a negation stays as it is ('a' <-> !'b' would
+-- mean another thing).
 CREATE OR REPLACE FUNCTION tm_phrase_query(q tsquery) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-RETURN CASE WHEN q::text ~ '[!<]' THEN q
+RETURN CASE WHEN q::text ~ '!' THEN q
     ELSE replace(q::text, ' & ', ' <-> ')::tsquery END;
 
 -- The tier of a row's search vector for q: 3 q's phrase in the title
