@@ -143,6 +143,7 @@ app_init(int state)
 		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
 	quote_sweeper();
 	audit_checkpointer();
+	match_drainer();
 	return (KORE_RESULT_OK);
 }
 
