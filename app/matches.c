@@ -19,6 +19,9 @@
 #define DRAIN_NEEDS	"20"
 #define DRAIN_TECHS	"500"
 
+enum { MATCH_ASK, MATCH_PAGE, MATCH_OWNED, MATCH_ANSWER };
+
+static int	match_list(struct rq *, int, int, const char *, enum msg);
 static void	match_tick(void *, u_int64_t);
 static void	match_drain(void);
 static void	match_drain_done(struct db_op *, void *);
@@ -28,15 +31,57 @@ static int	drain_busy;
 int
 need_matches(struct rq *r)
 {
-	return (owned_list(r, Q_NEED_OWNED, Q_NEED_MATCHES, "need:matches",
+	return (match_list(r, Q_NEED_OWNED, Q_NEED_MATCHES, "need:matches",
 	    MSG_NO_SUCH_NEED));
 }
 
 int
 tech_matches(struct rq *r)
 {
-	return (owned_list(r, Q_TECH_OWNED, Q_TECH_MATCHES, "tech:matches",
+	return (match_list(r, Q_TECH_OWNED, Q_TECH_MATCHES, "tech:matches",
 	    MSG_NO_SUCH_TECHNOLOGY));
+}
+
+/*
+ * owned_list() with the page asked first: the page's query has the
+ * caller's organization in its condition, so rows prove the caller may
+ * see them, one round trip in all. No rows: whether the object is the
+ * caller's (404 if not), then the page again (it may have filled
+ * meanwhile).
+ */
+static int
+match_list(struct rq *r, int owned, int query, const char *ctx,
+    enum msg not_found)
+{
+	static const char *const allowed[] = { "limit", "cursor", NULL };
+
+	switch (r->step) {
+	case MATCH_ASK:
+		if (!format_ok(JF_UUID, r->pathid))
+			return (reply_problem(r, 404, not_found));
+		if (!query_check(r, allowed) || !query_page(r, ctx))
+			return (RQ_DONE);
+		r->step = MATCH_PAGE;
+		return (db_one(r, query, r->pathid, caller_org(r),
+		    r->page.key, r->page.id, r->page.fetch));
+	case MATCH_PAGE:
+		if (!db_ok(r))
+			return (reply_db_error(r, not_found));
+		if (db_rows(r) > 0)
+			return (reply_list(r));
+		r->step = MATCH_OWNED;
+		return (db_one(r, owned, r->pathid, caller_org(r)));
+	case MATCH_OWNED:
+		if (!db_ok(r))
+			return (reply_db_error(r, not_found));
+		if (db_rows(r) != 1)
+			return (reply_problem(r, 404, not_found));
+		r->step = MATCH_ANSWER;
+		return (db_one(r, query, r->pathid, caller_org(r),
+		    r->page.key, r->page.id, r->page.fetch));
+	default:
+		return (reply_list(r));
+	}
 }
 
 /*

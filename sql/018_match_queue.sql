@@ -4,13 +4,17 @@
 -- app/matches.c). The answers read the table by index.
 
 -- A need's listed technologies with the score and reasons tm_match()
--- gave when the pair was last scored. Open needs only.
+-- gave when the pair was last scored, and their distance. Open needs
+-- only.
 CREATE TABLE match_scores (
 	need_id		uuid NOT NULL REFERENCES needs(id) ON DELETE CASCADE,
 	tech_id		uuid NOT NULL REFERENCES technologies(id)
 			ON DELETE CASCADE,
 	score		numeric NOT NULL,
 	reasons		text[] NOT NULL,
+	-- tm_km() of the vendor's and the need's districts: both places
+	-- enqueue when they change.
+	distance_km	numeric,
 	PRIMARY KEY (need_id, tech_id)
 );
 -- Both answers read a page in score order from one of these.

@@ -12,6 +12,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 500;
 CREATE OR REPLACE FUNCTION match_refill() RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 100;
 
+-- tm_km() as a table function, which PostgreSQL inlines into a join
+-- (tm_km() called once a row cost 40 µs): no row when a district is
+-- unknown.
+CREATE OR REPLACE FUNCTION match_km(p_from text, p_to text)
+RETURNS TABLE (km numeric) LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN a.code = b.code THEN 0 ELSE round((1.2 * 2 * 6371
+	    * asin(sqrt(sin(radians(b.lat - a.lat) / 2) ^ 2
+	    + cos(radians(a.lat)) * cos(radians(b.lat))
+	    * sin(radians(b.lon - a.lon) / 2) ^ 2)))::numeric, 1) END
+	FROM districts a, districts b
+	WHERE a.code = p_from AND b.code = p_to
+$$;
+
 -- Enqueues (p_kind, ref) for each ref that has no waiting job. A waiting
 -- job is one no drain holds: one a drain holds may have read the row
 -- before this change, so the change gets a job of its own. The waiting
@@ -91,26 +104,36 @@ BEGIN
 	RETURN NULL;
 END $$;
 
--- A need scored from scratch: its rows are the candidates
--- need_candidates() finds, scored; complete when those are all the
--- published technologies sharing its category or sector. A closed or
--- deleted need keeps no rows.
+-- A need scored from scratch: its rows are the best match_keep() of the
+-- candidates need_candidates() finds and of those it listed before (the
+-- technologies that entered later, while they still share its category
+-- or sector), scored; complete when they are all the published
+-- technologies sharing its category or sector. A closed or deleted need
+-- keeps no rows.
 CREATE OR REPLACE FUNCTION match_need_score(p_need uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
 	n	needs;
 	k	int;
+	before	uuid[];
 BEGIN
-	DELETE FROM match_scores WHERE need_id = p_need;
+	WITH d AS (DELETE FROM match_scores WHERE need_id = p_need
+	    RETURNING tech_id)
+	SELECT array_agg(d.tech_id) INTO before FROM d;
 	DELETE FROM match_needs WHERE need_id = p_need;
 	SELECT * INTO n FROM needs x WHERE x.id = p_need AND x.status = 'open';
 	IF NOT FOUND THEN
 		RETURN;
 	END IF;
-	INSERT INTO match_scores (need_id, tech_id, score, reasons)
-	SELECT n.id, t.id, m.score, m.reasons
-	FROM need_candidates(n) c JOIN technologies t ON t.id = c
-	    JOIN organizations v ON v.id = t.vendor_id,
+	INSERT INTO match_scores (need_id, tech_id, score, reasons,
+	    distance_km)
+	SELECT n.id, t.id, m.score, m.reasons, k.km
+	FROM (SELECT c FROM need_candidates(n) c
+	    UNION SELECT unnest(before)) c(id)
+	    JOIN technologies t ON t.id = c.id AND t.status = 'published'
+		AND (t.category = n.category OR n.sector = ANY (t.sectors))
+	    JOIN organizations v ON v.id = t.vendor_id
+	    LEFT JOIN LATERAL match_km(v.district, n.district) k ON true,
 	    LATERAL tm_match(t, n, v) m
 	ORDER BY m.score DESC, t.id DESC LIMIT match_keep();
 	GET DIAGNOSTICS k = ROW_COUNT;
@@ -139,22 +162,25 @@ BEGIN
 	SELECT array_agg(DISTINCT d.need_id) INTO left_ FROM d;
 	WITH c AS (
 		SELECT n.id AS need_id, t.id AS tech_id, m.score, m.reasons,
-		    mn.complete
+		    k.km, mn.complete
 		FROM technologies t JOIN organizations v ON v.id = t.vendor_id
 		JOIN needs n ON n.status = 'open' AND (t.category = n.category
 		    OR n.sector = ANY (t.sectors))
-		JOIN match_needs mn ON mn.need_id = n.id,
+		JOIN match_needs mn ON mn.need_id = n.id
+		LEFT JOIN LATERAL match_km(v.district, n.district) k ON true,
 		LATERAL tm_match(t, n, v) m
 		WHERE t.id = ANY (p_techs) AND t.status = 'published'),
 	i AS (
-		INSERT INTO match_scores (need_id, tech_id, score, reasons)
-		SELECT c.need_id, c.tech_id, c.score, c.reasons FROM c
+		INSERT INTO match_scores (need_id, tech_id, score, reasons,
+		    distance_km)
+		SELECT c.need_id, c.tech_id, c.score, c.reasons, c.km FROM c
 		WHERE c.complete OR (c.score, c.tech_id) > (
 		    SELECT x.score, x.tech_id FROM match_scores x
 		    WHERE x.need_id = c.need_id
 		    ORDER BY x.score, x.tech_id LIMIT 1)
 		ON CONFLICT (need_id, tech_id) DO UPDATE
-		SET score = excluded.score, reasons = excluded.reasons
+		SET score = excluded.score, reasons = excluded.reasons,
+		    distance_km = excluded.distance_km
 		RETURNING need_id)
 	SELECT array_agg(DISTINCT i.need_id) INTO entered FROM i;
 	SELECT array_agg(s.need_id) INTO over FROM (
