@@ -22,6 +22,7 @@
 enum { MATCH_ASK, MATCH_PAGE, MATCH_OWNED, MATCH_ANSWER };
 
 static int	match_list(struct rq *, int, int, const char *, enum msg);
+static int	match_page(struct rq *, int);
 static void	match_tick(void *, u_int64_t);
 static void	match_drain(void);
 static void	match_drain_done(struct db_op *, void *);
@@ -62,8 +63,7 @@ match_list(struct rq *r, int owned, int query, const char *ctx,
 		if (!query_check(r, allowed) || !query_page(r, ctx))
 			return (RQ_DONE);
 		r->step = MATCH_PAGE;
-		return (db_one(r, query, r->pathid, caller_org(r),
-		    r->page.key, r->page.id, r->page.fetch));
+		return (match_page(r, query));
 	case MATCH_PAGE:
 		if (!db_ok(r))
 			return (reply_db_error(r, not_found));
@@ -77,8 +77,7 @@ match_list(struct rq *r, int owned, int query, const char *ctx,
 		if (db_rows(r) != 1)
 			return (reply_problem(r, 404, not_found));
 		r->step = MATCH_ANSWER;
-		return (db_one(r, query, r->pathid, caller_org(r),
-		    r->page.key, r->page.id, r->page.fetch));
+		return (match_page(r, query));
 	default:
 		return (reply_list(r));
 	}
@@ -100,6 +99,29 @@ match_drainer(void)
 	if ((v = getenv("TM_MATCH_MS")) != NULL && (ms = atoll(v)) < 20)
 		ms = DRAIN_MS;
 	kore_timer_add(match_tick, (u_int64_t)ms, NULL, 0);
+}
+
+/*
+ * The page, its generic plan forced (Q_PLAN_GENERIC, one transaction):
+ * the plan is the same for every need or technology, but PostgreSQL
+ * kept planning it anew (custom plans look cheaper on paper), which
+ * cost more than the run.
+ */
+static int
+match_page(struct rq *r, int query)
+{
+	struct db_stmt	st[2];
+
+	memset(st, 0, sizeof(st));
+	st[0].id = Q_PLAN_GENERIC;
+	st[1].id = query;
+	st[1].nparams = 5;
+	st[1].params[0] = r->pathid;
+	st[1].params[1] = caller_org(r);
+	st[1].params[2] = r->page.key;
+	st[1].params[3] = r->page.id;
+	st[1].params[4] = r->page.fetch;
+	return (db_run(r, st, 2));
 }
 
 static void

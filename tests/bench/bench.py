@@ -617,8 +617,9 @@ def market_scripts(m):
     owned = [m["need"], m["org"]]
     params = [m["need"], m["org"], None, None, limit1]
     scripts["matches"] = prepared_script(
-        "matches", queries, ["Q_NEED_MATCHES"],
-        [execute("Q_NEED_MATCHES", params) + ";"])
+        "matches", queries, ["Q_PLAN_GENERIC", "Q_NEED_MATCHES"],
+        [execute("Q_PLAN_GENERIC", []) + " \\; "
+         + execute("Q_NEED_MATCHES", params) + ";"])
     if len(psql_execute(queries, "Q_NEED_OWNED", owned)) != 1:
         raise BenchError("Q_NEED_OWNED does not find the need")
     t = time.monotonic()
@@ -764,8 +765,12 @@ def matches_scripts(m, mm):
         params = owned + [None, None, limit1]
         # The server asks the page first; rows prove ownership, so
         # owned_q runs only for an empty page (app/matches.c).
-        scripts[key] = prepared_script(key, queries, [q],
-                                       [execute(q, params) + ";"])
+        # The server's step: the generic plan forced, then the page, in
+        # one transaction (\; makes them one query string).
+        scripts[key] = prepared_script(
+            key, queries, ["Q_PLAN_GENERIC", q],
+            [execute("Q_PLAN_GENERIC", []) + " \\; "
+             + execute(q, params) + ";"])
         if len(psql_execute(queries, owned_q, owned)) != 1:
             raise BenchError(f"{owned_q} does not find the object")
         t = time.monotonic()
@@ -1218,8 +1223,9 @@ def table(rows, market_rows, unloaded, m, me, logins, b=None):
          "one with \\set random() and \\if, so its transaction is the "
          "one EXECUTE.")
     note(f"** at {MATCH_CONNS} connections / pgbench clients "
-         "(BENCH_MATCH_CONNS); pgbench runs Q_NEED_MATCHES (or "
-         "Q_TECH_MATCHES), as the server does for a page with rows.")
+         "(BENCH_MATCH_CONNS); pgbench runs Q_PLAN_GENERIC and "
+         "Q_NEED_MATCHES (or Q_TECH_MATCHES) in one transaction, as the "
+         "server does for a page with rows.")
     note("*** the quote-request write path: each wrk connection creates "
          "a request as the enterprise, quotes it as the vendor, accepts it "
          "as the enterprise, and again; req/s counts the three requests. "
