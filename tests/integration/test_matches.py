@@ -653,3 +653,39 @@ def test_the_queue_drains_and_its_backlog_is_a_metric(scene):
         assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'r'",
                         r=ref) == 0
     fresh(drained)
+
+
+def test_a_funding_that_ended_yesterday_leaves_the_score_the_next_day(scene):
+    """The stored funding term holds for the day it was scored: the
+    first drain of a later day scores again the technologies whose
+    funding ended since. Yesterday is played by the database: the
+    technology's funding ends yesterday (a change the queue scores at
+    once), then its rows are put back to what yesterday's drain would
+    have stored, and the queue's day to yesterday."""
+    tech = published(scene.near, title=f"Bể Anammox {scene.word}",
+                     category="wastewater_treatment",
+                     sectors=["seafood_processing"])
+    before = listed_within_2_s(tech, scene)
+    assert "funding eligible" not in before["reasons"]
+    db_value("UPDATE technologies SET funding_until ="
+             " tm_cantho_today() - 1 WHERE id = :'t' RETURNING id",
+             t=tech["id"])
+
+    def drained():
+        assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'t'",
+                        t=tech["id"]) == 0
+    eventually(drained)
+    db_value("UPDATE match_scores SET score = score + 0.10,"
+             " reasons = reasons || '{funding eligible}'"
+             " WHERE tech_id = :'t' RETURNING 1", t=tech["id"])
+    stale = listed_within_2_s(tech, scene)
+    assert "funding eligible" in stale["reasons"]
+    db_value("UPDATE match_state SET day = tm_cantho_today() - 1"
+             " RETURNING day")
+
+    def rescored():
+        got = listed_within_2_s(tech, scene)
+        assert "funding eligible" not in got["reasons"], got
+        assert got["score"] == before["score"]
+    fresh(rescored)
+    assert db_value("SELECT day = tm_cantho_today() FROM match_state") == "t"
