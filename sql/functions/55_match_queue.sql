@@ -25,6 +25,21 @@ RETURNS TABLE (km numeric) LANGUAGE sql STABLE AS $$
 	WHERE a.code = p_from AND b.code = p_to
 $$;
 
+-- tm_match()'s score without the text similarity, which adds at most
+-- 0.15 to it: a technology whose base + 0.15 is below a list's lowest
+-- cannot enter, and its similarity (most of the cost) is not computed.
+-- The weights are tm_match()'s (sql/functions/50_matching.sql): change
+-- both together.
+CREATE OR REPLACE FUNCTION match_base(t technologies, n needs,
+    v organizations) RETURNS numeric
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
+    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
+    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
+    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
+    CASE WHEN v.commune = n.commune THEN 0.05
+	WHEN v.district = n.district THEN 0.03 ELSE 0 END;
+
 -- Enqueues (p_kind, ref) for each ref that has no waiting job. A waiting
 -- job is one no drain holds: one a drain holds may have read the row
 -- before this change, so the change gets a job of its own. The waiting
@@ -160,24 +175,29 @@ BEGIN
 	WITH d AS (DELETE FROM match_scores s WHERE s.tech_id = ANY (p_techs)
 	    RETURNING s.need_id)
 	SELECT array_agg(DISTINCT d.need_id) INTO left_ FROM d;
+	-- lo: an incomplete list's lowest (score, id), read backwards
+	-- from the index; an empty incomplete list takes nothing (it is
+	-- queued for a refill).
 	WITH c AS (
 		SELECT n.id AS need_id, t.id AS tech_id, m.score, m.reasons,
-		    k.km, mn.complete
+		    k.km, mn.complete, lo.score AS lo_score, lo.tech_id AS lo_id
 		FROM technologies t JOIN organizations v ON v.id = t.vendor_id
 		JOIN needs n ON n.status = 'open' AND (t.category = n.category
 		    OR n.sector = ANY (t.sectors))
 		JOIN match_needs mn ON mn.need_id = n.id
+		LEFT JOIN LATERAL (SELECT x.score, x.tech_id
+		    FROM match_scores x WHERE x.need_id = n.id
+		    ORDER BY x.score, x.tech_id LIMIT 1) lo ON NOT mn.complete
 		LEFT JOIN LATERAL match_km(v.district, n.district) k ON true,
 		LATERAL tm_match(t, n, v) m
-		WHERE t.id = ANY (p_techs) AND t.status = 'published'),
+		WHERE t.id = ANY (p_techs) AND t.status = 'published'
+		    AND (mn.complete
+			OR match_base(t, n, v) + 0.15 >= lo.score)),
 	i AS (
 		INSERT INTO match_scores (need_id, tech_id, score, reasons,
 		    distance_km)
 		SELECT c.need_id, c.tech_id, c.score, c.reasons, c.km FROM c
-		WHERE c.complete OR (c.score, c.tech_id) > (
-		    SELECT x.score, x.tech_id FROM match_scores x
-		    WHERE x.need_id = c.need_id
-		    ORDER BY x.score, x.tech_id LIMIT 1)
+		WHERE c.complete OR (c.score, c.tech_id) > (c.lo_score, c.lo_id)
 		ON CONFLICT (need_id, tech_id) DO UPDATE
 		SET score = excluded.score, reasons = excluded.reasons,
 		    distance_km = excluded.distance_km
