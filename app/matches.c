@@ -20,7 +20,7 @@
  * open needs: a need job costs ~25 ms, a technology job 5-15 ms.
  */
 #define DRAIN_NEEDS	"20"
-#define DRAIN_TECHS	"100"
+#define DRAIN_JOBS	"100"
 
 enum { MATCH_ASK, MATCH_PAGE, MATCH_OWNED, MATCH_ANSWER };
 
@@ -147,7 +147,7 @@ match_drain(void)
 	st.id = Q_MATCH_DRAIN;
 	st.nparams = 2;
 	st.params[0] = DRAIN_NEEDS;
-	st.params[1] = DRAIN_TECHS;
+	st.params[1] = DRAIN_JOBS;
 	db_background(&st, 1, match_drain_done, NULL);
 }
 
