@@ -148,6 +148,7 @@ app_init(int state)
 	pagecache_init((size_t)mb << 20, PAGECACHE_TTL_MS);
 	quote_sweeper();
 	audit_checkpointer();
+	match_drainer();
 	return (KORE_RESULT_OK);
 }
 

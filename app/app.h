@@ -608,6 +608,7 @@ void		 metrics_init(const struct route *, size_t);
 void		 metrics_cleanup(void);
 void		 metrics_observe(int, int, uint64_t);
 int		 ops_metrics(struct rq *);
+void		 metrics_match_queue(long long, double);
 
 /* ops.c */
 int		 ops_healthz(struct rq *);
@@ -692,6 +693,7 @@ int		 need_delete(struct rq *);
 /* matches.c */
 int		 need_matches(struct rq *);
 int		 tech_matches(struct rq *);
+void		 match_drainer(void);
 
 /* quotes.c */
 extern const struct field	 quote_create_body[];

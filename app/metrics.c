@@ -45,6 +45,10 @@ struct shared {
 	uint64_t	 bucket[ROUTES_MAX + 1][NBUCKETS];
 	uint64_t	 sum_us[ROUTES_MAX + 1];
 	struct pool	 pool[WORKERS_MAX];
+	/* Matching's queue as the last drain left it (any worker's). */
+	int64_t		 match_waiting;
+	uint64_t	 match_oldest_ms;
+	int		 match_seen;
 };
 
 static void	family(struct kore_buf *, const char *, const char *,
@@ -56,6 +60,7 @@ static void	metrics_histogram(struct kore_buf *, int);
 static void	metrics_pools(struct kore_buf *);
 static void	pool_update(void);
 static void	pool_tick(void *, u_int64_t);
+static void	metrics_match(struct kore_buf *);
 
 static struct shared	*shm;
 /* The routes the counters are kept for, by index: app.c's table. */
@@ -243,6 +248,36 @@ metrics_pools(struct kore_buf *b)
 	}
 }
 
+/*
+ * Matching's backlog, from the drains (app/matches.c): each drain
+ * counts what it left, so a scrape costs no query.
+ */
+void
+metrics_match_queue(long long waiting, double oldest_s)
+{
+	__atomic_store_n(&shm->match_waiting, (int64_t)waiting,
+	    __ATOMIC_RELAXED);
+	__atomic_store_n(&shm->match_oldest_ms,
+	    (uint64_t)(oldest_s > 0 ? oldest_s * 1000 : 0), __ATOMIC_RELAXED);
+	__atomic_store_n(&shm->match_seen, 1, __ATOMIC_RELAXED);
+}
+
+static void
+metrics_match(struct kore_buf *b)
+{
+	if (!__atomic_load_n(&shm->match_seen, __ATOMIC_RELAXED))
+		return;
+	family(b, "techmarket_match_queue_jobs", "gauge",
+	    "Matching jobs waiting in the queue, as the last drain left it.");
+	kore_buf_appendf(b, "techmarket_match_queue_jobs %lld\n",
+	    (long long)__atomic_load_n(&shm->match_waiting, __ATOMIC_RELAXED));
+	family(b, "techmarket_match_queue_oldest_seconds", "gauge",
+	    "Age of the oldest waiting matching job (0: none), as the last "
+	    "drain saw it.");
+	kore_buf_appendf(b, "techmarket_match_queue_oldest_seconds %.3f\n",
+	    __atomic_load_n(&shm->match_oldest_ms, __ATOMIC_RELAXED) / 1e3);
+}
+
 int
 ops_metrics(struct rq *r)
 {
@@ -264,6 +299,7 @@ ops_metrics(struct rq *r)
 			metrics_histogram(b, i);
 	}
 	metrics_pools(b);
+	metrics_match(b);
 	http_response_header(r->req, "content-type",
 	    "text/plain; version=0.0.4; charset=utf-8");
 	http_response(r->req, 200, b->data, b->offset);

@@ -17,7 +17,9 @@ Standard library only. Environment (set by conf/tm.sh):
   tenth for wrk's warm-up, four tenths for its run, half for pgbench),
   BENCH_BYPRODUCTS (100000: open by-products, byproducts_data.sql, for
   the by-product matches row, run at BENCH_MATCH_CONNS), BENCH_ONLY
-  ("byproducts": that row alone, for working on it).
+  ("byproducts": that row alone, for working on it; "matches": the two
+  matching rows and freshness alone), BENCH_NEEDS (999: open needs
+  loaded for the matching rows, tests/bench/needs_data.sql).
   BENCH_CP_REPORTS (50000: cleaner-production reports of one year for
   the summary row).
 """
@@ -610,15 +612,14 @@ def market_scripts(m):
         raise BenchError(f"newest: the endpoint gave {status} {got!r:.200},"
                          f" Q_TECH_BROWSE {len(rows)} other rows")
 
-    # Matches: the two statements the server runs, in its order.
+    # Matches: the statement the server runs for a page with rows (which
+    # prove ownership: Q_NEED_OWNED only for an empty page).
     owned = [m["need"], m["org"]]
     params = [m["need"], m["org"], None, None, limit1]
     scripts["matches"] = prepared_script(
-        "matches", queries, ["Q_NEED_OWNED", "Q_NEED_MATCHES"],
-        # No \gset on need_owned: its one column is "?column?", not a
-        # pgbench name. It finds the need: checked below.
-        [execute("Q_NEED_OWNED", owned) + ";",
-         execute("Q_NEED_MATCHES", params) + ";"])
+        "matches", queries, ["Q_PLAN_GENERIC", "Q_NEED_MATCHES"],
+        [execute("Q_PLAN_GENERIC", []) + " \\; "
+         + execute("Q_NEED_MATCHES", params) + ";"])
     if len(psql_execute(queries, "Q_NEED_OWNED", owned)) != 1:
         raise BenchError("Q_NEED_OWNED does not find the need")
     t = time.monotonic()
@@ -674,6 +675,206 @@ def market(m, scripts):
                  mode="simple", conns=MATCH_CONNS, skip_first=True)
     rows.append((name + " **", w, pg))
     return rows, unloaded
+
+
+# --- matching: the match table and its queue ----------------------------
+
+MATCH_VENDOR = "bench-match-vendor@bench.example"
+MATCH_NEEDS = env_int("BENCH_NEEDS", 999)	# + the bench enterprise's
+FRESH_ROUNDS = 5
+
+
+def match_backlog():
+    """Jobs waiting in matching's queue; None before it existed."""
+    if psql(sql="SELECT to_regclass('match_jobs') IS NOT NULL") != "t":
+        return None
+    return int(psql(sql="SELECT count(*) FROM match_jobs"))
+
+
+def match_drained(limit=900):
+    """Waits until the server's workers drained matching's queue (a
+    measurement meanwhile would share the cores with it)."""
+    t = time.monotonic()
+    first = left = match_backlog()
+    while left:
+        if time.monotonic() - t > limit:
+            raise BenchError(f"matching's queue: {left} jobs left after "
+                             f"{limit} s")
+        time.sleep(0.2)
+        left = match_backlog()
+    if first:
+        log(f"  matching's queue: {first} jobs drained in "
+            f"{time.monotonic() - t:.1f} s")
+
+
+def matches_prepare(m):
+    """MATCH_NEEDS open needs more (tests/bench/needs_data.sql), and a
+    vendor with a published technology made for the bench need (its
+    title, category, sector, price within budget). Returns {"token",
+    "org", "tech"} once the queue scored everything."""
+    log(f"loading {MATCH_NEEDS} open needs (tests/bench/needs_data.sql)")
+    t = time.monotonic()
+    psql("-v", f"n={MATCH_NEEDS}", "-f", os.path.join(HERE, "needs_data.sql"))
+    psql(sql="VACUUM (ANALYZE) needs")
+    status, body = http("POST", "/api/v1/accounts", {
+        "email": MATCH_VENDOR, "password": PASSWORD,
+        "display_name": "Bench Match Vendor", "role": "vendor",
+        "organization": {"name": "Bench Match Vendor Co",
+                         "tax_code": "6000000003", "district": "ninh_kieu",
+                         "sector": "seafood_processing"}})
+    if status != 201:
+        raise BenchError(f"registering {MATCH_VENDOR}: {status} {body}")
+    status, body = http("POST", "/api/v1/sessions",
+                        {"email": MATCH_VENDOR, "password": PASSWORD})
+    if status != 201:
+        raise BenchError(f"logging in {MATCH_VENDOR}: {status} {body}")
+    token = body["token"]
+    status, tech = http("POST", "/api/v1/technologies", {
+        "title": NEED["title"], "summary": "Bể UASB và lọc sinh học.",
+        "category": NEED["category"], "sectors": [NEED["sector"]],
+        "trl": 8, "price_min_vnd": 1000000000,
+        "price_max_vnd": 2000000000}, token=token)
+    if status != 201:
+        raise BenchError(f"POST /api/v1/technologies: {status} {tech}")
+    status, tech = http("PATCH", f"/api/v1/technologies/{tech['id']}",
+                        {"status": "published"}, token=token,
+                        headers={"If-Match": f'"{tech["version"]}"'})
+    if status != 200:
+        raise BenchError(f"publishing: {status} {tech}")
+    match_drained()
+    needs = int(psql(sql="SELECT count(*) FROM needs WHERE status = 'open'"))
+    log(f"  {needs} open needs, the match table filled, in "
+        f"{time.monotonic() - t:.1f} s")
+    return {"token": token, "org": tech["vendor"]["id"], "tech": tech,
+            "needs": needs}
+
+
+def matches_scripts(m, mm):
+    """pgbench scripts of both sides, each checked against its endpoint;
+    the unloaded time of one request each."""
+    queries = load_queries()
+    limit1 = 21
+    scripts = {}
+    for key, owned_q, q, path, token, owned in (
+            ("need_matches", "Q_NEED_OWNED", "Q_NEED_MATCHES",
+             f"/api/v1/needs/{m['need']}/matches", m["token"],
+             [m["need"], m["org"]]),
+            ("tech_matches", "Q_TECH_OWNED", "Q_TECH_MATCHES",
+             f"/api/v1/technologies/{mm['tech']['id']}/matches",
+             mm["token"], [mm["tech"]["id"], mm["org"]])):
+        params = owned + [None, None, limit1]
+        # The server asks the page first; rows prove ownership, so
+        # owned_q runs only for an empty page (app/matches.c).
+        # The server's step: the generic plan forced, then the page, in
+        # one transaction (\; makes them one query string).
+        scripts[key] = prepared_script(
+            key, queries, ["Q_PLAN_GENERIC", q],
+            [execute("Q_PLAN_GENERIC", []) + " \\; "
+             + execute(q, params) + ";"])
+        if len(psql_execute(queries, owned_q, owned)) != 1:
+            raise BenchError(f"{owned_q} does not find the object")
+        t = time.monotonic()
+        status, body = http("GET", path, token=token, timeout=600)
+        took = time.monotonic() - t
+        rows = psql_execute(queries, q, params)
+        side = "technology" if key == "need_matches" else "need"
+        got = ([x[side]["id"] for x in body["items"]]
+               if status == 200 else body)
+        if got != cursor_ids(rows)[:limit1 - 1] or not got:
+            raise BenchError(f"{key}: the endpoint gave {status} "
+                             f"{got!r:.200}, {q} {len(rows)} other rows")
+        log(f"  {key}: {len(rows)} rows from {q}, the endpoint's page "
+            f"matches ({took * 1000:.1f} ms alone)")
+    return scripts
+
+
+def matches_rows(m, mm, scripts, need_row=True):
+    """The technology's matches (and, alone, the need's) at MATCH_CONNS,
+    each next to pgbench's ceiling."""
+    rows = []
+    sides = [("GET /api/v1/technologies/{id}/matches", "tech_matches",
+              f"/api/v1/technologies/{mm['tech']['id']}/matches",
+              mm["token"])]
+    if need_row:
+        sides.insert(0, ("GET /api/v1/needs/{id}/matches", "need_matches",
+                         f"/api/v1/needs/{m['need']}/matches", m["token"]))
+    mm["one"] = {}
+    for name, key, path, token in sides:
+        w = wrk(name, path, token=token, conns=MATCH_CONNS)
+        pg = pgbench(key, scripts[key], {"prepared": 0}, mode="simple",
+                     conns=MATCH_CONNS, skip_first=True)
+        rows.append((name + " **", w, pg))
+        # Warm already: no warm-up.
+        mm["one"][name] = wrk(name + " (1 connection)", path, token=token,
+                              conns=1, warmup=False)
+    return rows
+
+
+def match_freshness(m, mm):
+    """ms from a PATCH of the technology's price (alternately over and
+    within the bench need's budget) to the technology's matches showing
+    it, polled every 10 ms: a list of FRESH_ROUNDS."""
+    tech = mm["tech"]
+    path = f"/api/v1/technologies/{tech['id']}/matches?limit=100"
+    took = []
+
+    def reasons():
+        status, body = http("GET", path, token=mm["token"])
+        if status != 200:
+            raise BenchError(f"GET {path}: {status} {body}")
+        for item in body["items"]:
+            if item["need"]["id"] == m["need"]:
+                return item["reasons"]
+        return None
+    for k in range(FRESH_ROUNDS):
+        price = 5000000000 if k % 2 == 0 else 1000000000
+        status, tech = http("PATCH", f"/api/v1/technologies/{tech['id']}",
+                            {"price_min_vnd": price,
+                             "price_max_vnd": price + 1000000000},
+                            token=mm["token"],
+                            headers={"If-Match": f'"{tech["version"]}"'})
+        if status != 200:
+            raise BenchError(f"PATCH the technology: {status} {tech}")
+        t = time.monotonic()
+        while True:
+            got = reasons()
+            within = got is not None and "within budget" in got
+            if within == (price == 1000000000):
+                break
+            if time.monotonic() - t > 30:
+                raise BenchError(f"freshness: no change after 30 s ({got})")
+            time.sleep(0.01)
+        took.append((time.monotonic() - t) * 1000)
+    mm["tech"] = tech
+    return took
+
+
+def matches_note(mm, fresh):
+    return (f"Matching: {mm['needs']} open needs; both sides read the "
+            "match table that matching's queue keeps. Freshness, a PATCH "
+            "of a technology's price to its matches showing it, "
+            f"{len(fresh)} times: median {sorted(fresh)[len(fresh) // 2]:.0f}"
+            f" ms, max {max(fresh):.0f} ms. One connection: "
+            + "; ".join(f"{name} p50 {ms(w['p50'])}, p99 {ms(w['p99'])}, "
+                        f"{rate(w['rps'])} req/s"
+                        for name, w in mm.get("one", {}).items()) + ".")
+
+
+def only_matches():
+    """BENCH_ONLY=matches: the two matching rows and freshness alone."""
+    m = market_prepare()
+    mm = matches_prepare(m)
+    scripts = matches_scripts(m, mm)
+    rows = matches_rows(m, mm, scripts)
+    fresh = match_freshness(m, mm)
+    for name, w, pg in rows:
+        log(f"\n{name}: {rate(w['rps'])} req/s, p99 {ms(w['p99'])}, p50 "
+            f"{ms(w['p50'])} | pgbench same SQL {rate(pg['tps'])} tps, p99 "
+            f"{ms(pg['p99'])}, p50 {ms(pg['p50'])} | ratio "
+            f"{w['rps'] / pg['tps']:.2f} ({MATCH_CONNS} connections, "
+            f"{TECHS} technologies, {mm['needs']} open needs)")
+    log("\n" + matches_note(mm, fresh))
+    return 1 if failures else 0
 
 
 # --- by-product matches ------------------------------------------------
@@ -1022,8 +1223,9 @@ def table(rows, market_rows, unloaded, m, me, logins, b=None):
          "one with \\set random() and \\if, so its transaction is the "
          "one EXECUTE.")
     note(f"** at {MATCH_CONNS} connections / pgbench clients "
-         "(BENCH_MATCH_CONNS); pgbench runs Q_NEED_OWNED then "
-         "Q_NEED_MATCHES, as the server does.")
+         "(BENCH_MATCH_CONNS); pgbench runs Q_PLAN_GENERIC and "
+         "Q_NEED_MATCHES (or Q_TECH_MATCHES) in one transaction, as the "
+         "server does for a page with rows.")
     note("*** the quote-request write path: each wrk connection creates "
          "a request as the enterprise, quotes it as the vendor, accepts it "
          "as the enterprise, and again; req/s counts the three requests. "
@@ -1155,6 +1357,8 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
     if ONLY == "byproducts":
         return only_byproducts()
+    if ONLY == "matches":
+        return only_matches()
     token, account_id = prepare()
     scripts, params = write_scripts(account_id, selector_of(token))
     rows = [("GET /healthz", wrk("GET /healthz", "/healthz"), None)]
@@ -1169,9 +1373,13 @@ def main():
     rows.append(("GET /api/v1/me", w, pgbench("me", scripts["me"], params)))
     me, logins = storm(token)
     m = market_prepare()
+    mm = matches_prepare(m)
     market_sql = market_scripts(m)
     scripts.update(market_sql)
     market_rows, unloaded = market(m, market_sql)
+    match_sql = matches_scripts(m, mm)
+    market_rows += matches_rows(m, mm, match_sql, need_row=False)
+    fresh = match_freshness(m, mm)
     q = quotes_prepare(token, m)
     quote_rows = quotes(q)
     audit_rows, audit_ratio = audit_cost(q, quote_rows)
@@ -1183,6 +1391,8 @@ def main():
     lines = table(rows, market_rows + quote_rows + audit_rows
                   + decision_rows + bp_rows + cp_rows, unloaded, m, me,
                   logins, b)
+    lines += [""] + textwrap.wrap(matches_note(mm, fresh), 100,
+                                  subsequent_indent="   ")
     lines += ["", "audit append on the quote write path, with / without "
               f"(tm_audit a no-op): server {audit_ratio['wrk']:.2f}, "
               f"pgbench {audit_ratio['pgbench']:.2f}; GET /audit/verify: "

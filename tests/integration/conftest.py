@@ -911,3 +911,23 @@ def tech_facets_of(items, districts):
                     i["funding"] and i["funding"]["eligible"]))},
                 verified={"true": n(lambda i: i["vendor"]["verified"])},
                 price_max_vnd={str(k): n(cheap(k)) for k in PRICE_FACETS})
+
+
+# --- matching's queue -------------------------------------------------------
+
+# A change shows in the matches within this (the queue is drained off the
+# request path, every 250 ms by default: README, "Matching").
+MATCH_FRESH_S = 2.0
+
+
+def eventually(check, timeout=MATCH_FRESH_S, step=0.05):
+    """check()'s value once it stops failing (AssertionError, KeyError,
+    ValueError), polled for up to timeout seconds; then its failure."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except (AssertionError, KeyError, ValueError):
+            if time.monotonic() >= end:
+                raise
+        time.sleep(step)

@@ -36,7 +36,7 @@ import pytest
 from conftest import (API, NEEDS, ORGANIZATION_KEYS, ROOT, TECH,
                       admin_patch, assert_etag, assert_problem, created,
                       db_count, db_rows, db_value, error_fields,
-                      etag, get, ids, list_page, made_up_word, me, new_user,
+                      etag, eventually, get, ids, list_page, made_up_word, me, new_user,
                       nothing_written, patch, post, publish_tech, register,
                       registration, search_keys, unique_tax_code,
                       walk_pages)
@@ -1021,6 +1021,12 @@ BASE = ["same category", "sector fits", "within budget", "text similarity"]
 
 
 def need_matches(scene, need):
+    """Once the module's technologies are all listed: matching's queue
+    scores them within 2 s of their publication."""
+    return eventually(lambda: listed_matches(scene, need))
+
+
+def listed_matches(scene, need):
     items = walk_pages(lambda p: list_page(
         f"{NEEDS}/{need['id']}/matches", p, scene.enterprise.token))
     mine = {t["id"]: name for name, t in scene.techs.items()}
@@ -1094,9 +1100,15 @@ def test_a_technologys_matches_say_the_same(scene):
             ("commune", ["same commune", "same district"], 0),
             ("far", [None, None], km("ninh_kieu", "soc_trang_city"))):
         tech = scene.techs[name]
-        items = walk_pages(lambda p: list_page(
-            f"{TECH}/{tech['id']}/matches", p, scene.vendors[name].token))
-        got = {item["need"]["id"]: item for item in items}
+
+        def both():
+            items = walk_pages(lambda p: list_page(
+                f"{TECH}/{tech['id']}/matches", p,
+                scene.vendors[name].token))
+            got = {item["need"]["id"]: item for item in items}
+            assert {scene.need["id"], scene.need2["id"]} <= set(got)
+            return got
+        got = eventually(both)
         for need, reason in zip((scene.need, scene.need2), wanted):
             item = got[need["id"]]
             assert set(item) == {"score", "reasons", "distance_km", "need"}
