@@ -356,6 +356,89 @@ giảm khí thải lò đốt, xử lý triệt để mùi, loại bỏ vi khu�
 giảm COD, giảm BOD, giảm tổng nitơ, giảm tổng phốt pho, giảm chất rắn lơ lửng,
 giảm độ màu, nước sau xử lý tái sử dụng được, bùn sau xử lý làm phân bón,
 tro sau đốt làm vật liệu xây dựng, khí sinh học dùng đun nấu, phát điện cho trang trại
+
+@core energy_efficiency
+bộ điều tốc, hộp số hiệu suất cao, truyền động đai răng, puly tiết kiệm điện,
+đèn cảm biến chuyển động, đèn LED đường phố, đèn cao áp LED, máng đèn LED,
+bộ hẹn giờ chiếu sáng, rèm cách nhiệt, kính hộp cách nhiệt, sơn phản nhiệt,
+mái xanh, cửa cuốn cách nhiệt, buồng đốt hiệu suất cao, béc đốt tiết kiệm dầu,
+đầu đốt gas công nghiệp, đầu đốt dầu, bình tích áp, hệ thống khí nén trung tâm,
+máy sấy khí tác nhân lạnh, bộ lọc khí nén, ống khí nén nhôm, van xả tự động,
+máy làm lạnh nước, bồn trữ lạnh, trữ lạnh bằng đá, điều hòa VRV, máy lạnh âm trần,
+bơm tuần hoàn, bơm chân không, quạt trần tiết kiệm điện, quạt công nghiệp HVLS
+
+@core wastewater_treatment
+bể Anoxic, bể Aerotank cải tiến, công nghệ AAO, công nghệ A2O, công nghệ SBR cải tiến,
+lọc nhỏ giọt, đĩa quay sinh học, bể lọc kỵ khí, bể phản ứng kỵ khí IC, bể EGSB,
+bể tự hoại cải tiến, bể Bastaf, bể lắng đứng, bể lắng ngang, bể lắng lamen,
+tấm lắng lamella, máng răng cưa, máy khuấy chìm, máy khuấy trộn, máy sục khí bề mặt,
+ống phân phối khí, bơm bùn, máy tách cát, bể lắng cát, bể trung hòa, châm axit,
+châm xút, bồn pha hóa chất, bơm màng định lượng, tủ điều khiển trạm xử lý
+
+@core solid_waste
+thùng rác phân loại, xe thu gom rác, trạm trung chuyển rác, bãi chôn lấp hợp vệ sinh,
+chế phẩm khử mùi rác, men ủ phân, máy băm rơm, máy cuộn rơm, máy băm cỏ,
+máy nghiền vỏ dừa, máy tách xơ dừa, máy ép viên phân bón, máy sàng trống,
+máy tách kim loại, thu hồi kim loại, tái chế pin, tái chế dầu nhớt, tái chế lốp xe,
+tái chế thủy tinh, tái chế kim loại, nhà chứa chất thải nguy hại, kho chứa bùn
+
+@core air_emissions
+đầu phun sương, tháp phun dung dịch kiềm, lọc than hoạt tính dạng tổ ong,
+đèn UV xử lý mùi, ion hóa khử mùi, màng lọc HEPA, quạt hút ly tâm,
+ống gió, van gió, chụp hút khói hàn, hút khói bếp công nghiệp, lọc dầu mỡ bếp
+
+@core renewable_energy
+trụ sạc xe điện, xe điện, ghe chạy điện, xuồng chạy năng lượng mặt trời,
+máy sấy lúa đốt trấu, bếp đun trấu cải tiến, bếp biogas, đèn biogas, bình nóng lạnh biogas,
+tấm pin hai mặt kính, khung giàn pin, hệ thống pin mặt trời độc lập
+
+@core monitoring_control
+cảm biến mực nước, cảm biến độ đục, cảm biến độ mặn, đo độ dẫn điện,
+đo TSS, đo amoni, máy đo oxy hòa tan, trạm quan trắc không khí, trạm khí tượng mini,
+thẻ RFID, định vị GPS, cảm biến khói, báo cháy tự động, điều khiển bằng giọng nói
+
+@core process_optimisation
+máy đóng bao, máy may bao, máy đóng gói hút chân không, máy hàn miệng túi,
+máy dán nhãn, máy in date, băng tải con lăn, băng tải inox, thang tải,
+xe nâng điện, kệ kho thông minh, máy rửa chai, máy đóng nắp, máy co màng,
+máy làm bánh tráng tự động, máy tráng bánh, máy ép dầu, máy ép dầu dừa,
+máy nạo dừa, máy gọt vỏ, máy cắt lát, máy thái, máy xay sinh tố công nghiệp,
+nồi hơi điện, nồi nấu cơm công nghiệp, tủ nấu cơm, máy sấy lạnh, máy sấy hồng ngoại,
+máy sấy vi sóng, máy sấy phun, máy rang, máy rang cà phê, máy nghiền búa,
+máy bóc vỏ tôm, máy phân cỡ tôm, máy đánh vảy cá, máy rửa cá
+
+@mat
+vỏ cam, vỏ chuối, lõi bắp, thân cây bắp, vỏ đậu phộng, vỏ hạt điều, bã cà phê,
+bã trà, bã mì, bã thuốc bắc, lông vũ, huyết heo, ruột cá, mỡ heo, dầu ăn đã qua sử dụng,
+nước muối, băng keo, màng co, màng PE, thùng phuy, pallet gỗ, pallet nhựa,
+giấy nhôm, lon nhôm, chai thủy tinh, nắp chai, nhãn giấy, dây đai, cọc tràm,
+tràm, đước, bần, mạt dừa, than củi, bột đá, bột than, bột sắt, nước cất
+
+@prod
+cá kèo, cá thát lát, cá linh, cá trê, cá chạch, lươn, ếch, ốc bươu, cua đồng,
+tép, tôm càng xanh, nghêu, sò huyết, khô mực, khô cá sặc, bánh canh, bánh xèo,
+bánh bò, bánh da lợn, nước cốt dừa, thạch dừa, dầu mè, muối ớt, tương ớt,
+nước tương, bột ngọt, bún khô, miến, tàu hủ, sữa đậu nành, rượu nếp, giấm,
+trà sữa, cacao, sô cô la, kem, yaourt, phô mai, bơ, mỡ nước
+
+@adj
+một pha, ba pha, điện áp thấp, điện áp cao, xoay chiều, một chiều, chống sét,
+chống rung, chống tĩnh điện, chống tia UV, không gỉ, mạ kẽm nhúng nóng, sơn tĩnh điện,
+cách âm, cách điện, dễ lắp đặt, dễ vệ sinh, tháo lắp nhanh, vận hành 24/7,
+làm việc liên tục, chạy ban đêm, chạy ban ngày, theo mùa, quanh năm
+
+@place
+Hậu Giang, Vĩnh Long, An Giang, Kiên Giang, Đồng Tháp, Bạc Liêu, Cà Mau, Tiền Giang,
+Bến Tre, Trà Vinh, Long Xuyên, Sa Đéc, Rạch Giá, Châu Đốc, Mỹ Tho, Bình Minh,
+Trà Ôn, Tam Bình, Lấp Vò, Lai Vung, Chợ Mới, Thoại Sơn, Tân Hiệp, Giồng Riềng
+
+@ben
+giảm phí xả thải, giảm phí môi trường, tăng giá bán, mở rộng thị trường,
+đáp ứng đơn hàng châu Âu, giảm rủi ro cháy nổ, giảm nhiệt độ nhà xưởng,
+giảm tiêu hao hóa chất, giảm tiêu hao điện, nâng công suất, rút ngắn thời gian,
+giảm tồn kho, giảm thất thoát, minh bạch dữ liệu, báo cáo tự động,
+đáp ứng kiểm kê khí nhà kính, phục vụ báo cáo ESG, giảm dấu chân carbon,
+tăng độ bền sản phẩm, tăng độ trắng gạo, giữ độ giòn, giảm thời gian nấu
 $vocab$, E'\n') WITH ORDINALITY AS x(l, n)),
 s AS (
 	SELECT l, n, count(*) FILTER (WHERE l LIKE '@%') OVER (ORDER BY n) AS sec
