@@ -115,7 +115,7 @@ bench:
 bench-data:
 	@conf/tm.sh deps
 	@$(MAKE) --no-print-directory build
-	@conf/tm.sh bench-data "$(N)"
+	@conf/tm.sh bench-data "$(N)" "$(GEN)"
 
 admin:
 	@conf/tm.sh deps

@@ -935,20 +935,26 @@ cmd_rotate_key() {
 	echo "new signing key: $("$ROOT/var/build/tmctl" rotate-key "$dir")"
 }
 
-# N synthetic published technologies in the database `make run` uses.
+# N synthetic technologies in the database `make run` uses, from the
+# generator GEN: bench (tests/bench/bench_data.sql, the default) or
+# varied (tests/bench/bench_varied.sql).
 cmd_bench_data() {
-	local n=${1:-}
-	[[ $n =~ ^[1-9][0-9]{0,7}$ ]] ||
-	    die "usage: make bench-data N=100000 (1 to 99999999)"
+	local n=${1:-} gen=${2:-bench} file
+	case $gen in
+	bench)	file=bench_data.sql ;;
+	varied)	file=bench_varied.sql ;;
+	*)	file= ;;
+	esac
+	[[ $n =~ ^[1-9][0-9]{0,7}$ && -n $file ]] ||
+	    die "usage: make bench-data N=100000 (1 to 99999999) [GEN=bench|varied]"
 	main_db
-	echo "loading $n technologies"
-	psql_q "$MAIN_URL" -v n="$n" -f "$ROOT/tests/bench/bench_data.sql" \
-	    >/dev/null
-	echo "bench data ready: $n technologies"
+	echo "loading $n technologies ($gen)"
+	psql_q "$MAIN_URL" -v n="$n" -f "$ROOT/tests/bench/$file" >/dev/null
+	echo "bench data ready: $n technologies ($gen)"
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key" >&2
 	exit 2
 }
 

@@ -4,7 +4,15 @@ conf/tm.sh bench started: seeds data, runs wrk on each endpoint and
 pgbench on the same SQL, then a login storm; then loads BENCH_TECHS
 technologies (bench_data.sql) and an enterprise's need and does the same
 for the market: a technology by random id, three searches, the need's
-matches. Prints the table.
+matches; at the end the search mix (issue 14): for each size in
+BENCH_MIX_SIZES and generator in BENCH_MIX_GENS, it loads that many
+technologies of that generator alone (bench_data.sql or
+bench_varied.sql), VACUUM ANALYZEs, draws BENCH_MIX_QUERIES distinct
+queries from the data (search_mix.py), replays them in random order at
+BENCH_CONNS connections (mix.lua), runs each alone at one connection
+(median of 3; the ten slowest are printed), measures phrase-in-title
+precision at 20 over the multi-word ones, and says which of the issue's
+targets pass. Prints the table.
 
 Standard library only. Environment (set by conf/tm.sh):
   TM_BASE_URL, TM_DATABASE_URL, TM_ROOT, BENCH_DIR (scratch, removed
@@ -18,14 +26,19 @@ Standard library only. Environment (set by conf/tm.sh):
   BENCH_BYPRODUCTS (100000: open by-products, byproducts_data.sql, for
   the by-product matches row, run at BENCH_MATCH_CONNS), BENCH_ONLY
   ("byproducts": that row alone, for working on it; "matches": the two
-  matching rows and freshness alone), BENCH_NEEDS (999: open needs
-  loaded for the matching rows, tests/bench/needs_data.sql).
+  matching rows and freshness alone; "search": the search mix alone,
+  saved in var/bench/search.txt), BENCH_NEEDS (999: open needs loaded
+  for the matching rows, tests/bench/needs_data.sql).
+  BENCH_MIX_SIZES ("100000 1000000"), BENCH_MIX_GENS ("bench varied"),
+  BENCH_MIX_QUERIES (400), BENCH_MIX_SEED (14): the search mix's sizes,
+  generators, queries and the seed they are drawn with.
   BENCH_CP_REPORTS (50000: cleaner-production reports of one year for
   the summary row).
 """
 
 import base64
 import glob
+from http.client import HTTPConnection
 import json
 import math
 import os
@@ -40,6 +53,9 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import search_mix  # noqa: E402  (tests/bench/search_mix.py)
 
 ROOT = os.environ["TM_ROOT"]
 BASE = os.environ["TM_BASE_URL"]
@@ -1348,6 +1364,200 @@ def cp_reports(c):
     return rows
 
 
+# --- the search mix (issue 14) ----------------------------------------
+
+# Each generator's file and its vendors (what a load of the other one
+# must not leave behind: the mix measures N rows of one generator).
+GENERATORS = {
+    "bench": ("bench_data.sql", "tax_code LIKE '19%' AND name LIKE "
+              "'Nhà cung cấp thử tải %'"),
+    "varied": ("bench_varied.sql", "id::text LIKE "
+               "'00000000-0000-4000-a000-%' AND tax_code LIKE '0999%'"),
+}
+MIX_P99_MS = 50			# the issue's targets, for every combination
+MIX_ALONE_MS = 20
+MIX_RPS_100K = 1500
+MIX_PRECISION = 0.95
+PAGE = 20			# the default page: precision at 20
+
+
+def env_words(name, default, allowed=None):
+    words = (os.environ.get(name) or default).split()
+    for w in words:
+        if (allowed is not None and w not in allowed) or (
+                allowed is None and not re.fullmatch(r"[1-9][0-9]*", w)):
+            sys.exit(f"bench: {name} takes {' '.join(allowed or ['sizes'])}"
+                     f", not {w!r}")
+    return words
+
+
+MIX_SIZES = [int(w) for w in env_words("BENCH_MIX_SIZES", "100000 1000000")]
+MIX_GENS = env_words("BENCH_MIX_GENS", "bench varied", GENERATORS)
+MIX_QUERIES = env_int("BENCH_MIX_QUERIES", 400)
+MIX_SEED = env_int("BENCH_MIX_SEED", 14)
+
+
+def mix_load(gen, n):
+    """n technologies of gen, the other generators' rows removed, then
+    VACUUM ANALYZE. Returns (published rows, seconds the load took)."""
+    file, _ = GENERATORS[gen]
+    t = time.monotonic()
+    for other, (_, vendors) in GENERATORS.items():
+        if other != gen:
+            psql(sql="DELETE FROM technologies WHERE vendor_id IN (SELECT id"
+                 f" FROM organizations WHERE {vendors})")
+    log(f"loading {n} technologies ({gen}: tests/bench/{file})")
+    psql("-v", f"n={n}", "-f", os.path.join(HERE, file))
+    loaded = time.monotonic() - t
+    psql(sql="VACUUM (ANALYZE) technologies")
+    psql(sql="VACUUM (ANALYZE) organizations")
+    published = int(psql(sql="SELECT count(*) FROM technologies"
+                         " WHERE status = 'published'"))
+    log(f"  loaded in {loaded:.1f} s, vacuumed in "
+        f"{time.monotonic() - t - loaded:.1f} s: {published} published")
+    return published, loaded
+
+
+def mix_alone(mix):
+    """Each query of the mix alone on one keep-alive connection, three
+    times: the median in ms, and the last answer's first page."""
+    url = urllib.parse.urlsplit(BASE)
+    conn = HTTPConnection(url.hostname, url.port, timeout=120)
+    for e in mix:
+        took = []
+        for _ in range(3):
+            t = time.perf_counter()
+            conn.request("GET", e["path"])
+            resp = conn.getresponse()
+            body = resp.read()
+            took.append((time.perf_counter() - t) * 1000.0)
+        if resp.status != 200:
+            raise BenchError(f"GET {e['path']}: {resp.status} "
+                             f"{body[:200]!r}")
+        e["ms"] = sorted(took)[1]
+        e["titles"] = [i["title"] for i in json.loads(body)["items"]]
+    conn.close()
+
+
+def mix_precision(mix):
+    """Phrase-in-title precision at 20 over the multi-word queries: per
+    query, the first page's titles holding the folded query as a phrase,
+    out of min(20, the published rows passing its filters whose title
+    does); averaged over queries where that is not 0. (mean, queries)"""
+    multi = [(k, e) for k, e in enumerate(mix)
+             if len(search_mix.tokens(e["q"])) >= 2]
+    if not multi:
+        return None, 0
+    lit = search_mix.sql_str
+    # One statement a query, its words as constants, so that each uses
+    # the index: the words as a phrase of title (weight A) words find the
+    # candidates; the title, its folded words one space apart, decides.
+    stmts = []
+    for k, e in multi:
+        words = search_mix.tokens(e["q"])
+        f = e["filters"]
+        stmts.append(
+            f"SELECT {k}, count(*) FROM technologies t JOIN organizations o"
+            " ON o.id = t.vendor_id WHERE t.status = 'published' AND "
+            "t.search @@ to_tsquery('simple', "
+            f"{lit(' <-> '.join(w + ':A' for w in words))})"
+            + (f" AND t.category = {lit(f['category'])}"
+               if "category" in f else "")
+            + (f" AND o.commune = {lit(f['commune'])}"
+               if "commune" in f else "")
+            + (f" AND o.district = {lit(f['district'])}"
+               if "district" in f else "")
+            + " AND ' ' || regexp_replace(t.title_folded, '[^a-z0-9]+', "
+            f"' ', 'g') || ' ' LIKE {lit('% ' + ' '.join(words) + ' %')};")
+    got = [line.split("|") for line in
+           psql(sql="\n".join(stmts)).splitlines() if line]
+    got = [(int(k), int(c)) for k, c in got]
+    possible = dict(got)
+    scores = []
+    for k, e in multi:
+        phrase = " " + " ".join(search_mix.tokens(e["q"])) + " "
+        hits = sum(1 for t in e["titles"][:PAGE]
+                   if phrase in " " + " ".join(search_mix.tokens(t)) + " ")
+        # A title the tsquery misses (a hyphenated word: the parser
+        # adds its parts at later positions) counts once it was found.
+        den = min(PAGE, max(possible[k], hits))
+        if den > 0:
+            scores.append(hits / den)
+    return (sum(scores) / len(scores) if scores else None), len(scores)
+
+
+def search_mix_rows():
+    """For each size and generator: load, draw the mix, run it at CONNS
+    connections (mix.lua) and each query alone, measure relevance.
+    Returns the lines of the report."""
+    lines = []
+    for n in MIX_SIZES:
+        for gen in MIX_GENS:
+            published, loaded = mix_load(gen, n)
+            t = time.monotonic()
+            mix = search_mix.draw(lambda s: psql(sql=s), MIX_QUERIES,
+                                  MIX_SEED)
+            paths = os.path.join(DIR, f"mix-{gen}-{n}.txt")
+            search_mix.write(mix, paths)
+            log(f"  drew {len(mix)} queries in {time.monotonic() - t:.1f} s")
+            name = f"search mix ({gen}, {n})"
+            w = wrk(name, "/", script=os.path.join(HERE, "mix.lua"),
+                    script_args=(paths,))
+            quiesce()
+            log(f"  each of the {len(mix)} queries alone, median of 3")
+            mix_alone(mix)
+            precision, nprec = mix_precision(mix)
+            alone = sorted(e["ms"] for e in mix)
+            slow = sorted(mix, key=lambda e: -e["ms"])[:10]
+            lines.append(f"{name}: {len(mix)} queries, {published} "
+                         f"published (loaded in {loaded:.0f} s)")
+            lines.append(f"  {CONNS} connections: {rate(w['rps'])} req/s, "
+                         f"p50 {ms(w['p50'])}, p99 {ms(w['p99'])}")
+            lines.append(f"  alone: p50 {ms(percentile(alone, 0.5))}, p90 "
+                         f"{ms(percentile(alone, 0.9))}, max "
+                         f"{ms(alone[-1])}; the ten slowest:")
+            for e in slow:
+                f = " ".join(f"{k}={v}" for k, v in e["filters"].items())
+                # count: rows holding the drawn words, before any typo
+                # and without the filter.
+                lines.append(f"    {ms(e['ms']):>10}  {e['q']}"
+                             f"{'  [' + f + ']' if f else ''}"
+                             f"  ({', '.join(e['kind'])}; drawn words in "
+                             f"{e['count']} rows)")
+            lines.append("  relevance: phrase-in-title precision at 20 "
+                         + (f"{precision:.3f}" if precision is not None
+                            else "-") + f" over {nprec} multi-word queries")
+            checks = [(f"p99 < {MIX_P99_MS} ms @{CONNS}",
+                       w["p99"] < MIX_P99_MS, ms(w["p99"])),
+                      (f"no query alone > {MIX_ALONE_MS} ms",
+                       alone[-1] <= MIX_ALONE_MS, ms(alone[-1]))]
+            if n == 100000:
+                checks.append((f">= {MIX_RPS_100K} req/s at 100k",
+                               w["rps"] >= MIX_RPS_100K, rate(w["rps"])))
+            checks.append((f"precision >= {MIX_PRECISION}",
+                           precision is not None
+                           and precision >= MIX_PRECISION,
+                           f"{precision:.3f}" if precision is not None
+                           else "-"))
+            lines.append("  targets: " + "; ".join(
+                f"{c} {'pass' if ok else 'FAIL'} ({v})"
+                for c, ok, v in checks))
+            log("\n".join(lines[-(len(slow) + 6):]))
+    return lines
+
+
+def only_search():
+    """BENCH_ONLY=search: the search mix alone."""
+    lines = search_mix_rows()
+    out_dir = os.path.join(ROOT, "var", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "search.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    log("\n" + "\n".join(lines))
+    log("\nsaved to var/bench/search.txt")
+    return 1 if failures else 0
+
+
 def on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -1359,6 +1569,8 @@ def main():
         return only_byproducts()
     if ONLY == "matches":
         return only_matches()
+    if ONLY == "search":
+        return only_search()
     token, account_id = prepare()
     scripts, params = write_scripts(account_id, selector_of(token))
     rows = [("GET /healthz", wrk("GET /healthz", "/healthz"), None)]
@@ -1388,11 +1600,13 @@ def main():
     scripts["byproduct_matches"] = b["script"]
     bp_rows, b["one"] = byproducts(b)
     cp_rows = cp_reports(cp_prepare())
+    search_lines = search_mix_rows()
     lines = table(rows, market_rows + quote_rows + audit_rows
                   + decision_rows + bp_rows + cp_rows, unloaded, m, me,
                   logins, b)
     lines += [""] + textwrap.wrap(matches_note(mm, fresh), 100,
                                   subsequent_indent="   ")
+    lines += [""] + search_lines
     lines += ["", "audit append on the quote write path, with / without "
               f"(tm_audit a no-op): server {audit_ratio['wrk']:.2f}, "
               f"pgbench {audit_ratio['pgbench']:.2f}; GET /audit/verify: "
