@@ -203,18 +203,23 @@ RETURN CASE WHEN p_tier = 0 THEN search @@ q
     ELSE tm_tier_of(search, q, qa, pa) = p_tier END;
 
 -- The adjacent pairs of phrase p (tm_phrase_query) as a query of
--- tm_title_pairs(): 'a' <-> 'b' <-> 'c' gives 'a b' & 'b c'. NULL for a
--- phrase of one word, or of alternatives (the typo fallback's).
+-- tm_title_pairs(): 'a' <-> 'b' <-> 'c' gives 'a b' & 'b c', and the typo
+-- fallback's 'a' <-> ( 'b' | 'c' ) gives ( 'a b' | 'a c' ). NULL for a
+-- phrase of one word, or of any other shape.
 CREATE OR REPLACE FUNCTION tm_pairs_query(p tsquery) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-	SELECT string_agg(quote_literal(w.a || ' ' || w.b), ' & '
-	    ORDER BY w.n)::tsquery
-	FROM (SELECT x.n, replace(x.m[1], '''''', '''') AS a,
-		lead(replace(x.m[1], '''''', '''')) OVER (ORDER BY x.n) AS b
-	    FROM regexp_matches(p::text, $re$'((?:[^']|'')*)'$re$, 'g')
-		WITH ORDINALITY x(m, n)) w
-	WHERE w.b IS NOT NULL
-	    AND p::text ~ $re$^'(?:[^']|'')*'(?: <-> '(?:[^']|'')*')+\Z$re$
+	WITH e AS (
+	    SELECT s.n, s.x ~ $re$^(?:'(?:[^']|'')*'|\( '(?:[^']|'')*'(?: \| '(?:[^']|'')*')* \))\Z$re$
+		AS ok,
+		ARRAY(SELECT replace(m[1], '''''', '''')
+		    FROM regexp_matches(s.x, $re$'((?:[^']|'')*)'$re$, 'g')
+		    m) AS alts
+	    FROM regexp_split_to_table(p::text, ' <-> ') WITH ORDINALITY s(x, n))
+	SELECT string_agg('( ' || (SELECT string_agg(quote_literal(x || ' ' ||
+	    y), ' | ') FROM unnest(a.alts) x, unnest(b.alts) y) || ' )',
+	    ' & ' ORDER BY a.n)::tsquery
+	FROM e a JOIN e b ON b.n = a.n + 1
+	WHERE (SELECT bool_and(ok) FROM e)
 $$;
 
 -- How many of the newest rows to walk for p_n rows of a tier that held c
