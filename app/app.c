@@ -116,6 +116,7 @@ app_init(int state)
 	const char	*url, *dir, *conns, *wconns, *v;
 	uint8_t		 key[32];
 	long long	 mb;
+	int		 err;
 
 	if (state != KORE_MODULE_LOAD)
 		return (KORE_RESULT_OK);
@@ -142,8 +143,9 @@ app_init(int state)
 	wconns = getenv("TM_DB_WRITE_CONNS");
 	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
 		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
-	mb = (v = getenv("TM_PAGE_CACHE_MB")) != NULL ? atoll(v) : 32;
-	if (mb < 0 || mb > 4096)
+	mb = 32;
+	if ((v = getenv("TM_PAGE_CACHE_MB")) != NULL &&
+	    (mb = kore_strtonum(v, 10, 0, 4096, &err), err != KORE_RESULT_OK))
 		fatalx("TM_PAGE_CACHE_MB must be 0..4096");
 	pagecache_init((size_t)mb << 20, PAGECACHE_TTL_MS);
 	quote_sweeper();

@@ -332,7 +332,7 @@ struct rq {
 	void			(*ctx_free)(void *);
 	struct token		*tok;		/* presented credential */
 	struct qargs		 qs;
-	char			*kept_key;	/* keep the answer (pagecache) */
+	char			*kept_key;	/* keep the answer: pagecache */
 	uint64_t		 kept_gen;
 };
 

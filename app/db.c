@@ -115,7 +115,8 @@ static int		 conn_listen(struct db_conn *);
 static void		 conn_heard(struct db_conn *);
 static void		 listen_up(struct db_op *, void *);
 static void		 op_finish(struct db_conn *, struct db_op *);
-static void		 op_result(struct db_conn *, struct db_op *, PGresult *);
+static void		 op_result(struct db_conn *, struct db_op *,
+			    PGresult *);
 static void		 op_error(struct db_conn *, struct db_op *,
 			    PGresult *);
 static int		 op_internal(struct db_conn *);

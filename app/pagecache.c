@@ -27,6 +27,8 @@
 #include "app.h"
 
 #define PC_BUCKETS	4096
+/* Chains stay short however small the answers: at most 4 a bucket. */
+#define PC_ENTRIES	(4 * PC_BUCKETS)
 /* An answer larger than this share of the cache is not kept. */
 #define PC_SHARE	16
 
@@ -142,7 +144,7 @@ pagecache_put(const char *key, uint64_t g, uint64_t now, const char *body,
 	h = pc_hash(key, keylen);
 	if ((e = pc_find(key, keylen, h)) != NULL)
 		pc_drop(e);
-	while (bytes + size > max_bytes)
+	while (bytes + size > max_bytes || entries >= PC_ENTRIES)
 		pc_drop(TAILQ_FIRST(&order));
 	e = kore_calloc(1, sizeof(*e));
 	e->hash = h;

@@ -4,11 +4,14 @@
  */
 
 #include <string.h>
+#include <time.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
 
 #include "app.h"
+
+static void	reply_hit(struct rq *, const struct kept *);
 
 int
 reply_json(struct rq *r, int status, const char *body, size_t len)
@@ -46,35 +49,50 @@ reply_empty(struct rq *r, int status)
 int
 reply_kept(struct rq *r)
 {
-	struct kept	k;
-	const char	*qs, *inm;
+	struct kore_buf	*b;
+	struct kept	 k;
+	int		 hit;
 
 	if (!pagecache_on() || header_get(r, "authorization") != NULL)
 		return (0);
-	qs = r->req->query_string;
+	/*
+	 * The day in Can Tho (UTC+7) is part of the key: funding
+	 * eligibility changes at its midnight, and yesterday's answers
+	 * must not be found after it.
+	 */
+	b = kore_buf_alloc(256);
+	kore_buf_appendf(b, "%lld %s?%s",
+	    (long long)((time(NULL) + 7 * 3600) / 86400), r->req->path,
+	    r->req->query_string ? r->req->query_string : "");
 	kore_free(r->kept_key);
-	r->kept_key = kore_malloc(strlen(r->req->path) + 2 +
-	    (qs ? strlen(qs) : 0));
-	strcpy(r->kept_key, r->req->path);
-	if (qs != NULL) {
-		strcat(r->kept_key, "?");
-		strcat(r->kept_key, qs);
-	}
+	r->kept_key = kore_strdup(kore_buf_stringify(b, NULL));
+	kore_buf_free(b);
 	r->kept_gen = pagecache_gen();
-	if (!pagecache_get(r->kept_key, kore_time_ms(), &k))
-		return (0);
-	kore_free(r->kept_key);
-	r->kept_key = NULL;
-	if (k.etag[0] != '\0') {
-		http_response_header(r->req, "etag", k.etag);
+	if ((hit = pagecache_get(r->kept_key, kore_time_ms(), &k))) {
+		kore_free(r->kept_key);
+		r->kept_key = NULL;
+		reply_hit(r, &k);
+	}
+	return (hit);
+}
+
+/* A kept answer: a document's tag, and 304 to a client holding it. */
+static void
+reply_hit(struct rq *r, const struct kept *k)
+{
+	const char	*inm;
+
+	if (k->etag[0] != '\0') {
+		http_response_header(r->req, "etag", k->etag);
 		http_response_header(r->req, "cache-control",
 		    "private, no-cache");
 		if ((inm = header_get(r, "if-none-match")) != NULL &&
-		    etag_listed(inm, k.etag))
-			return (reply_empty(r, 304));
+		    etag_listed(inm, k->etag)) {
+			reply_empty(r, 304);
+			return;
+		}
 	}
-	reply_json(r, 200, k.body, k.len);
-	return (1);
+	reply_json(r, 200, k->body, k->len);
 }
 
 /* The answer of a read reply_kept() did not find, for the next one. */

@@ -22,7 +22,7 @@ CREATE INDEX technologies_title_pairs ON technologies
 	USING gin (tm_title_pairs(title_folded)) WHERE status = 'published';
 
 -- The tier functions take the phrase and one rank unit now.
-DROP FUNCTION IF EXISTS tech_tiers(tsquery, real, real, text, text, text, text, int,
-    int, bigint, uuid, boolean, boolean, text, uuid, int);
-DROP FUNCTION IF EXISTS tech_tier(int, tsquery, tsquery, text, text, text, text, int,
-    int, bigint, uuid, boolean, boolean, timestamptz, uuid, int);
+DROP FUNCTION IF EXISTS tech_tiers(tsquery, real, real, text, text, text,
+    text, int, int, bigint, uuid, boolean, boolean, text, uuid, int);
+DROP FUNCTION IF EXISTS tech_tier(int, tsquery, tsquery, text, text, text,
+    text, int, int, bigint, uuid, boolean, boolean, timestamptz, uuid, int);

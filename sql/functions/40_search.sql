@@ -208,13 +208,15 @@ RETURN CASE WHEN p_tier = 0 THEN search @@ q
 -- phrase of one word, or of any other shape.
 CREATE OR REPLACE FUNCTION tm_pairs_query(p tsquery) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+	-- Each element: one word, or a group of alternatives.
 	WITH e AS (
-	    SELECT s.n, s.x ~ $re$^(?:'(?:[^']|'')*'|\( '(?:[^']|'')*'(?: \| '(?:[^']|'')*')* \))\Z$re$
-		AS ok,
+	    SELECT s.n, s.x ~ ($re$^(?:'(?:[^']|'')*'|\( '(?:[^']|'')*'$re$ ||
+		$re$(?: \| '(?:[^']|'')*')* \))\Z$re$) AS ok,
 		ARRAY(SELECT replace(m[1], '''''', '''')
 		    FROM regexp_matches(s.x, $re$'((?:[^']|'')*)'$re$, 'g')
 		    m) AS alts
-	    FROM regexp_split_to_table(p::text, ' <-> ') WITH ORDINALITY s(x, n))
+	    FROM regexp_split_to_table(p::text, ' <-> ')
+		WITH ORDINALITY s(x, n))
 	SELECT string_agg('( ' || (SELECT string_agg(quote_literal(x || ' ' ||
 	    y), ' | ') FROM unnest(a.alts) x, unnest(b.alts) y) || ' )',
 	    ' & ' ORDER BY a.n)::tsquery

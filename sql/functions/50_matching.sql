@@ -24,6 +24,20 @@ LANGUAGE sql STABLE AS $$
 	ORDER BY t.price_min_vnd, t.id LIMIT 60)
 $$;
 
+-- The score without the text similarity, which adds at most 0.15 to it:
+-- the match queue (55_match_queue.sql) passes over a technology whose
+-- base + 0.15 is below a list's lowest without computing its similarity,
+-- most of the cost.
+CREATE OR REPLACE FUNCTION match_base(t technologies, n needs,
+    v organizations) RETURNS numeric
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
+    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
+    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
+    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
+    CASE WHEN v.commune = n.commune THEN 0.05
+	WHEN v.district = n.district THEN 0.03 ELSE 0 END;
+
 -- The score, deterministic, in 0..1: same category 0.35, sector fits
 -- 0.20, within budget 0.15, text similarity up to 0.15 (trigram
 -- similarity of the folded titles, counted from 0.2, full marks at 0.5),
@@ -33,15 +47,9 @@ $$;
 CREATE OR REPLACE FUNCTION tm_match(t technologies, n needs, v organizations)
 RETURNS TABLE (score numeric, reasons text[])
 LANGUAGE sql STABLE AS $$
-	SELECT round(
-	    CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
-	    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
-	    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
+	SELECT round(match_base(t, n, v) +
 	    CASE WHEN sim >= 0.2 THEN 0.15 * least(1, sim / 0.5)::numeric
-		ELSE 0 END +
-	    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
-	    CASE WHEN v.commune = n.commune THEN 0.05
-		WHEN v.district = n.district THEN 0.03 ELSE 0 END, 3),
+		ELSE 0 END, 3),
 	    array_remove(ARRAY[
 		CASE WHEN t.category = n.category THEN 'same category' END,
 		CASE WHEN n.sector = ANY (t.sectors) THEN 'sector fits' END,

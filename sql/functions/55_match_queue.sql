@@ -25,21 +25,6 @@ RETURNS TABLE (km numeric) LANGUAGE sql STABLE AS $$
 	WHERE a.code = p_from AND b.code = p_to
 $$;
 
--- tm_match()'s score without the text similarity, which adds at most
--- 0.15 to it: a technology whose base + 0.15 is below a list's lowest
--- cannot enter, and its similarity (most of the cost) is not computed.
--- The weights are tm_match()'s (sql/functions/50_matching.sql): change
--- both together.
-CREATE OR REPLACE FUNCTION match_base(t technologies, n needs,
-    v organizations) RETURNS numeric
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN CASE WHEN t.category = n.category THEN 0.35 ELSE 0 END +
-    CASE WHEN n.sector = ANY (t.sectors) THEN 0.20 ELSE 0 END +
-    CASE WHEN t.price_min_vnd <= n.budget_max_vnd THEN 0.15 ELSE 0 END +
-    CASE WHEN tm_funded(t) THEN 0.10 ELSE 0 END +
-    CASE WHEN v.commune = n.commune THEN 0.05
-	WHEN v.district = n.district THEN 0.03 ELSE 0 END;
-
 -- Enqueues (p_kind, ref) for each ref that has no waiting job. A waiting
 -- job is one no drain holds: one a drain holds may have read the row
 -- before this change, so the change gets a job of its own. The waiting
@@ -264,15 +249,35 @@ BEGIN
 			SELECT * FROM k WHERE k.nth < p_needs
 			    OR (k.nth = p_needs AND k.kind = 'need'))
 		SELECT array_agg(cut.id),
-		    array_agg(DISTINCT cut.ref) FILTER (WHERE cut.kind = 'need'),
+		    array_agg(DISTINCT cut.ref)
+			FILTER (WHERE cut.kind = 'need'),
 		    array_agg(DISTINCT cut.ref)
 			FILTER (WHERE cut.kind = 'technology')
 		INTO ids, needs_, techs FROM cut;
+		-- A job that fails (its row deleted meanwhile, a deadlock with
+		-- the writer) is dropped and logged, never retried forever at
+		-- the head of the queue: the next change queues it again.
 		IF techs IS NOT NULL THEN
-			PERFORM match_techs_score(techs);
+			BEGIN
+				PERFORM match_techs_score(techs);
+			EXCEPTION WHEN OTHERS THEN
+				FOREACH r IN ARRAY techs LOOP
+					BEGIN
+						PERFORM match_techs_score(ARRAY[r]);
+					EXCEPTION WHEN OTHERS THEN
+						RAISE LOG 'match_drain: technology % '
+						    'dropped: %', r, SQLERRM;
+					END;
+				END LOOP;
+			END;
 		END IF;
 		FOREACH r IN ARRAY coalesce(needs_, '{}') LOOP
-			PERFORM match_need_score(r);
+			BEGIN
+				PERFORM match_need_score(r);
+			EXCEPTION WHEN OTHERS THEN
+				RAISE LOG 'match_drain: need % dropped: %', r,
+				    SQLERRM;
+			END;
 		END LOOP;
 		DELETE FROM match_jobs WHERE id = ANY (ids);
 		done := coalesce(cardinality(ids), 0);

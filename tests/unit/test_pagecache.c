@@ -87,6 +87,17 @@ bounds(void)
 		kept += pagecache_get(key, 0, &k);
 	}
 	CHECK((size_t)kept == n);
+	/* However small the answers, their number is bounded too. */
+	pagecache_init(64 << 20, 1000);
+	pagecache_enable(1);
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof(key), "/d?q=%d", i);
+		pagecache_put(key, pagecache_gen(), 0, "[]", 2, NULL);
+	}
+	pagecache_usage(&n, &used);
+	CHECK(n == 16384 && pagecache_get("/d?q=19999", 0, &k) &&
+	    !pagecache_get("/d?q=3615", 0, &k) &&
+	    pagecache_get("/d?q=3616", 0, &k));
 	/* An answer of more than a sixteenth of the bound is not kept. */
 	pagecache_init(8 * 1024, 1000);
 	pagecache_enable(1);
