@@ -232,6 +232,17 @@ db_init() {
 	echo "include_if_exists = 'techmarket.conf'" >>"$home/pgdata/postgresql.conf"
 }
 
+# A quarter of the machine's memory for PostgreSQL's buffers, between
+# 256 MB and 2 GB: at a million listings (3.5 GB with their indexes) a
+# search that read its rows through 256 MB of buffers paid ~11 µs a row
+# copying pages in from the kernel's cache, against ~2 µs from its own.
+db_buffers_mb() {
+	local kb
+	kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null)
+	kb=$((${kb:-0} / 4 / 1024))
+	echo $((kb < 256 ? 256 : kb > 2048 ? 2048 : kb))
+}
+
 db_settings() {
 	local dir=$1 kind=$2 conf
 	conf=$(db_data "$dir")/techmarket.conf
@@ -240,7 +251,7 @@ db_settings() {
 		unix_socket_directories = '$(readlink -f "$dir/sock")'
 		port = 5432
 		max_connections = 200
-		shared_buffers = 256MB
+		shared_buffers = $(db_buffers_mb)MB
 		# What the server's statements rely on; the server also sets
 		# them on its connections, for databases it does not run.
 		# rfc3339() reads timestamps as ISO text. A relevance page is
