@@ -405,10 +405,14 @@ DECLARE
 	s_vendor uuid[];
 	s_at	timestamptz[];
 	s_tier	int[];
+	s_end	timestamptz;
+	s_end_id uuid;
 	seen	int;
+	k	int;
 	n	int := p_n;
 	r	real;
 	c_ts	timestamptz;
+	c_id	uuid;
 	got	int;
 BEGIN
 	-- On a large table a phrase few of 256 rows hold is ambiguous: one
@@ -429,28 +433,41 @@ BEGIN
 		    OR coalesce(cardinality(array_positions(s_tier, 3)), 0)
 		    NOT BETWEEN 0 AND least(p_n - 1, 3);
 	END LOOP;
+	-- Where the sample ends: a tier goes on from there (NULL: the
+	-- sample held every published row).
+	SELECT x.created_at, x.id INTO s_end, s_end_id FROM technologies x
+	WHERE x.status = 'published'
+	ORDER BY x.created_at DESC, x.id DESC OFFSET ss - 1 LIMIT 1;
 	FOR t IN REVERSE 3..1 LOOP
 		r := (t * p_unit)::real;
 		-- Past the cursor's tier, or a second tier that is the first.
 		CONTINUE WHEN c_rank < r OR (t = 2 AND pa = qa);
 		c_ts := tm_cursor_ts(p_key, r);
-		seen := cardinality(array_positions(s_tier, t));
-		IF c_ts IS NULL AND seen >= n THEN
+		seen := coalesce(cardinality(array_positions(s_tier, t)), 0);
+		k := tm_walk_rows(seen, ss, n, n_rows);
+		IF c_ts IS NULL THEN
+			-- From the top: the sample's rows of the tier first,
+			-- the rest after the sample's end.
 			RETURN QUERY SELECT u.uid, u.uvendor, r, u.uat
 			    FROM unnest(s_id, s_vendor, s_at, s_tier)
 				WITH ORDINALITY u(uid, uvendor, uat, utier, o)
 			    WHERE u.utier = t ORDER BY u.o LIMIT n;
+			GET DIAGNOSTICS got = ROW_COUNT;
+			n := n - got;
+			EXIT WHEN n <= 0;
+			CONTINUE WHEN s_end IS NULL;
+			c_ts := s_end;
+			c_id := s_end_id;
+			k := greatest(k - ss, 0);
 		ELSE
-			RETURN QUERY SELECT h.id, h.vendor_id, r, h.created_at
-			    FROM tech_tier(t, p_q, qa, pa,
-				CASE WHEN t = 3 THEN pairs END, p_category,
-				p_sector, p_district, p_commune, p_trl_min,
-				p_trl_max, p_price_max, p_vendor, p_funding,
-				p_verified, c_ts,
-				CASE WHEN c_ts IS NOT NULL THEN p_id END,
-				tm_walk_rows(seen, ss, n, n_rows), n,
-				by_place) h;
+			c_id := p_id;
 		END IF;
+		RETURN QUERY SELECT h.id, h.vendor_id, r, h.created_at
+		    FROM tech_tier(t, p_q, qa, pa,
+			CASE WHEN t = 3 THEN pairs END, p_category, p_sector,
+			p_district, p_commune, p_trl_min, p_trl_max,
+			p_price_max, p_vendor, p_funding, p_verified, c_ts,
+			c_id, k, n, by_place) h;
 		GET DIAGNOSTICS got = ROW_COUNT;
 		n := n - got;
 		EXIT WHEN n <= 0;

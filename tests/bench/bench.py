@@ -736,7 +736,7 @@ def matches_prepare(m):
         "email": MATCH_VENDOR, "password": PASSWORD,
         "display_name": "Bench Match Vendor", "role": "vendor",
         "organization": {"name": "Bench Match Vendor Co",
-                         "tax_code": "6000000003", "district": "ninh_kieu",
+                         "tax_code": "6000000004", "district": "ninh_kieu",
                          "sector": "seafood_processing"}})
     if status != 201:
         raise BenchError(f"registering {MATCH_VENDOR}: {status} {body}")
@@ -1433,7 +1433,7 @@ def search_token():
         "email": SEARCHER, "password": PASSWORD,
         "display_name": "Bench Searcher", "role": "enterprise",
         "organization": {"name": "Bench Searcher Co",
-                         "tax_code": "6000000003", "district": "ninh_kieu",
+                         "tax_code": "6000000005", "district": "ninh_kieu",
                          "sector": "seafood_processing"}})
     if status not in (201, 409):
         raise BenchError(f"registering {SEARCHER}: {status} {body}")
