@@ -17,7 +17,7 @@ from conftest import (NEEDS, UUID_RE, assert_create_refused, assert_etag,
                       assert_problem, assert_rfc3339_utc, created, db_count,
                       db_rows, delete, etag, get, ids, in_order,
                       made_up_word, moved, new_user, patch, post, walk_pages,
-                      without)
+                      without, word_like_no_other)
 
 # The contract's fields; updated_at is this server's extension.
 CONTRACT_KEYS = {"id", "enterprise", "title", "description", "category",
@@ -734,7 +734,7 @@ def test_search_ignores_diacritics_and_case(vietnamese, how):
 
 
 def test_search_for_a_word_nobody_wrote_finds_nothing(vietnamese):
-    assert search_ids(made_up_word(12)) == []
+    assert search_ids(word_like_no_other()) == []
 
 
 def test_relevance_puts_title_hits_first(owner):

@@ -9,25 +9,18 @@ The data are this module's own: titles of made-up words no other test
 writes, so the sets are known whatever else the database holds.
 """
 
-import secrets
 from collections import Counter
 
 import pytest
 
-from conftest import (API, PRICE_FACETS, create_staff, get,
+from conftest import (API, PRICE_FACETS, create_staff, get, made_up_word,
                       make_admin, new_user, patch, post, put, search_keys,
-                      tech_facets_of, verify)
+                      tech_facets_of, verify, word_like_no_other)
 
 TECH = f"{API}/technologies"
 NEEDS = f"{API}/needs"
 TECH_SORTS = ("relevance", "newest", "price_asc", "price_desc")
 NEED_SORTS = ("relevance", "newest")
-
-
-def made_up_word(n=10):
-    """Letters only, so the search parser keeps it one word; no real
-    word, so only this module's rows hold it."""
-    return "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(n))
 
 
 def typo(word):
@@ -172,7 +165,7 @@ CASES = {
 
 def case(w, name):
     q, filters, expected = CASES[name]
-    q = q.format(a_typo=typo(w["a"]), none=made_up_word(12), **w)
+    q = q.format(a_typo=typo(w["a"]), none=word_like_no_other(), **w)
     return q, filters, expected
 
 
@@ -296,7 +289,7 @@ def test_each_facet_counts_what_its_filter_keeps(market):
 def test_needs_facets_agree_with_their_filters(board):
     w = board["w"]
     for params in ({"q": w["a"]}, {"q": w["a"], "sector": "beverages"},
-                   {"q": f"{w['p']} {w['n']}"}, {"q": made_up_word(12)}):
+                   {"q": f"{w['p']} {w['n']}"}, {"q": word_like_no_other()}):
         facets = facets_of(NEEDS, params)
         items = walk(NEEDS, params)
         assert set(facets) == {"total", "category", "sector", "district"}
@@ -343,7 +336,7 @@ def test_a_typo_is_suggested_corrected(shop, board, what):
 def test_no_suggestion_for_a_right_query_or_no_near_word(shop, board, what):
     path, w = (TECH, shop["w"]) if what == "tech" else (NEEDS, board["w"])
     for facets in ("false", "true"):
-        for q in (w["a"], f"{w['a']} {w['b']}", made_up_word(12)):
+        for q in (w["a"], f"{w['a']} {w['b']}", word_like_no_other()):
             doc = answer(path, {"q": q, "facets": facets})
             assert doc["suggestion"] is None, q
     # No q, no suggestion member at all.
