@@ -630,10 +630,13 @@ throwaway_server() {
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.
+	# Both appending: "2>/dev/stdout" opened the file a second time with
+	# an offset of its own, and stderr's lines (libpq's) overwrote the
+	# start of the log, where no test looked.
 	local err=$TEST_DIR/$2
-	[ "$2" = - ] && err=/dev/stdout
+	[ "$2" = - ] && err=$TEST_DIR/$1
 	(cd "$TEST_DIR" && exec env "${KORE_ENV[@]}" setsid stdbuf -oL kore \
-	    -fnr -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
+	    -fnr -c "$TEST_DIR/techmarket.conf" >>"$TEST_DIR/$1" 2>>"$err") &
 	TEST_KORE=$!
 	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
 		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
