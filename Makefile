@@ -7,7 +7,9 @@ BUILD		:= var/build
 FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 CFLAGS		+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC \
 		   -Wall -Wextra -Werror -Iapp $(FEATURES)
-LDLIBS		:= -lpq -lsodium -lyajl
+# ICU: the NFC length of what clients send (app/utf8.c); PostgreSQL
+# links the same library.
+LDLIBS		:= -lpq -lsodium -lyajl -licuuc
 
 # make test SAN=1: the module, tmctl and the unit tests built with ASan
 # and UBSan, in a directory of their own so that the two builds never

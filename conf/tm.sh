@@ -9,7 +9,7 @@ BUILD=${TM_BUILD:-$ROOT/var/build}
 MODULE=$BUILD/techmarket.so
 TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
-PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
+PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev libicu-dev postgresql
 	postgresql-contrib python3-pytest python3-requests python3-jsonschema
 	openssl jq
 	wrk curl)
@@ -222,7 +222,7 @@ db_init() {
 	home=$(db_home "$dir")
 	mkdir -m 700 "$home/pgdata"
 	mkdir "$home/sock"
-	touch "$home/pg.log"
+	(umask 077 && touch "$home/pg.log")
 	give_to_pg "$home/pgdata" "$home/sock" "$home/pg.log"
 	as_pg "$PGBIN/initdb" -D "$home/pgdata" -A trust -U techmarket \
 	    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
@@ -260,12 +260,25 @@ db_settings() {
 		datestyle = 'iso, ymd'
 		max_parallel_workers_per_gather = 0
 		jit = off
+		# No DETAIL in the log: a failing CHECK's DETAIL quotes the
+		# whole row, and a row of accounts holds a password hash.
+		log_error_verbosity = terse
 	EOF
 	if [ "$kind" = throwaway ]; then
 		printf '%s\n' "fsync = off" "synchronous_commit = off" \
 		    "full_page_writes = off" >>"$conf"
 	fi
 	give_to_pg "$conf"
+}
+
+# The server's log quotes statements and errors: its owner's only, in a
+# directory others may pass through (postgres must) but not list. Done
+# at every start, for clusters made before this was.
+db_log_private() {
+	local log
+	log=$(readlink -f "$1/pg.log")
+	chmod 600 "$log"
+	chmod go-r "$(dirname "$log")"
 }
 
 # db_init_start DIR [throwaway]: create (once) and start the cluster
@@ -275,6 +288,7 @@ db_init_start() {
 	mkdir -p "$dir"
 	[ -e "$dir/pgdata" ] || db_init "$dir"
 	db_settings "$dir" "$kind"
+	db_log_private "$dir"
 	if db_running "$dir"; then
 		# Settings written since it started (all but the socket and
 		# memory ones) take effect now.
