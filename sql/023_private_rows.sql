@@ -3,7 +3,10 @@
 -- ("Failing row contains (... $argon2id$...)") to the server's log. The
 -- validator counts lengths after NFC, as stored (app/utf8.c), so these
 -- are the last line: they refuse with the constraint's name and nothing
--- of the row.
+-- of the row. password_set gains p_revoke_keys (PUT /me/password's
+-- revoke_api_keys, sql/functions/20_accounts.sql); CREATE OR REPLACE
+-- cannot add a parameter, so the old definition goes here.
+DROP FUNCTION IF EXISTS password_set(uuid, text, uuid);
 
 CREATE FUNCTION tm_refuse_row(p_constraint text, p_table text)
 RETURNS void LANGUAGE plpgsql AS $$

@@ -665,6 +665,70 @@ def test_wrong_current_passwords_are_throttled_like_logins(vendor):
     assert login(user.email, user.password).status_code == 201
 
 
+# --- revoke_api_keys: a password change that also ends the API keys --------
+
+
+def _key(user, name="tích hợp"):
+    r = post(f"{API}/api-keys", {"name": name}, token=user.token)
+    assert r.status_code == 201, r.text
+    return r.json()["key"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"revoke_api_keys": False},
+                                   {"revoke_api_keys": None}])
+def test_password_change_keeps_api_keys_unless_asked(vendor, extra):
+    key = _key(vendor)
+    r = put(f"{API}/me/password", {"current_password": vendor.password,
+                                   "new_password": new_password(), **extra},
+            token=vendor.token)
+    assert r.status_code == 204, r.text
+    assert me(key).status_code == 200
+    assert me(vendor.token).status_code == 200
+
+
+def test_password_change_with_revoke_api_keys_ends_every_key(vendor):
+    other = login_ok(vendor.email, vendor.password)
+    keys = [_key(vendor), _key(vendor, "ci")]
+    new = new_password()
+    r = put(f"{API}/me/password", {"current_password": vendor.password,
+                                   "new_password": new,
+                                   "revoke_api_keys": True},
+            token=vendor.token)
+    assert r.status_code == 204, r.text
+    for key in keys:
+        assert_problem(me(key), 401)
+    assert_problem(me(other), 401)
+    # The session that asked stays, and the new password signs in.
+    assert me(vendor.token).status_code == 200
+    assert me(login_ok(vendor.email, new)).status_code == 200
+    assert db_value("SELECT count(*) FROM credentials WHERE account_id ="
+                    " :'id' AND kind = 'api_key' AND revoked_at IS NULL",
+                    id=vendor.id) == "0"
+
+
+def test_revoke_api_keys_with_a_wrong_password_revokes_nothing(vendor):
+    key = _key(vendor)
+    r = put(f"{API}/me/password", {"current_password": "not-" +
+                                   new_password(),
+                                   "new_password": new_password(),
+                                   "revoke_api_keys": True},
+            token=vendor.token)
+    assert_problem(r, 422, ["current_password"])
+    assert me(key).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["true", 1, [], {}])
+def test_revoke_api_keys_must_be_a_boolean(vendor_ro, value):
+    key = _key(vendor_ro)
+    r = put(f"{API}/me/password", {"current_password": vendor_ro.password,
+                                   "new_password": new_password(),
+                                   "revoke_api_keys": value},
+            token=vendor_ro.token)
+    assert_problem(r, 422, ["revoke_api_keys"])
+    assert me(key).status_code == 200
+    assert login(vendor_ro.email, vendor_ro.password).status_code == 201
+
+
 # --- lengths as stored, and no row of accounts in the database's log --------
 
 # U+FB2C is one character that NFC makes three (a composition exclusion):
