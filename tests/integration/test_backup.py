@@ -261,6 +261,14 @@ def test_a_backup_under_writes_restores_whole(admin, databases, backups):
     finally:
         server.close()
 
+    # Restored beside a secrets directory without those keys: said.
+    nokeys = backups.parent / "nokeys"
+    nokeys.mkdir(mode=0o700)
+    p = tm("restore", str(path), DATABASE_URL=databases(),
+           TM_SECRETS_DIR=nokeys)
+    assert p.returncode == 0, f"restore failed: {p.stdout}\n{p.stderr}"
+    assert f"lacks the public key of {sig['key_id']}" in p.stderr, p.stderr
+
 
 def test_a_restore_never_lands_on_data(admin, databases, backups):
     path = backup(DATABASE_URL, backups)
