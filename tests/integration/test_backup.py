@@ -312,3 +312,67 @@ def test_an_older_dump_is_migrated_on_restore(databases, backups):
     versions = [r[0] for r in psql(new, "SELECT version FROM "
                                         "schema_migrations ORDER BY 1")]
     assert versions == VERSIONS
+
+
+@pytest.fixture
+def checkout():
+    """A checkout of its own without var/ (as test_tools.py's), so its
+    private cluster is not the developer's."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="techmarket-bk."))
+    d.chmod(0o755)     # the postgres user reaches a private cluster here
+    for sub in ("conf", "sql", "assets"):
+        shutil.copytree(ROOT / sub, d / sub)
+    yield d
+    subprocess.run([str(d / "conf" / "tm.sh"), "stop"], capture_output=True,
+                   timeout=60, env=dict(os.environ, TM_BUILD=str(TMCTL.parent)))
+    pgdata = d / "var" / "pg" / "pgdata"
+    if pgdata.is_symlink():     # its home in /var/tmp (conf/tm.sh db_home)
+        shutil.rmtree(pgdata.resolve().parent, ignore_errors=True)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_the_private_cluster_is_made_kept_and_replaced_only_by_force(
+        admin, checkout, backups):
+    def run(*args, **env):
+        e = {k: v for k, v in os.environ.items()
+             if k not in ("DATABASE_URL", "FORCE")}
+        e.update(TM_BUILD=str(TMCTL.parent),
+                 TM_SECRETS_DIR=str(checkout / "secrets"))
+        e.update({k: str(v) for k, v in env.items()})
+        return subprocess.run([str(checkout / "conf" / "tm.sh"), *args],
+                              capture_output=True, text=True, timeout=300,
+                              env=e)
+
+    def local(sql):
+        return psql(f"host={(checkout / 'var' / 'pg' / 'sock').resolve()}"
+                    " dbname=techmarket user=techmarket", sql)
+
+    p = run("backup")
+    assert p.returncode == 1 and "no private cluster" in p.stderr, p.stderr
+    assert not (checkout / "var" / "pg").exists()
+    path = backup(DATABASE_URL, backups)
+    # No cluster yet: made, filled, migrated, and stopped again.
+    p = run("restore", str(path))
+    assert p.returncode == 0, f"restore failed: {p.stdout}\n{p.stderr}"
+    assert not (checkout / "var" / "pg" / "pgdata" /
+                "postmaster.pid").exists()
+    p = run("restore", str(path))
+    assert p.returncode == 1 and "FORCE=1 replaces it" in p.stderr, p.stderr
+    # A cluster this command started is stopped as it ends: start it to
+    # look, and leave it running so the next commands find it so.
+    p = subprocess.run(["bash", "-c", 'source "$TM"; db_init_start '
+                        '"$ROOT/var/pg"'], capture_output=True, text=True,
+                       env=dict(os.environ, TM=str(checkout / "conf" /
+                                                  "tm.sh")), timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert local("SELECT count(*) FROM accounts WHERE email = "
+                 f"'{admin.email}'") == [["1"]]
+    local("CREATE TABLE left_behind ()")
+    p = run("restore", str(path), FORCE=1)
+    assert p.returncode == 0, f"restore failed: {p.stdout}\n{p.stderr}"
+    assert local("SELECT to_regclass('left_behind') IS NULL, count(*) "
+                 "FROM accounts WHERE email = "
+                 f"'{admin.email}'") == [["t", "1"]]
+    p = run("backup", BACKUP_DIR=backups)
+    assert p.returncode == 0, p.stderr
+    assert DUMP_RE.match(p.stdout.strip()), p.stdout
