@@ -42,7 +42,7 @@ TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
 .PHONY: all build deps run stop test unit lint bench bench-data admin \
-		demo-accounts rotate-key clean
+		demo-accounts rotate-key backup restore clean
 
 all: build
 
@@ -133,6 +133,18 @@ demo-accounts:
 
 rotate-key: build
 	@conf/tm.sh rotate-key
+
+# A pg_dump of the database make run uses, in var/backups (BACKUP_DIR=
+# elsewhere); make restore FILE=... loads one into an empty database
+# and migrates it (README, "Backups").
+backup:
+	@conf/tm.sh deps
+	@conf/tm.sh backup
+
+restore:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh restore "$(FILE)"
 
 clean:
 	rm -rf var/build var/build-san
