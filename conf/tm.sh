@@ -430,51 +430,22 @@ asset_env() {
 	    TM_WEB=$ROOT/assets/web TM_WEB_GZ=$BUILD/web
 }
 
-# TLS by Kore when TM_TLS_CERT and TM_TLS_KEY name the certificate chain
-# and its key (PEM; read by the key manager, which runs as RUNAS), with
-# RFC 7919's ffdhe2048 group for DHE, and HSTS for a year.
 write_conf() {
-	local t tls=no hsts=0 cert= dh= dir
-	dir=$(dirname "$2")
-	if tls_on; then
-		tls=yes
-		hsts=31536000
-		cert=$(printf '\tcertfile\t%s\n\tcertkey\t\t%s' \
-		    "$TM_TLS_CERT" "$TM_TLS_KEY")
-		openssl genpkey -genparam -algorithm DH \
-		    -pkeyopt group:ffdhe2048 -out "$dir/dh2048.pem" 2>/dev/null ||
-		    die "cannot write the DH parameters"
-		dh="tls_dhparam		$dir/dh2048.pem"
-	fi
+	local t
 	t=$(<"$ROOT/conf/techmarket.conf.in")
 	t=${t//@HOST@/"${3:-127.0.0.1}"}
 	t=${t//@PORT@/"$1"}
-	t=${t//@TLS@/"$tls"}
-	t=${t//@HSTS@/"$hsts"}
-	t=${t//@CERT@/"$cert"}
-	t=${t//@DHPARAM@/"$dh"}
 	t=${t//@RUNAS@/"$RUNAS"}
-	t=${t//@ROOT@/"$dir"}
+	t=${t//@ROOT@/"$(dirname "$2")"}
 	t=${t//@WORKERS@/"$(nproc)"}
 	t=${t//@MODULE@/"$MODULE"}
 	t=${t//@BODY_MAX@/8388608}
 	printf '%s\n' "$t" >"$2"
 }
 
-# Whether Kore serves TLS itself: both TM_TLS_CERT and TM_TLS_KEY, or
-# neither (plain HTTP, behind a reverse proxy or on loopback).
-tls_on() {
-	[ -n "${TM_TLS_CERT:-}${TM_TLS_KEY:-}" ] || return 1
-	[ -n "${TM_TLS_CERT:-}" ] && [ -n "${TM_TLS_KEY:-}" ] ||
-	    die "TM_TLS_CERT and TM_TLS_KEY go together (a certificate chain and its key, PEM)"
-	[[ $TM_TLS_CERT =~ ^/[A-Za-z0-9_./-]+$ && $TM_TLS_KEY =~ ^/[A-Za-z0-9_./-]+$ ]] ||
-	    die "TM_TLS_CERT and TM_TLS_KEY: absolute paths of letters, digits and _ . / - only"
-	return 0
-}
-
 # kore_ready DIR URL: what the workers open after the privilege drop
 # readable by RUNAS: Kore's directory, the served files, the secrets
-# (made theirs), the database's unix socket, the TLS files.
+# (made theirs), the database's unix socket.
 kore_ready() {
 	local dir=$1 url=$2 sock
 	runas_ready
@@ -483,9 +454,6 @@ kore_ready() {
 	sock=$(sed -n 's/^host=\(\/[^ ]*\) .*/\1/p' <<<"$url")
 	if [ -n "$sock" ] && ! as_runas test -w "$sock/.s.PGSQL.5432"; then
 		die "the workers' user ($RUNAS) cannot reach PostgreSQL's socket in $sock"
-	fi
-	if tls_on; then
-		runas_reads "$TM_TLS_CERT" "$TM_TLS_KEY"
 	fi
 }
 
@@ -559,11 +527,7 @@ serve_url() {
 	::) host=::1 ;;
 	esac
 	[[ $host == *:* ]] && host="[$host]"
-	if tls_on; then
-		echo "https://$host:$2/"
-	else
-		echo "http://$host:$2/"
-	fi
+	echo "http://$host:$2/"
 }
 
 # Set by cmd_run, used by its EXIT trap.
@@ -665,8 +629,7 @@ cmd_run() {
 	where=$(serve_url "$host" "$port")
 	# Any HTTP answer means the port is bound (/readyz would say 503 while
 	# the database is away); a Kore that ends has said why on stdout.
-	# -k: a certificate for the public name, not for the address here.
-	until curl -k -s -m 2 -o /dev/null "${where}healthz" 2>/dev/null; do
+	until curl -s -m 2 -o /dev/null "${where}healthz" 2>/dev/null; do
 		if ! alive "$RUN_KORE"; then
 			wait "$RUN_KORE" 2>/dev/null
 			RUN_KORE=
@@ -744,8 +707,6 @@ test_cleanup() {
 # to $1 and its stderr to $2 (under TEST_DIR; "-": with stdout), and
 # $3 names the directory. 1 if Kore does not become ready.
 throwaway_server() {
-	# The tests speak plain HTTP to loopback.
-	unset TM_TLS_CERT TM_TLS_KEY
 	TEST_DIR=$(mktemp -d "/tmp/techmarket-$3.XXXXXX")
 	chmod 755 "$TEST_DIR"
 	db_init_start "$TEST_DIR" throwaway
