@@ -334,7 +334,7 @@ struct rq {
 	struct qargs		 qs;
 	char			*kept_key;	/* keep the answer: pagecache */
 	uint64_t		 kept_gen;
-	int			 no_store;	/* credentials: reply_cache */
+	int			 no_store;	/* had credentials */
 };
 
 struct route {

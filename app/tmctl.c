@@ -3,8 +3,9 @@
  * and prints its Argon2id string, so `make admin` never needs a password
  * on a command line or in the tree; `tmctl rotate-key DIR` replaces the
  * signing key in the secrets directory DIR (the old public key stays
- * published; run by root, as DIR's owner) and prints the new key's id; `tmctl migrate` brings a
- * database to what sql/ says (migrate.c); `tmctl check-email ADDRESS`
+ * published; run by root, as DIR's owner) and prints the new key's id;
+ * `tmctl migrate` brings a database to what sql/ says (migrate.c);
+ * `tmctl check-email ADDRESS`
  * applies the server's own rule to an address, so `make admin` refuses
  * what registration would.
  */

@@ -746,6 +746,9 @@ san_env() {
 	asan=$(${CC:-cc} -print-file-name=libasan.so)
 	[ -e "$asan" ] || die "no ASan runtime ($asan): is gcc installed?"
 	mkdir -p "$dir"
+	# The workers write their reports as RUNAS.
+	runas_ready
+	! is_root || chown "$RUNAS:" "$dir"
 	asan_opts="log_path=$dir/asan:strict_string_checks=1"
 	SAN_OPTS=(ASAN_OPTIONS="$asan_opts"
 	    LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"

@@ -79,6 +79,7 @@ def test_secrets_are_the_workers_alone():
     if os.geteuid() != 0:
         pytest.skip(NOT_ROOT)
     uid = status_ids(pids[0], "Uid")[0]
+    assert uid != 0, "the workers are root"
     st = SECRETS.stat()
     assert st.st_uid == uid, "the workers do not own the secrets directory"
     assert stat.S_IMODE(st.st_mode) == 0o700
