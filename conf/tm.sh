@@ -12,7 +12,8 @@ RUNDIR=$ROOT/var/run
 PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev libicu-dev postgresql
 	postgresql-contrib python3-pytest python3-requests python3-jsonschema
 	openssl jq
-	wrk curl)
+	wrk curl
+	gdb)	# test_privsep.py: a real sandbox violation in a worker
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=()
@@ -27,6 +28,71 @@ fi
 die() {
 	echo "tm.sh: $*" >&2
 	exit 1
+}
+
+# --- privileges -----------------------------------------------------
+# Kore's workers parse what clients send. Run as root, Kore drops them
+# to RUNAS (the config's runas), a system user made here if missing;
+# run as anyone else, Kore cannot change users and refuses to start
+# without -r, which then keeps the caller's (README, "Running it in
+# production").
+RUNAS=${TM_RUNAS:-techmarket}
+
+is_root() {
+	[ "$(id -u)" -eq 0 ]
+}
+
+runas_ready() {
+	[[ $RUNAS =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] ||
+	    die "TM_RUNAS must be a user name, not '$RUNAS'"
+	is_root || return 0
+	getent passwd "$RUNAS" >/dev/null && return 0
+	[ "$RUNAS" != root ] || die "TM_RUNAS=root would leave the workers root"
+	echo "creating the system user $RUNAS (Kore's workers run as it)"
+	# Another tm.sh may make it at the same moment: that one counts.
+	useradd --system --user-group --no-create-home \
+	    --home-dir /nonexistent --shell /usr/sbin/nologin "$RUNAS" \
+	    2>/dev/null || getent passwd "$RUNAS" >/dev/null ||
+	    die "cannot create the system user $RUNAS"
+}
+
+# Kore's flags: foreground, no chroot (-n: README), and -r only when
+# not root.
+kore_flags() {
+	if is_root; then
+		echo -fn
+	else
+		echo -fnr
+	fi
+}
+
+# as_runas CMD...: CMD as the workers will run it.
+as_runas() {
+	if is_root; then
+		runuser -u "$RUNAS" -- env -C / "$@"
+	else
+		"$@"
+	fi
+}
+
+# runas_reads FILE...: die unless the workers' user reads every FILE
+# (what the workers open after the privilege drop), with the reason.
+runas_reads() {
+	local f
+	for f in "$@"; do
+		as_runas test -r "$f" ||
+		    die "the workers' user ($RUNAS) cannot read $f: a directory above it is closed to that user; put it (or the checkout) where $RUNAS can read it"
+	done
+}
+
+# runas_owns DIR: DIR (the secrets directory) the workers' user's alone:
+# owner, 0700, its files 0600.
+runas_owns() {
+	is_root || return 0
+	chown -R "$RUNAS:" "$1"
+	chmod -R go-rwx "$1"
+	as_runas test -w "$1" ||
+	    die "the workers' user ($RUNAS) cannot reach $1: a directory above it is closed to that user; set TM_SECRETS_DIR to a directory it can reach"
 }
 
 # --- packages -------------------------------------------------------
@@ -208,7 +274,8 @@ db_home() {
 		pg_ctl stop -s -m immediate -D "$home/pgdata" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$home"
-	mkdir -m 700 "$home"
+	# 711: the workers' user (RUNAS) reaches the socket under it.
+	mkdir -m 711 "$home"
 	give_to_pg "$home"
 	ln -s "$home/pgdata" "$dir/pgdata"
 	ln -s "$home/sock" "$dir/sock"
@@ -382,10 +449,26 @@ write_conf() {
 	t=$(<"$ROOT/conf/techmarket.conf.in")
 	t=${t//@HOST@/"${3:-127.0.0.1}"}
 	t=${t//@PORT@/"$1"}
+	t=${t//@RUNAS@/"$RUNAS"}
+	t=${t//@ROOT@/"$(dirname "$2")"}
 	t=${t//@WORKERS@/"$(nproc)"}
 	t=${t//@MODULE@/"$MODULE"}
 	t=${t//@BODY_MAX@/8388608}
 	printf '%s\n' "$t" >"$2"
+}
+
+# kore_ready DIR URL: what the workers open after the privilege drop
+# readable by RUNAS: Kore's directory, the served files, the secrets
+# (made theirs), the database's unix socket.
+kore_ready() {
+	local dir=$1 url=$2 sock
+	runas_ready
+	runas_reads "$dir" "$TM_OPENAPI" "$TM_OPENAPI_GZ" "$TM_WEB" "$TM_WEB_GZ"
+	runas_owns "$TM_SECRETS_DIR"
+	sock=$(sed -n 's/^host=\(\/[^ ]*\) .*/\1/p' <<<"$url")
+	if [ -n "$sock" ] && ! as_runas test -w "$sock/.s.PGSQL.5432"; then
+		die "the workers' user ($RUNAS) cannot reach PostgreSQL's socket in $sock"
+	fi
 }
 
 # A zombie counts as dead: the test's kore is only reaped by `wait`.
@@ -539,6 +622,12 @@ cmd_run() {
 	write_conf "$port" "$RUNDIR/techmarket.conf" "$host"
 	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets
 	asset_env
+	kore_ready "$RUNDIR" "$url"
+	if is_root; then
+		echo "workers run as $RUNAS (Kore drops root's privileges)"
+	else
+		echo "workers run as $(id -un) (not root: Kore cannot change users)"
+	fi
 	# Again: the migration took time, and something may have taken it.
 	port_check "$host" "$port" || exit 1
 	echo "starting kore"
@@ -547,7 +636,8 @@ cmd_run() {
 	# cmd_test; it matters here when stdout is a pipe. In the background
 	# and waited for, so that Ctrl-C reaches the trap, which stops Kore
 	# and the cluster this run started.
-	(cd "$RUNDIR" && exec stdbuf -oL kore -fnr -c "$RUNDIR/techmarket.conf") &
+	(cd "$RUNDIR" && exec stdbuf -oL kore "$(kore_flags)" \
+	    -c "$RUNDIR/techmarket.conf") &
 	RUN_KORE=$!
 	echo "$RUN_KORE" >"$RUNDIR/kore.pid"
 	where=$(serve_url "$host" "$port")
@@ -641,6 +731,7 @@ throwaway_server() {
 	write_conf "$TEST_PORT" "$TEST_DIR/techmarket.conf"
 	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets
 	asset_env
+	kore_ready "$TEST_DIR" "$TEST_URL"
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.
@@ -650,7 +741,8 @@ throwaway_server() {
 	local err=$TEST_DIR/$2
 	[ "$2" = - ] && err=$TEST_DIR/$1
 	(cd "$TEST_DIR" && exec env "${KORE_ENV[@]}" setsid stdbuf -oL kore \
-	    -fnr -c "$TEST_DIR/techmarket.conf" >>"$TEST_DIR/$1" 2>>"$err") &
+	    "$(kore_flags)" -c "$TEST_DIR/techmarket.conf" \
+	    >>"$TEST_DIR/$1" 2>>"$err") &
 	TEST_KORE=$!
 	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
 		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
@@ -671,6 +763,9 @@ san_env() {
 	asan=$(${CC:-cc} -print-file-name=libasan.so)
 	[ -e "$asan" ] || die "no ASan runtime ($asan): is gcc installed?"
 	mkdir -p "$dir"
+	# The workers write their reports as RUNAS.
+	runas_ready
+	! is_root || chown "$RUNAS:" "$dir"
 	asan_opts="log_path=$dir/asan:strict_string_checks=1"
 	SAN_OPTS=(ASAN_OPTIONS="$asan_opts"
 	    LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
@@ -950,7 +1045,18 @@ secrets_dir() {
 	echo "$(secrets_base)/db-$(printf %s "$id" | sha256sum | cut -c1-12)"
 }
 
+# Root's home is closed to the workers' user: run as root, the keys
+# live in /var/lib/techmarket, a system service's state directory.
 secrets_base() {
+	if is_root && [ -z "${XDG_STATE_HOME:-}" ]; then
+		echo /var/lib/techmarket
+	else
+		secrets_home
+	fi
+}
+
+# Where the keys lived before the workers dropped root's privileges.
+secrets_home() {
 	echo "${XDG_STATE_HOME:-$HOME/.local/state}/techmarket"
 }
 
@@ -960,8 +1066,18 @@ secrets_base() {
 # old public keys in /keys), so signatures already in the database still
 # verify against /keys, and from then on each rotates alone.
 secrets_ready() {
-	local dir=$1 old
-	old=$(secrets_base)
+	local dir=$1 old home
+	old=$(secrets_home)
+	home=$old/${dir##*/}
+	# A root that ran before the privilege drop kept this database's
+	# keys in its home: they move along, or its signatures would not
+	# verify and its cursors would break.
+	if [ ! -e "$dir" ] && [ -z "${TM_SECRETS_DIR:-}" ] &&
+	    [ "$dir" != "$home" ] && [ -f "$home/signing.seed" ]; then
+		mkdir -p "${dir%/*}"
+		cp -Rp "$home" "$dir"
+		echo "secrets: copied $home into $dir"
+	fi
 	if [ ! -e "$dir" ] && [ -z "${TM_SECRETS_DIR:-}" ] &&
 	    [ -f "$old/signing.seed" ]; then
 		mkdir -p -m 700 "$dir"
