@@ -32,10 +32,13 @@
 #define BODY_BUDGET	(32 * 1024 * 1024)
 #define PEER_BUCKETS	1024
 
-/* Open connections of one address (an IPv6 /64) in this worker. */
+/* An IPv4 address or an IPv6 /64, and which of the two. */
+#define PEER_KEY	9
+
+/* Open connections of one address in this worker. */
 struct peer {
 	struct peer	*next;
-	uint8_t		 key[8];
+	uint8_t		 key[PEER_KEY];
 	uint32_t	 conns;
 };
 
@@ -95,7 +98,7 @@ void
 edge_accept(struct connection *c)
 {
 	struct peer	**slot, *p;
-	uint8_t		 key[8];
+	uint8_t		 key[PEER_KEY];
 
 	if (conn_cap != 0 && peer_key(c, key)) {
 		slot = peer_slot(key);
@@ -169,13 +172,19 @@ peer_key(struct connection *c, uint8_t *key)
 {
 	switch (c->family) {
 	case AF_INET:
-		memset(key, 0, 8);
+		memset(key, 0, PEER_KEY);
 		memcpy(key, &c->addr.ipv4.sin_addr, 4);
 		return (1);
 	case AF_INET6:
+		/* On a dual-stack socket (HOST=::), IPv4 clients. */
+		if (IN6_IS_ADDR_V4MAPPED(&c->addr.ipv6.sin6_addr)) {
+			memset(key, 0, PEER_KEY);
+			memcpy(key, &c->addr.ipv6.sin6_addr.s6_addr[12], 4);
+			return (1);
+		}
 		/* One subscriber's prefix, not its 2^64 addresses. */
 		memcpy(key, &c->addr.ipv6.sin6_addr, 8);
-		key[0] ^= 0x80;	/* never equal to an IPv4 key */
+		key[8] = 6;
 		return (1);
 	default:
 		return (0);
@@ -196,7 +205,7 @@ static void
 edge_gone(struct connection *c)
 {
 	struct peer	**pp, *p;
-	uint8_t		 key[8];
+	uint8_t		 key[PEER_KEY];
 
 	if (!peer_key(c, key))
 		return;

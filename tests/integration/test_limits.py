@@ -193,7 +193,9 @@ def test_one_address_cannot_take_every_connection_slot():
         open_ = sum(1 for s in socks if _alive(s))
         print(f"{open_} of {len(socks)} connections from one address open")
         assert open_ <= CONN_PER_ADDR, open_
-        assert open_ >= CONN_PER_ADDR // 4, open_
+        # Each worker keeps its share, and which worker accepts is the
+        # kernel's choice: 80-128 stayed open in runs on two workers.
+        assert open_ >= CONN_PER_ADDR // 8, open_
         _categories_answered("127.0.0.4", 2)
     finally:
         for s in socks:
