@@ -16,7 +16,7 @@ import socket
 import time
 import urllib.parse
 
-from conftest import API, BASE_URL, kore_workers
+from conftest import API, BASE_URL, SANITIZED, kore_workers
 
 HOST, PORT = urllib.parse.urlsplit(BASE_URL).hostname, \
     urllib.parse.urlsplit(BASE_URL).port
@@ -30,7 +30,7 @@ REQUEST_TIMEOUT = 20
 # Each worker's resident memory may grow by this much while 400
 # connections each send (all but the last byte of) a 1 MiB body: the
 # 32 MiB budget of large bodies per worker, and the rest of a worker's
-# buffers. Before the budget, one worker grew by 200-400 MiB.
+# buffers. Before the budget, a worker grew by 82-367 MB in three runs.
 RSS_GROWTH_MAX_KB = 56 * 1024
 
 
@@ -172,8 +172,9 @@ def test_large_bodies_in_flight_keep_every_worker_small():
     finally:
         for s in socks:
             s.close()
+    # ASan's shadow and quarantine make the figure meaningless there.
     for p in pids:
-        assert growth[p] < RSS_GROWTH_MAX_KB, growth
+        assert SANITIZED or growth[p] < RSS_GROWTH_MAX_KB, growth
 
 
 def _send_all(socks, payload, timeout=60):
