@@ -548,6 +548,7 @@ extern const struct query	 queries[Q_MAX];
 /* utf8.c */
 int		 utf8_valid(const char *, size_t, size_t *);
 void		 utf8_cut(char *);
+int64_t		 utf8_nfc_chars(const char *);
 
 /* json.c */
 yajl_val	 json_parse(const char *, size_t, char *, size_t);

@@ -9,7 +9,7 @@ BUILD=${TM_BUILD:-$ROOT/var/build}
 MODULE=$BUILD/techmarket.so
 TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
-PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
+PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev libicu-dev postgresql
 	postgresql-contrib python3-pytest python3-requests python3-jsonschema
 	openssl jq
 	wrk curl)
@@ -222,7 +222,7 @@ db_init() {
 	home=$(db_home "$dir")
 	mkdir -m 700 "$home/pgdata"
 	mkdir "$home/sock"
-	touch "$home/pg.log"
+	(umask 077 && touch "$home/pg.log")
 	give_to_pg "$home/pgdata" "$home/sock" "$home/pg.log"
 	as_pg "$PGBIN/initdb" -D "$home/pgdata" -A trust -U techmarket \
 	    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
@@ -260,12 +260,25 @@ db_settings() {
 		datestyle = 'iso, ymd'
 		max_parallel_workers_per_gather = 0
 		jit = off
+		# No DETAIL in the log: a failing CHECK's DETAIL quotes the
+		# whole row, and a row of accounts holds a password hash.
+		log_error_verbosity = terse
 	EOF
 	if [ "$kind" = throwaway ]; then
 		printf '%s\n' "fsync = off" "synchronous_commit = off" \
 		    "full_page_writes = off" >>"$conf"
 	fi
 	give_to_pg "$conf"
+}
+
+# The server's log quotes statements and errors: its owner's only, in a
+# directory others may pass through (postgres must) but not list. Done
+# at every start, for clusters made before this was.
+db_log_private() {
+	local log
+	log=$(readlink -f "$1/pg.log")
+	chmod 600 "$log"
+	chmod go-r "$(dirname "$log")"
 }
 
 # db_init_start DIR [throwaway]: create (once) and start the cluster
@@ -275,6 +288,7 @@ db_init_start() {
 	mkdir -p "$dir"
 	[ -e "$dir/pgdata" ] || db_init "$dir"
 	db_settings "$dir" "$kind"
+	db_log_private "$dir"
 	if db_running "$dir"; then
 		# Settings written since it started (all but the socket and
 		# memory ones) take effect now.
@@ -631,10 +645,13 @@ throwaway_server() {
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.
+	# Both appending: "2>/dev/stdout" opened the file a second time with
+	# an offset of its own, and stderr's lines (libpq's) overwrote the
+	# start of the log, where no test looked.
 	local err=$TEST_DIR/$2
-	[ "$2" = - ] && err=/dev/stdout
+	[ "$2" = - ] && err=$TEST_DIR/$1
 	(cd "$TEST_DIR" && exec env "${KORE_ENV[@]}" setsid stdbuf -oL kore \
-	    -fnr -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
+	    -fnr -c "$TEST_DIR/techmarket.conf" >>"$TEST_DIR/$1" 2>>"$err") &
 	TEST_KORE=$!
 	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
 		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
@@ -785,22 +802,43 @@ read_password() {
 	printf '%s' "$pw"
 }
 
-# The database `make run` uses, migrated, in MAIN_URL: DATABASE_URL, or
-# the private cluster in var/pg, started for this command if it was not
-# running and stopped again when the command exits. main_db demo: with
-# the demo data (only ever asked for on the private cluster).
-main_db() {
+# Set by main_target when a command started the private cluster, and
+# by cmd_backup while its dump is unfinished: tool_cleanup (the EXIT
+# trap of those commands) stops the one and removes the other.
+TOOL_DB=
+TOOL_TMP=
+
+tool_cleanup() {
+	set +e
+	[ -z "$TOOL_TMP" ] || rm -f "$TOOL_TMP"
+	[ -z "$TOOL_DB" ] || db_stop "$TOOL_DB"
+}
+
+# main_target [create]: the database `make run` uses, in MAIN_URL, not
+# migrated: DATABASE_URL, or the private cluster in var/pg, started for
+# this command if it was not running and stopped again when the command
+# exits. The cluster is made if missing only with "create".
+main_target() {
 	local dir=$ROOT/var/pg
 	if [ -n "${DATABASE_URL:-}" ]; then
 		MAIN_URL=$DATABASE_URL
-	else
-		if ! db_running "$dir"; then
-			# shellcheck disable=SC2064 # $dir is local: expand it now
-			trap "db_stop $(printf %q "$dir")" EXIT
-		fi
-		db_init_start "$dir"
-		MAIN_URL=$(db_url "$dir")
+		return
 	fi
+	[ -e "$dir/pgdata" ] || [ "${1:-}" = create ] ||
+	    die "no private cluster in var/pg and no DATABASE_URL: no database to use (make run makes one)"
+	if ! db_running "$dir"; then
+		TOOL_DB=$dir
+		trap tool_cleanup EXIT
+	fi
+	db_init_start "$dir"
+	MAIN_URL=$(db_url "$dir")
+}
+
+# The database `make run` uses, migrated, in MAIN_URL (main_target,
+# made if missing). main_db demo: with the demo data (only ever asked
+# for on the private cluster).
+main_db() {
+	main_target create
 	migrate "$MAIN_URL" "$@"
 }
 
@@ -965,8 +1003,164 @@ cmd_bench_data() {
 	echo "bench data ready: $n technologies ($gen)"
 }
 
+# --- backups ----------------------------------------------------------
+# A logical dump (pg_dump -Fc): one consistent snapshot of the database,
+# restorable into any PostgreSQL from 15 on; the README ("Backups") says
+# why not pg_basebackup and WAL archiving yet. The secrets directory is
+# never in it: the keys that sign stay out of the database and so out of
+# its copies.
+
+# make backup: the database `make run` uses, dumped into BACKUP_DIR
+# (default var/backups, owner-only) as techmarket-<UTC time>.dump, mode
+# 0600. Its path alone on stdout; the reminder about the secrets on
+# stderr.
+cmd_backup() {
+	local dir=${BACKUP_DIR:-$ROOT/var/backups} file secrets
+	trap tool_cleanup EXIT
+	trap 'exit 130' INT TERM
+	main_target
+	umask 077
+	mkdir -p "$dir" || die "cannot make $dir"
+	chmod 700 "$dir"
+	dir=$(cd "$dir" && pwd -P)
+	file=$dir/techmarket-$(date -u +%Y%m%dT%H%M%SZ).dump
+	[ ! -e "$file" ] || die "$file exists (a backup in this second): try again"
+	TOOL_TMP=$file.partial
+	# pg_dump reads every table in one REPEATABLE READ snapshot: what was
+	# committed before it started is in, what commits later is not.
+	"$PGBIN/pg_dump" -Fc -d "$MAIN_URL" -f "$TOOL_TMP" ||
+	    die "pg_dump failed: no backup written"
+	"$PGBIN/pg_restore" -l "$TOOL_TMP" >/dev/null ||
+	    die "the dump does not read back: no backup written"
+	mv "$TOOL_TMP" "$file"
+	TOOL_TMP=
+	echo "$file"
+	secrets=$(secrets_dir)
+	echo "backup: $(du -k "$file" | cut -f1) KB; not in it: the secrets directory $secrets (signing and cursor keys): back it up separately (README, \"Backups\")" >&2
+}
+
+# 0 when the database at $1 holds no table, view or sequence of its own.
+db_empty() {
+	[ "$(psql_q "$1" -c "SELECT count(*) FROM pg_class c
+	    JOIN pg_namespace n ON n.oid = c.relnamespace
+	    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+	    AND n.nspname NOT LIKE 'pg\_toast%'
+	    AND n.nspname NOT LIKE 'pg\_temp%'")" = 0 ]
+}
+
+# The dump's privileges name techmarket_app (sql/015_audit.sql), a role
+# of the server rather than of the database, so never in a dump: made
+# here as the migration makes it, if the restoring role may. 1 if the
+# role is not there afterwards.
+app_role() {
+	psql_q "$1" <<-'EOF'
+		DO $$
+		BEGIN
+			IF NOT EXISTS (SELECT 1 FROM pg_roles
+			    WHERE rolname = 'techmarket_app') THEN
+				IF NOT (SELECT rolsuper OR rolcreaterole
+				    FROM pg_roles WHERE rolname = current_user) THEN
+					RETURN;
+				END IF;
+				CREATE ROLE techmarket_app LOGIN;
+			END IF;
+			IF NOT pg_has_role(current_user, 'techmarket_app',
+			    'MEMBER') THEN
+				EXECUTE format('GRANT techmarket_app TO %I',
+				    current_user);
+			END IF;
+		END $$;
+	EOF
+	[ "$(psql_q "$1" -c "SELECT count(*) FROM pg_roles
+	    WHERE rolname = 'techmarket_app'")" = 1 ]
+}
+
+# Ids of the signing keys whose signatures the database at $1 holds:
+# every key_id column of its tables (flags, decisions, checkpoints).
+signing_key_ids() {
+	psql_q "$1" <<-'EOF'
+		SELECT coalesce(string_agg(format(
+		    'SELECT key_id::text FROM public.%I WHERE key_id IS NOT NULL',
+		    table_name), ' UNION '), 'SELECT NULL WHERE false')
+		FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name = 'key_id'
+		\gexec
+	EOF
+}
+
+# Says which signing keys of the restored data the secrets directory the
+# server will use lacks: without them /keys cannot list them, so the
+# signatures no longer verify for anyone, nor the checkpoints for
+# GET /audit/verify.
+restore_secrets_check() {
+	local url=$1 secrets id missing=()
+	secrets=$(secrets_dir)
+	while IFS= read -r id; do
+		[ -n "$id" ] || continue
+		[ -f "$secrets/signing-keys/$id.pub" ] || missing+=("$id")
+	done < <(signing_key_ids "$url" | sort -u)
+	if [ -z "$(signing_key_ids "$url")" ]; then
+		echo "secrets: no signature in this data; the server's keys will be in $secrets"
+		return
+	fi
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "secrets: $secrets holds every key that signed this data"
+		return
+	fi
+	echo "tm.sh: warning: the secrets directory $secrets lacks the public key of ${missing[*]}, which signed rows of this backup: restore the backed-up secrets directory there (README, \"Backups\") before make run, or those signatures will not verify" >&2
+}
+
+# make restore FILE=...: FILE into the database `make run` uses, which
+# must be empty (a new database, or a private cluster not made yet), then
+# migrated, so an older dump meets newer code. Never over data: FORCE=1
+# replaces the private cluster's database, and never a DATABASE_URL one.
+cmd_restore() {
+	local file=${1:-} dir=$ROOT/var/pg pid noacl=() maint
+	[ -n "$file" ] ||
+	    { echo "usage: make restore FILE=var/backups/techmarket-....dump [FORCE=1]" >&2; exit 2; }
+	case ${FORCE:-} in
+	1|''|0) ;;
+	*) die "FORCE must be 1 (or unset), not '$FORCE'" ;;
+	esac
+	[[ -f $file && -r $file ]] || die "cannot read FILE='$file'"
+	"$PGBIN/pg_restore" -l "$file" >/dev/null 2>&1 ||
+	    die "FILE='$file' is not a dump that make backup (pg_dump -Fc) wrote: nothing done"
+	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	if [ -z "${DATABASE_URL:-}" ] && pid=$(kore_pid "$RUNDIR/kore.pid"); then
+		die "kore is running on var/pg (pid $pid): make stop first; nothing done"
+	fi
+	trap tool_cleanup EXIT
+	trap 'exit 130' INT TERM
+	main_target create
+	if ! db_empty "$MAIN_URL"; then
+		if [ -n "${DATABASE_URL:-}" ]; then
+			die "the database in DATABASE_URL is not empty: restore into a new one (createdb, then DATABASE_URL naming it); nothing done"
+		fi
+		[ "${FORCE:-}" = 1 ] ||
+		    die "the private cluster's database (var/pg) is not empty: FORCE=1 replaces it with the backup; nothing done"
+		echo "FORCE=1: dropping the private cluster's database"
+		maint="host=$(readlink -f "$dir/sock") dbname=postgres user=techmarket"
+		psql_q "$maint" -c "DROP DATABASE techmarket WITH (FORCE)"
+		psql_q "$maint" -c "CREATE DATABASE techmarket"
+	fi
+	if ! app_role "$MAIN_URL"; then
+		noacl=(--no-acl)
+		echo "no role techmarket_app (this role may not make it): restoring without the grants to it, as the migration would have"
+	fi
+	echo "restoring $file"
+	# One transaction: a restore that fails leaves the database empty.
+	# --no-owner: the restoring role owns what it makes, as a migration's
+	# objects belong to the role that ran it.
+	"$PGBIN/pg_restore" --single-transaction --no-owner "${noacl[@]}" \
+	    -d "$MAIN_URL" "$file" ||
+	    die "pg_restore failed: nothing restored (see its messages above)"
+	migrate_steps "$MAIN_URL"
+	restore_secrets_check "$MAIN_URL"
+	echo "restored: make run serves it"
+}
+
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key|backup|restore FILE" >&2
 	exit 2
 }
 
@@ -986,6 +1180,8 @@ main() {
 	bench)		cmd_bench ;;
 	bench-data)	cmd_bench_data "$@" ;;
 	rotate-key)	cmd_rotate_key ;;
+	backup)		cmd_backup ;;
+	restore)	cmd_restore "$@" ;;
 	*)		usage ;;
 	esac
 }
