@@ -15,7 +15,6 @@
 
 #include <netinet/in.h>
 
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,13 +83,6 @@ edge_init(const char *per_addr)
 		fatalx("TM_CONN_PER_ADDR must be 0..1000000");
 	conn_cap = n == 0 ? 0 : (uint32_t)((n + worker_count - 1) /
 	    worker_count);
-	/*
-	 * A fixed threshold turns off glibc's sliding one: bodies go to
-	 * mmap, untouched pages cost nothing and a freed body goes back to
-	 * the system instead of staying in the heap (measured: 1 MiB
-	 * bodies otherwise came from the heap after the first, zeroed).
-	 */
-	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 }
 
 /* The listener's connect callback: count the address, then speak HTTP. */
