@@ -15,7 +15,6 @@
 
 #include <netinet/in.h>
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <kore/kore.h>
