@@ -148,6 +148,7 @@ app_init(int state)
 	    (mb = kore_strtonum(v, 10, 0, 4096, &err), err != KORE_RESULT_OK))
 		fatalx("TM_PAGE_CACHE_MB must be 0..4096");
 	pagecache_init((size_t)mb << 20, PAGECACHE_TTL_MS);
+	edge_init(getenv("TM_CONN_PER_ADDR"));
 	quote_sweeper();
 	audit_checkpointer();
 	match_drainer();
@@ -189,7 +190,6 @@ static struct rq *
 rq_begin(struct http_request *req)
 {
 	struct rq	*r;
-	const char	*cl;
 	int		 wrong_method;
 
 	r = http_state_create(req, sizeof(*r), rq_free);
@@ -209,12 +209,10 @@ rq_begin(struct http_request *req)
 	    http_method_text(req->method), req->path, &r->pathid,
 	    &wrong_method);
 	/*
-	 * Kore reads no body for GET, DELETE, HEAD or OPTIONS: one sent
-	 * anyway would be taken for the next request, so close after this.
+	 * A GET's or DELETE's body is read and dropped (edge.c); one that
+	 * was not, too large to, would be taken for the next request.
 	 */
-	if (!(req->flags & HTTP_REQUEST_EXPECT_BODY) &&
-	    req->http_body == NULL && http_request_header(req,
-	    "content-length", &cl) && strcmp(cl, "0") != 0)
+	if (edge_body_unread(req))
 		req->owner->flags |= CONN_CLOSE_EMPTY;
 	/* Before the handler: -1 body still to read, -2 answer 405. */
 	r->step = wrong_method ? -2 : -1;
@@ -328,6 +326,7 @@ rq_end(struct rq *r)
 	metrics_observe(r->route ? (int)(r->route - routes) : -1,
 	    r->status, us);
 	access_log(r, us);
+	edge_rearm(r->req);
 }
 
 static void
@@ -335,6 +334,7 @@ rq_free(struct http_request *req)
 {
 	struct rq	*r;
 
+	edge_release(req);
 	if ((r = http_state_get(req)) == NULL)
 		return;
 	/* Either may outlive the request: it then frees itself. */

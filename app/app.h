@@ -181,6 +181,7 @@ enum msg {
 	MSG_DB_UNREACHABLE,
 	MSG_INTERNAL,
 	MSG_BODY_TOO_LARGE,
+	MSG_BODIES_BUSY,
 	MSG_MEDIA_TYPE,
 	MSG_BAD_JSON,
 	MSG_FIELDS,
@@ -374,6 +375,15 @@ struct query {
 int		 app_init(int);
 void		 kore_worker_teardown(void);
 int		 app_dispatch(struct http_request *);
+
+/* edge.c */
+struct connection;
+void		 edge_init(const char *);
+void		 edge_accept(struct connection *);
+void		 edge_rearm(struct http_request *);
+int		 edge_body_refused(struct http_request *);
+int		 edge_body_unread(struct http_request *);
+void		 edge_release(struct http_request *);
 
 /* routes.c */
 extern const struct route	 routes[];

@@ -76,6 +76,9 @@ static const struct text msgs[MSG_MAX] = {
 	    "Something went wrong on our side" },
 	[MSG_BODY_TOO_LARGE] = { "Nội dung vượt quá 1 MiB",
 	    "The body is larger than 1 MiB" },
+	[MSG_BODIES_BUSY] = { "Máy chủ đang nhận quá nhiều nội dung lớn; "
+	    "hãy thử lại sau giây lát",
+	    "Too many large bodies are arriving; try again in a moment" },
 	[MSG_MEDIA_TYPE] = { "Nội dung phải là application/json",
 	    "The body must be application/json" },
 	[MSG_BAD_JSON] = { "JSON không hợp lệ hoặc rỗng",

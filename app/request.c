@@ -104,6 +104,15 @@ body_parse(struct rq *r, const struct field *spec)
 	char		 err[128];
 	size_t		 len;
 
+	/* Read and dropped (edge.c): over 1 MiB, or over the budget. */
+	switch (edge_body_refused(r->req)) {
+	case 413:
+		reply_problem(r, 413, MSG_BODY_TOO_LARGE);
+		return (KORE_RESULT_ERROR);
+	case 503:
+		reply_problem(r, 503, MSG_BODIES_BUSY);
+		return (KORE_RESULT_ERROR);
+	}
 	/* Kore rewinds the buffer once the body is in: its length is here. */
 	len = r->req->http_body ? r->req->content_length : 0;
 	if (len > BODY_MAX) {

@@ -453,7 +453,8 @@ write_conf() {
 	t=${t//@ROOT@/"$(dirname "$2")"}
 	t=${t//@WORKERS@/"$(nproc)"}
 	t=${t//@MODULE@/"$MODULE"}
-	t=${t//@BODY_MAX@/8388608}
+	t=${t//@BODY_MAX@/4194304}
+	t=${t//@REQUEST_TIMEOUT@/"${TM_REQUEST_TIMEOUT:-20}"}
 	printf '%s\n' "$t" >"$2"
 }
 
