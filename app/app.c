@@ -190,6 +190,7 @@ static struct rq *
 rq_begin(struct http_request *req)
 {
 	struct rq	*r;
+	const char	*auth;
 	int		 wrong_method;
 
 	r = http_state_create(req, sizeof(*r), rq_free);
@@ -200,7 +201,7 @@ rq_begin(struct http_request *req)
 	http_response_header(req, "x-request-id", r->reqid);
 	/* Nothing here is to be taken for other than its content type. */
 	http_response_header(req, "x-content-type-options", "nosniff");
-	if (http_request_header(req, "authorization", &cl)) {
+	if (http_request_header(req, "authorization", &auth)) {
 		r->no_store = 1;
 		http_response_header(req, "cache-control", "no-store");
 	}
