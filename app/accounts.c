@@ -17,8 +17,17 @@
 enum { REGISTER_ASK, REGISTER_HASHED, REGISTER_WRITTEN };
 
 static int	account_hashed(struct rq *, char *, size_t);
-enum { PASSWORD_ASK, PASSWORD_CHECK, PASSWORD_HASH, PASSWORD_HASHED,
-    PASSWORD_WRITTEN };
+enum { PASSWORD_ASK, PASSWORD_CHECK, PASSWORD_HASH, PASSWORD_WRONG,
+    PASSWORD_HASHED, PASSWORD_WRITTEN };
+
+/* The current-password check in progress (sessions.c's, per account). */
+struct pwcheck {
+	char		 attempt[24];
+	int		 settled;
+};
+
+static void	pwcheck_free(void *);
+static int	pwcheck_verdict(struct rq *);
 
 static const char *const self_roles[] = { "vendor", "enterprise", NULL };
 static const char *const staff_roles[] = { "agency", "admin", NULL };
@@ -137,6 +146,39 @@ accounts_me(struct rq *r)
 	}
 }
 
+/* A check nobody settled (the client left) leaves no trace. */
+static void
+pwcheck_free(void *arg)
+{
+	struct pwcheck	*c = arg;
+	struct db_stmt	 st;
+
+	if (c->attempt[0] != '\0' && !c->settled) {
+		memset(&st, 0, sizeof(st));
+		st.id = Q_PASSWORD_CHECK_ABANDON;
+		st.nparams = 1;
+		st.params[0] = c->attempt;
+		db_background(&st, 1, NULL, NULL);
+	}
+	kore_free(c);
+}
+
+/* Wrong: a failure, recorded before the answer. Right: hash the new one. */
+static int
+pwcheck_verdict(struct rq *r)
+{
+	struct pwcheck	*c = r->ctx;
+
+	if (!pw_task_result(r, NULL, 0)) {
+		c->settled = 1;
+		r->step = PASSWORD_WRONG;
+		return (db_one(r, Q_PASSWORD_CHECK_FAIL, c->attempt,
+		    r->who.id));
+	}
+	r->step = PASSWORD_HASHED;
+	return (pw_task_start(r, json_str(r->body, "new_password"), NULL));
+}
+
 /*
  * Check the current password (throttled like a login), hash the new
  * one, end the other sessions.
@@ -144,35 +186,41 @@ accounts_me(struct rq *r)
 int
 accounts_password(struct rq *r)
 {
+	struct pwcheck	*c = r->ctx;
 	char		 hash[128];
 	const char	*retry;
 	int		 rc;
 
 	switch (r->step) {
 	case PASSWORD_ASK:
+		r->ctx = kore_calloc(1, sizeof(struct pwcheck));
+		r->ctx_free = pwcheck_free;
 		r->step = PASSWORD_CHECK;
 		return (db_one(r, Q_PASSWORD_CHECK, r->who.id,
-		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS));
+		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, LOGIN_LEASE_SECS));
 	case PASSWORD_CHECK:
 		if (!db_ok(r) || db_get(r, 0, 0) == NULL)
 			return (reply_db_error(r, MSG_NO_SUCH_ACCOUNT));
 		if (strcmp((retry = db_get(r, 0, 0)), "0"))
 			return (reply_throttled(r, retry));
-		if (db_get(r, 0, 1) == NULL)
+		if (db_get(r, 0, 2) == NULL)
 			return (reply_internal(r));
+		kore_strlcpy(c->attempt, db_str(r, 0, 1, ""),
+		    sizeof(c->attempt));
 		r->step = PASSWORD_HASH;
 		return (pw_task_start(r, json_str(r->body, "current_password"),
-		    db_get(r, 0, 1)));
+		    db_get(r, 0, 2)));
 	case PASSWORD_HASH:
-		if (!pw_task_result(r, NULL, 0))
-			return (reply_field(r, "current_password",
-			    VERR_NOT_CURRENT_PASSWORD, NULL));
-		r->step = PASSWORD_HASHED;
-		return (pw_task_start(r, json_str(r->body, "new_password"),
-		    NULL));
+		return (pwcheck_verdict(r));
+	case PASSWORD_WRONG:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NO_SUCH_ACCOUNT));
+		return (reply_field(r, "current_password",
+		    VERR_NOT_CURRENT_PASSWORD, NULL));
 	case PASSWORD_HASHED:
 		if (!pw_task_result(r, hash, sizeof(hash)))
 			return (reply_internal(r));
+		c->settled = 1;
 		r->step = PASSWORD_WRITTEN;
 		rc = db_one(r, Q_PASSWORD_SET, r->who.id, hash,
 		    r->who.cred_id);

@@ -30,7 +30,7 @@ INJECTIONS = [
     "Robert'); DROP TABLE students;--",
     "' UNION SELECT password_hash FROM accounts --",
     "%' AND 1=1 --",
-    "\\'; TRUNCATE login_attempts; --",
+    "\\'; TRUNCATE sign_in_attempts; --",
     "admin'--",
     "E'\\x27' || chr(39)",
     "); COMMIT; BEGIN; --",
@@ -158,7 +158,7 @@ def test_injection_in_query_path_and_headers(admin, inj):
 
 def test_injection_did_no_harm(base_url):
     for table in ("accounts", "organizations", "credentials",
-                  "login_attempts", "districts", "communes", "sectors",
+                  "sign_in_attempts", "password_attempts", "districts", "communes", "sectors",
                   "categories"):
         db_count(f"SELECT count(*) FROM {table}")
     assert db_count("SELECT count(*) FROM districts") == 28
