@@ -27,6 +27,7 @@ struct pwcheck {
 };
 
 static void	pwcheck_free(void *);
+static void	pwcheck_orphaned(struct db_op *, void *);
 static int	pwcheck_verdict(struct rq *);
 
 static const char *const self_roles[] = { "vendor", "enterprise", NULL };
@@ -151,16 +152,19 @@ static void
 pwcheck_free(void *arg)
 {
 	struct pwcheck	*c = arg;
-	struct db_stmt	 st;
 
-	if (c->attempt[0] != '\0' && !c->settled) {
-		memset(&st, 0, sizeof(st));
-		st.id = Q_PASSWORD_CHECK_ABANDON;
-		st.nparams = 1;
-		st.params[0] = c->attempt;
-		db_background(&st, 1, NULL, NULL);
-	}
+	if (!c->settled)
+		attempt_abandon(Q_PASSWORD_CHECK_ABANDON, c->attempt);
 	kore_free(c);
+}
+
+/* The client left while password_check_begin ran. */
+static void
+pwcheck_orphaned(struct db_op *op, void *arg)
+{
+	(void)arg;
+	if (db_op_ok(op))
+		attempt_abandon(Q_PASSWORD_CHECK_ABANDON, db_op_get(op, 0, 1));
 }
 
 /* Wrong: a failure, recorded before the answer. Right: hash the new one. */
@@ -196,8 +200,10 @@ accounts_password(struct rq *r)
 		r->ctx = kore_calloc(1, sizeof(struct pwcheck));
 		r->ctx_free = pwcheck_free;
 		r->step = PASSWORD_CHECK;
-		return (db_one(r, Q_PASSWORD_CHECK, r->who.id,
-		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, LOGIN_LEASE_SECS));
+		rc = db_one(r, Q_PASSWORD_CHECK, r->who.id,
+		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, LOGIN_LEASE_SECS);
+		db_orphan_then(r, pwcheck_orphaned, NULL);
+		return (rc);
 	case PASSWORD_CHECK:
 		if (!db_ok(r) || db_get(r, 0, 0) == NULL)
 			return (reply_db_error(r, MSG_NO_SUCH_ACCOUNT));

@@ -542,6 +542,8 @@ int		 db_getlen(struct rq *, int, int);
 int		 db_ready(void);
 void		 db_background(const struct db_stmt *, int,
 		    void (*)(struct db_op *, void *), void *);
+void		 db_orphan_then(struct rq *, void (*)(struct db_op *, void *),
+		    void *);
 int		 db_op_ok(struct db_op *);
 struct db_result *db_keep(struct rq *);
 int		 db_result_rows(struct db_result *);
@@ -697,6 +699,7 @@ int		 admin_organizations_list(struct rq *);
 /* sessions.c */
 extern const struct field	 session_body[];
 int		 sessions_init(void);
+void		 attempt_abandon(int, const char *);
 int		 sessions_create(struct rq *);
 int		 sessions_delete(struct rq *);
 

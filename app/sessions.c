@@ -32,6 +32,7 @@ struct login {
 enum { LOGIN_ASK, LOGIN_CHECK, LOGIN_OPEN, LOGIN_FAILED, LOGIN_REPLY };
 
 static void	login_free(void *);
+static void	login_orphaned(struct db_op *, void *);
 static int	login_check(struct rq *);
 static int	login_open(struct rq *);
 static int	login_failed(struct rq *);
@@ -75,20 +76,38 @@ sessions_init(void)
 	    proxies_parse(getenv("TM_TRUSTED_PROXIES"), &proxies));
 }
 
+/* Undo an attempt in progress nobody will settle (qid: a *_ABANDON). */
+void
+attempt_abandon(int qid, const char *id)
+{
+	struct db_stmt	 st;
+
+	if (id == NULL || *id == '\0')
+		return;
+	memset(&st, 0, sizeof(st));
+	st.id = qid;
+	st.nparams = 1;
+	st.params[0] = id;
+	db_background(&st, 1, NULL, NULL);
+}
+
+/* The client left while login_begin ran: undo what it recorded. */
+static void
+login_orphaned(struct db_op *op, void *arg)
+{
+	(void)arg;
+	if (db_op_ok(op))
+		attempt_abandon(Q_LOGIN_ABANDON, db_op_get(op, 0, 1));
+}
+
 /* An attempt nobody settled (the client left) leaves no trace. */
 static void
 login_free(void *arg)
 {
 	struct login	*l = arg;
-	struct db_stmt	 st;
 
-	if (l->attempt[0] != '\0' && !l->settled) {
-		memset(&st, 0, sizeof(st));
-		st.id = Q_LOGIN_ABANDON;
-		st.nparams = 1;
-		st.params[0] = l->attempt;
-		db_background(&st, 1, NULL, NULL);
-	}
+	if (!l->settled)
+		attempt_abandon(Q_LOGIN_ABANDON, l->attempt);
 	sodium_memzero(arg, sizeof(struct login));
 	kore_free(arg);
 }
@@ -98,6 +117,7 @@ sessions_create(struct rq *r)
 {
 	struct login	*l;
 	char		 peer[INET6_ADDRSTRLEN];
+	int		 rc;
 
 	switch (r->step) {
 	case LOGIN_ASK:
@@ -108,9 +128,11 @@ sessions_create(struct rq *r)
 		    sizeof(peer)), header_get(r, "x-forwarded-for"),
 		    l->address, sizeof(l->address));
 		r->step = LOGIN_CHECK;
-		return (db_one(r, Q_LOGIN_BEGIN, r->email, l->address,
+		rc = db_one(r, Q_LOGIN_BEGIN, r->email, l->address,
 		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, email_max,
-		    address_max, LOGIN_LEASE_SECS));
+		    address_max, LOGIN_LEASE_SECS);
+		db_orphan_then(r, login_orphaned, NULL);
+		return (rc);
 	case LOGIN_CHECK:
 		return (login_check(r));
 	case LOGIN_OPEN:
