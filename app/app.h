@@ -36,7 +36,7 @@
 #define LOGIN_EMAIL_MAX		50
 #define LOGIN_ADDRESS_MAX	100
 /* Password tasks queued or running per worker (TM_HASH_QUEUE). */
-#define HASH_QUEUE_DEFAULT	32
+#define HASH_QUEUE_DEFAULT	16
 #define HASH_QUEUE_MAX		4096
 
 /*
