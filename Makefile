@@ -7,7 +7,9 @@ BUILD		:= var/build
 FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 CFLAGS		+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC \
 		   -Wall -Wextra -Werror -Iapp $(FEATURES)
-LDLIBS		:= -lpq -lsodium -lyajl
+# ICU: the NFC length of what clients send (app/utf8.c); PostgreSQL
+# links the same library.
+LDLIBS		:= -lpq -lsodium -lyajl -licuuc
 
 # make test SAN=1: the module, tmctl and the unit tests built with ASan
 # and UBSan, in a directory of their own so that the two builds never
@@ -40,7 +42,7 @@ TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
 .PHONY: all build deps run stop test unit lint bench bench-data admin \
-		demo-accounts rotate-key clean
+		demo-accounts rotate-key backup restore clean
 
 all: build
 
@@ -131,6 +133,18 @@ demo-accounts:
 
 rotate-key: build
 	@conf/tm.sh rotate-key
+
+# A pg_dump of the database make run uses, in var/backups (BACKUP_DIR=
+# elsewhere); make restore FILE=... loads one into an empty database
+# and migrates it (README, "Backups").
+backup:
+	@conf/tm.sh deps
+	@conf/tm.sh backup
+
+restore:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/tm.sh restore "$(FILE)"
 
 clean:
 	rm -rf var/build var/build-san

@@ -82,6 +82,7 @@ const struct field password_body[] = {
 	    .min = 1, .max = PASSWORD_MAX },
 	{ .name = "new_password", .type = JT_STRING, .required = 1,
 	    .min = PASSWORD_MIN, .max = PASSWORD_MAX },
+	{ .name = "revoke_api_keys", .type = JT_BOOL },
 	FIELD_END
 };
 
@@ -185,7 +186,7 @@ pwcheck_verdict(struct rq *r)
 
 /*
  * Check the current password (throttled like a login), hash the new
- * one, end the other sessions.
+ * one, end the other sessions (and the API keys, if asked).
  */
 int
 accounts_password(struct rq *r)
@@ -193,7 +194,7 @@ accounts_password(struct rq *r)
 	struct pwcheck	*c = r->ctx;
 	char		 hash[128];
 	const char	*retry;
-	int		 rc;
+	int		 rc, revoke;
 
 	switch (r->step) {
 	case PASSWORD_ASK:
@@ -226,10 +227,12 @@ accounts_password(struct rq *r)
 	case PASSWORD_HASHED:
 		if (!pw_task_result(r, hash, sizeof(hash)))
 			return (reply_internal(r));
+		if (!json_bool(r->body, "revoke_api_keys", &revoke))
+			revoke = 0;
 		c->settled = 1;
 		r->step = PASSWORD_WRITTEN;
 		rc = db_one(r, Q_PASSWORD_SET, r->who.id, hash,
-		    r->who.cred_id);
+		    r->who.cred_id, revoke ? "true" : "false");
 		sodium_memzero(hash, sizeof(hash));
 		return (rc);
 	default:

@@ -51,7 +51,7 @@ apikey_reply(struct rq *r)
 	yajl_gen_map_close(g);
 	if ((body = json_gen_take(g, &len)) == NULL)
 		return (reply_internal(r));
-	http_response_header(r->req, "cache-control", "no-store");
+	reply_cache(r, "no-store");
 	reply_json(r, 201, body, len);
 	sodium_memzero(body, len);
 	kore_free(body);

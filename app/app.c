@@ -209,6 +209,10 @@ rq_begin(struct http_request *req)
 	http_response_header(req, "x-request-id", r->reqid);
 	/* Nothing here is to be taken for other than its content type. */
 	http_response_header(req, "x-content-type-options", "nosniff");
+	if (http_request_header(req, "authorization", &cl)) {
+		r->no_store = 1;
+		http_response_header(req, "cache-control", "no-store");
+	}
 	cors_headers(r);
 	r->route = route_match(routes, routes_count,
 	    http_method_text(req->method), req->path, &r->pathid,

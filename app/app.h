@@ -361,6 +361,7 @@ struct rq {
 	struct qargs		 qs;
 	char			*kept_key;	/* keep the answer: pagecache */
 	uint64_t		 kept_gen;
+	int			 no_store;	/* had credentials */
 };
 
 struct route {
@@ -485,6 +486,7 @@ const char	*caller_agency(struct rq *);
 int		 reply_json(struct rq *, int, const char *, size_t);
 int		 reply_buf(struct rq *, int, struct kore_buf *);
 int		 reply_empty(struct rq *, int);
+void		 reply_cache(struct rq *, const char *);
 int		 reply_kept(struct rq *);
 void		 reply_keep(struct rq *, const char *, size_t, const char *);
 int		 reply_doc(struct rq *, int, enum msg);
@@ -568,6 +570,7 @@ extern const struct query	 queries[Q_MAX];
 /* utf8.c */
 int		 utf8_valid(const char *, size_t, size_t *);
 void		 utf8_cut(char *);
+int64_t		 utf8_nfc_chars(const char *);
 
 /* json.c */
 yajl_val	 json_parse(const char *, size_t, char *, size_t);

@@ -78,7 +78,7 @@ asset_reply(struct rq *r, const struct asset *f, int status)
 		http_response_header(r->req, "vary", "accept-encoding");
 	http_response_header(r->req, "etag", etag);
 	/* Kept, but asked about again: a deploy shows at once. */
-	http_response_header(r->req, "cache-control", "no-cache");
+	reply_cache(r, "no-cache");
 	if (status == 200 && (inm = header_get(r, "if-none-match")) != NULL &&
 	    etag_listed(inm, etag))
 		return (reply_empty(r, 304));

@@ -243,7 +243,7 @@ reply_csv(struct rq *r, const char *name)
 	http_response_header(r->req, "content-type",
 	    "text/csv; charset=utf-8");
 	http_response_header(r->req, "content-disposition", disp);
-	http_response_header(r->req, "cache-control", "private, no-cache");
+	reply_cache(r, "private, no-cache");
 	http_response(r->req, 200, b->data, b->offset);
 	r->status = 200;
 	kore_buf_free(b);

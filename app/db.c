@@ -37,6 +37,8 @@
 #define DB_CONNECT_MS		5000
 /* How long a step waits for a connection that is coming back. */
 #define DB_HOLD_MS		3000
+/* At most one database warning logged per worker in this long. */
+#define DB_WARN_EVERY_MS	60000
 
 /*
  * The application's role (sql/015_audit.sql), which may only append to
@@ -104,6 +106,7 @@ struct db_op {
 TAILQ_HEAD(db_ops, db_op);
 
 static void		 conn_start(struct db_conn *);
+static void		 conn_notice(void *, const PGresult *);
 static void		 conn_handle(void *, int);
 static void		 conn_poll_connect(struct db_conn *);
 static void		 conn_ready(struct db_conn *);
@@ -184,10 +187,39 @@ conn_start(struct db_conn *c)
 		conn_fail(c, "connect");
 		return;
 	}
+	(void)PQsetNoticeReceiver(c->pg, conn_notice, NULL);
 	c->state = DB_CONNECTING;
 	c->retry_at = kore_time_ms() + DB_CONNECT_MS;
 	c->fd = PQsocket(c->pg);
 	kore_platform_event_schedule(c->fd, EPOLLOUT | EPOLLRDHUP, 0, c);
+}
+
+/*
+ * libpq's default prints every NOTICE to stderr, the server's log: a
+ * search with no words (to_tsquery's "no lexemes") let anyone write
+ * there, one line per request. A notice is never an error of ours:
+ * dropped. A WARNING may be (a setting refused), so its SQLSTATE alone,
+ * never its text, which can quote what a client sent, is logged once a
+ * minute at most, so that no client can flood the log with it either.
+ */
+static void
+conn_notice(void *arg, const PGresult *res)
+{
+	static uint64_t	 last;
+	const char	*sev, *state;
+	uint64_t	 now;
+
+	(void)arg;
+	sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (sev == NULL || strcmp(sev, "WARNING"))
+		return;
+	now = kore_time_ms();
+	if (last != 0 && now - last < DB_WARN_EVERY_MS)
+		return;
+	last = now;
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	kore_log(LOG_WARNING, "database warning %s (others this minute "
+	    "not logged)", state != NULL ? state : "?");
 }
 
 static void

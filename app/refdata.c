@@ -57,7 +57,7 @@ ref_reply(struct rq *r, const char *cache)
 		return (reply_db_error(r, MSG_NOT_FOUND));
 	len = db_getlen(r, 0, 0);
 	etag_of(doc, len, etag, sizeof(etag));
-	http_response_header(r->req, "cache-control", cache);
+	reply_cache(r, cache);
 	http_response_header(r->req, "etag", etag);
 	if ((inm = header_get(r, "if-none-match")) != NULL &&
 	    etag_listed(inm, etag))

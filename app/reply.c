@@ -39,6 +39,18 @@ reply_empty(struct rq *r, int status)
 }
 
 /*
+ * An answer's Cache-Control. A request with credentials already has
+ * no-store (rq_begin), whatever the answer: what a token read stays
+ * out of every cache on the way and off the client's disk.
+ */
+void
+reply_cache(struct rq *r, const char *value)
+{
+	if (!r->no_store)
+		http_response_header(r->req, "cache-control", value);
+}
+
+/*
  * A public read answered from the worker's cache (pagecache.c), keyed by
  * path and query string: 1 when it was. Otherwise the request notes the
  * key and the cache's generation, so that reply_keep() keeps the answer
@@ -84,8 +96,7 @@ reply_hit(struct rq *r, const struct kept *k)
 
 	if (k->etag[0] != '\0') {
 		http_response_header(r->req, "etag", k->etag);
-		http_response_header(r->req, "cache-control",
-		    "private, no-cache");
+		reply_cache(r, "private, no-cache");
 		if ((inm = header_get(r, "if-none-match")) != NULL &&
 		    etag_listed(inm, k->etag)) {
 			reply_empty(r, 304);
@@ -134,7 +145,7 @@ reply_doc(struct rq *r, int status, enum msg not_found)
 		return (reply_json(r, status, doc, len));
 	reply_keep(r, doc, len, etag);
 	/* Who asks shapes the document: ask again, keep it to yourself. */
-	http_response_header(r->req, "cache-control", "private, no-cache");
+	reply_cache(r, "private, no-cache");
 	if ((inm = header_get(r, "if-none-match")) != NULL &&
 	    etag_listed(inm, etag))
 		return (reply_empty(r, 304));

@@ -227,7 +227,7 @@ login_reply(struct rq *r)
 	kore_buf_appendf(b, "{\"token\":\"%s\",\"expires_at\":\"%s\","
 	    "\"account\":%s}", l->tok.text, db_get(r, 0, 0), db_get(r, 0, 1));
 	token_wipe(&l->tok);
-	http_response_header(r->req, "cache-control", "no-store");
+	reply_cache(r, "no-store");
 	reply_json(r, 201, (const char *)b->data, b->offset);
 	sodium_memzero(b->data, b->offset);
 	kore_buf_free(b);

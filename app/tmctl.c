@@ -3,14 +3,19 @@
  * and prints its Argon2id string, so `make admin` never needs a password
  * on a command line or in the tree; `tmctl rotate-key DIR` replaces the
  * signing key in the secrets directory DIR (the old public key stays
- * published) and prints the new key's id; `tmctl migrate` brings a
- * database to what sql/ says (migrate.c); `tmctl check-email ADDRESS`
+ * published; run by root, as DIR's owner) and prints the new key's id;
+ * `tmctl migrate` brings a database to what sql/ says (migrate.c);
+ * `tmctl check-email ADDRESS`
  * applies the server's own rule to an address, so `make admin` refuses
  * what registration would.
  */
 
+#include <sys/stat.h>
+
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -19,6 +24,7 @@
 static int	usage(void);
 static int	hash(void);
 static int	rotate(const char *);
+static int	become_owner(const char *);
 static int	check_email(const char *);
 
 static int
@@ -58,12 +64,32 @@ out:
 	return (rc);
 }
 
+/*
+ * Run by root, act as the owner of the secrets directory: the workers
+ * run as that user (Kore's runas) and must read the files written here.
+ */
+static int
+become_owner(const char *dir)
+{
+	struct stat	st;
+
+	if (geteuid() != 0)
+		return (1);
+	if (stat(dir, &st) == -1)
+		return (0);
+	if (st.st_uid == 0)
+		return (1);
+	return (setgroups(1, &st.st_gid) == 0 &&
+	    setresgid(st.st_gid, st.st_gid, st.st_gid) == 0 &&
+	    setresuid(st.st_uid, st.st_uid, st.st_uid) == 0);
+}
+
 static int
 rotate(const char *dir)
 {
 	struct signkey	k;
 
-	if (sodium_init() < 0 || !signkey_rotate(dir) ||
+	if (sodium_init() < 0 || !become_owner(dir) || !signkey_rotate(dir) ||
 	    !signkey_load(dir, &k)) {
 		fprintf(stderr, "tmctl: cannot rotate the key in %s\n", dir);
 		return (1);

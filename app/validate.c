@@ -245,6 +245,11 @@ check_string(const char *s, const struct field *f, const char *path,
 		verr_add(ve, path, VERR_CONTROL, NULL);
 		return;
 	}
+	/* Counted as stored: a CHECK that fails prints its row. */
+	if (n > 0 && (n = utf8_nfc_chars(s)) < 0) {
+		verr_add(ve, path, VERR_CONTROL, NULL);
+		return;
+	}
 	for (p = s; *p != '\0' && isspace((unsigned char)*p); p++)
 		;
 	max = f->max > 0 ? f->max : ARRAY_ITEM_MAX;

@@ -233,7 +233,7 @@ web_listing(struct rq *r)
 	/* The listing's labels are in the caller's language. */
 	http_response_header(r->req, "vary", "accept-language");
 	http_response_header(r->req, "etag", etag);
-	http_response_header(r->req, "cache-control", "no-cache");
+	reply_cache(r, "no-cache");
 	if ((inm = header_get(r, "if-none-match")) != NULL &&
 	    etag_listed(inm, etag)) {
 		kore_buf_free(b);

@@ -9,10 +9,11 @@ BUILD=${TM_BUILD:-$ROOT/var/build}
 MODULE=$BUILD/techmarket.so
 TMCTL=$BUILD/tmctl
 RUNDIR=$ROOT/var/run
-PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev postgresql
+PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev libicu-dev postgresql
 	postgresql-contrib python3-pytest python3-requests python3-jsonschema
 	openssl jq
-	wrk curl)
+	wrk curl
+	gdb)	# test_privsep.py: a real sandbox violation in a worker
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=()
@@ -27,6 +28,71 @@ fi
 die() {
 	echo "tm.sh: $*" >&2
 	exit 1
+}
+
+# --- privileges -----------------------------------------------------
+# Kore's workers parse what clients send. Run as root, Kore drops them
+# to RUNAS (the config's runas), a system user made here if missing;
+# run as anyone else, Kore cannot change users and refuses to start
+# without -r, which then keeps the caller's (README, "Running it in
+# production").
+RUNAS=${TM_RUNAS:-techmarket}
+
+is_root() {
+	[ "$(id -u)" -eq 0 ]
+}
+
+runas_ready() {
+	[[ $RUNAS =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] ||
+	    die "TM_RUNAS must be a user name, not '$RUNAS'"
+	is_root || return 0
+	getent passwd "$RUNAS" >/dev/null && return 0
+	[ "$RUNAS" != root ] || die "TM_RUNAS=root would leave the workers root"
+	echo "creating the system user $RUNAS (Kore's workers run as it)"
+	# Another tm.sh may make it at the same moment: that one counts.
+	useradd --system --user-group --no-create-home \
+	    --home-dir /nonexistent --shell /usr/sbin/nologin "$RUNAS" \
+	    2>/dev/null || getent passwd "$RUNAS" >/dev/null ||
+	    die "cannot create the system user $RUNAS"
+}
+
+# Kore's flags: foreground, no chroot (-n: README), and -r only when
+# not root.
+kore_flags() {
+	if is_root; then
+		echo -fn
+	else
+		echo -fnr
+	fi
+}
+
+# as_runas CMD...: CMD as the workers will run it.
+as_runas() {
+	if is_root; then
+		runuser -u "$RUNAS" -- env -C / "$@"
+	else
+		"$@"
+	fi
+}
+
+# runas_reads FILE...: die unless the workers' user reads every FILE
+# (what the workers open after the privilege drop), with the reason.
+runas_reads() {
+	local f
+	for f in "$@"; do
+		as_runas test -r "$f" ||
+		    die "the workers' user ($RUNAS) cannot read $f: a directory above it is closed to that user; put it (or the checkout) where $RUNAS can read it"
+	done
+}
+
+# runas_owns DIR: DIR (the secrets directory) the workers' user's alone:
+# owner, 0700, its files 0600.
+runas_owns() {
+	is_root || return 0
+	chown -R "$RUNAS:" "$1"
+	chmod -R go-rwx "$1"
+	as_runas test -w "$1" ||
+	    die "the workers' user ($RUNAS) cannot reach $1: a directory above it is closed to that user; set TM_SECRETS_DIR to a directory it can reach"
 }
 
 # --- packages -------------------------------------------------------
@@ -208,7 +274,8 @@ db_home() {
 		pg_ctl stop -s -m immediate -D "$home/pgdata" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$home"
-	mkdir -m 700 "$home"
+	# 711: the workers' user (RUNAS) reaches the socket under it.
+	mkdir -m 711 "$home"
 	give_to_pg "$home"
 	ln -s "$home/pgdata" "$dir/pgdata"
 	ln -s "$home/sock" "$dir/sock"
@@ -222,7 +289,7 @@ db_init() {
 	home=$(db_home "$dir")
 	mkdir -m 700 "$home/pgdata"
 	mkdir "$home/sock"
-	touch "$home/pg.log"
+	(umask 077 && touch "$home/pg.log")
 	give_to_pg "$home/pgdata" "$home/sock" "$home/pg.log"
 	as_pg "$PGBIN/initdb" -D "$home/pgdata" -A trust -U techmarket \
 	    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
@@ -260,12 +327,25 @@ db_settings() {
 		datestyle = 'iso, ymd'
 		max_parallel_workers_per_gather = 0
 		jit = off
+		# No DETAIL in the log: a failing CHECK's DETAIL quotes the
+		# whole row, and a row of accounts holds a password hash.
+		log_error_verbosity = terse
 	EOF
 	if [ "$kind" = throwaway ]; then
 		printf '%s\n' "fsync = off" "synchronous_commit = off" \
 		    "full_page_writes = off" >>"$conf"
 	fi
 	give_to_pg "$conf"
+}
+
+# The server's log quotes statements and errors: its owner's only, in a
+# directory others may pass through (postgres must) but not list. Done
+# at every start, for clusters made before this was.
+db_log_private() {
+	local log
+	log=$(readlink -f "$1/pg.log")
+	chmod 600 "$log"
+	chmod go-r "$(dirname "$log")"
 }
 
 # db_init_start DIR [throwaway]: create (once) and start the cluster
@@ -275,6 +355,7 @@ db_init_start() {
 	mkdir -p "$dir"
 	[ -e "$dir/pgdata" ] || db_init "$dir"
 	db_settings "$dir" "$kind"
+	db_log_private "$dir"
 	if db_running "$dir"; then
 		# Settings written since it started (all but the socket and
 		# memory ones) take effect now.
@@ -368,10 +449,26 @@ write_conf() {
 	t=$(<"$ROOT/conf/techmarket.conf.in")
 	t=${t//@HOST@/"${3:-127.0.0.1}"}
 	t=${t//@PORT@/"$1"}
+	t=${t//@RUNAS@/"$RUNAS"}
+	t=${t//@ROOT@/"$(dirname "$2")"}
 	t=${t//@WORKERS@/"$(nproc)"}
 	t=${t//@MODULE@/"$MODULE"}
 	t=${t//@BODY_MAX@/8388608}
 	printf '%s\n' "$t" >"$2"
+}
+
+# kore_ready DIR URL: what the workers open after the privilege drop
+# readable by RUNAS: Kore's directory, the served files, the secrets
+# (made theirs), the database's unix socket.
+kore_ready() {
+	local dir=$1 url=$2 sock
+	runas_ready
+	runas_reads "$dir" "$TM_OPENAPI" "$TM_OPENAPI_GZ" "$TM_WEB" "$TM_WEB_GZ"
+	runas_owns "$TM_SECRETS_DIR"
+	sock=$(sed -n 's/^host=\(\/[^ ]*\) .*/\1/p' <<<"$url")
+	if [ -n "$sock" ] && ! as_runas test -w "$sock/.s.PGSQL.5432"; then
+		die "the workers' user ($RUNAS) cannot reach PostgreSQL's socket in $sock"
+	fi
 }
 
 # A zombie counts as dead: the test's kore is only reaped by `wait`.
@@ -525,6 +622,12 @@ cmd_run() {
 	write_conf "$port" "$RUNDIR/techmarket.conf" "$host"
 	export DATABASE_URL=$url TM_SECRETS_DIR=$secrets
 	asset_env
+	kore_ready "$RUNDIR" "$url"
+	if is_root; then
+		echo "workers run as $RUNAS (Kore drops root's privileges)"
+	else
+		echo "workers run as $(id -un) (not root: Kore cannot change users)"
+	fi
 	# Again: the migration took time, and something may have taken it.
 	port_check "$host" "$port" || exit 1
 	echo "starting kore"
@@ -533,7 +636,8 @@ cmd_run() {
 	# cmd_test; it matters here when stdout is a pipe. In the background
 	# and waited for, so that Ctrl-C reaches the trap, which stops Kore
 	# and the cluster this run started.
-	(cd "$RUNDIR" && exec stdbuf -oL kore -fnr -c "$RUNDIR/techmarket.conf") &
+	(cd "$RUNDIR" && exec stdbuf -oL kore "$(kore_flags)" \
+	    -c "$RUNDIR/techmarket.conf") &
 	RUN_KORE=$!
 	echo "$RUN_KORE" >"$RUNDIR/kore.pid"
 	where=$(serve_url "$host" "$port")
@@ -627,13 +731,18 @@ throwaway_server() {
 	write_conf "$TEST_PORT" "$TEST_DIR/techmarket.conf"
 	export DATABASE_URL=$TEST_URL TM_SECRETS_DIR=$TEST_DIR/secrets
 	asset_env
+	kore_ready "$TEST_DIR" "$TEST_URL"
 	# setsid: a group of its own, so cleanup reaches every worker.
 	# stdbuf: Kore logs with printf, which a file would hold back in a
 	# buffer, out of reach of the tests and of the failure report.
+	# Both appending: "2>/dev/stdout" opened the file a second time with
+	# an offset of its own, and stderr's lines (libpq's) overwrote the
+	# start of the log, where no test looked.
 	local err=$TEST_DIR/$2
-	[ "$2" = - ] && err=/dev/stdout
+	[ "$2" = - ] && err=$TEST_DIR/$1
 	(cd "$TEST_DIR" && exec env "${KORE_ENV[@]}" setsid stdbuf -oL kore \
-	    -fnr -c "$TEST_DIR/techmarket.conf" >"$TEST_DIR/$1" 2>"$err") &
+	    "$(kore_flags)" -c "$TEST_DIR/techmarket.conf" \
+	    >>"$TEST_DIR/$1" 2>>"$err") &
 	TEST_KORE=$!
 	if ! wait_ready "$TEST_PORT" "$TEST_KORE"; then
 		echo "tm.sh: kore did not become ready on port $TEST_PORT" >&2
@@ -654,6 +763,9 @@ san_env() {
 	asan=$(${CC:-cc} -print-file-name=libasan.so)
 	[ -e "$asan" ] || die "no ASan runtime ($asan): is gcc installed?"
 	mkdir -p "$dir"
+	# The workers write their reports as RUNAS.
+	runas_ready
+	! is_root || chown "$RUNAS:" "$dir"
 	asan_opts="log_path=$dir/asan:strict_string_checks=1"
 	SAN_OPTS=(ASAN_OPTIONS="$asan_opts"
 	    LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
@@ -793,22 +905,43 @@ read_password() {
 	printf '%s' "$pw"
 }
 
-# The database `make run` uses, migrated, in MAIN_URL: DATABASE_URL, or
-# the private cluster in var/pg, started for this command if it was not
-# running and stopped again when the command exits. main_db demo: with
-# the demo data (only ever asked for on the private cluster).
-main_db() {
+# Set by main_target when a command started the private cluster, and
+# by cmd_backup while its dump is unfinished: tool_cleanup (the EXIT
+# trap of those commands) stops the one and removes the other.
+TOOL_DB=
+TOOL_TMP=
+
+tool_cleanup() {
+	set +e
+	[ -z "$TOOL_TMP" ] || rm -f "$TOOL_TMP"
+	[ -z "$TOOL_DB" ] || db_stop "$TOOL_DB"
+}
+
+# main_target [create]: the database `make run` uses, in MAIN_URL, not
+# migrated: DATABASE_URL, or the private cluster in var/pg, started for
+# this command if it was not running and stopped again when the command
+# exits. The cluster is made if missing only with "create".
+main_target() {
 	local dir=$ROOT/var/pg
 	if [ -n "${DATABASE_URL:-}" ]; then
 		MAIN_URL=$DATABASE_URL
-	else
-		if ! db_running "$dir"; then
-			# shellcheck disable=SC2064 # $dir is local: expand it now
-			trap "db_stop $(printf %q "$dir")" EXIT
-		fi
-		db_init_start "$dir"
-		MAIN_URL=$(db_url "$dir")
+		return
 	fi
+	[ -e "$dir/pgdata" ] || [ "${1:-}" = create ] ||
+	    die "no private cluster in var/pg and no DATABASE_URL: no database to use (make run makes one)"
+	if ! db_running "$dir"; then
+		TOOL_DB=$dir
+		trap tool_cleanup EXIT
+	fi
+	db_init_start "$dir"
+	MAIN_URL=$(db_url "$dir")
+}
+
+# The database `make run` uses, migrated, in MAIN_URL (main_target,
+# made if missing). main_db demo: with the demo data (only ever asked
+# for on the private cluster).
+main_db() {
+	main_target create
 	migrate "$MAIN_URL" "$@"
 }
 
@@ -921,7 +1054,18 @@ secrets_dir() {
 	echo "$(secrets_base)/db-$(printf %s "$id" | sha256sum | cut -c1-12)"
 }
 
+# Root's home is closed to the workers' user: run as root, the keys
+# live in /var/lib/techmarket, a system service's state directory.
 secrets_base() {
+	if is_root && [ -z "${XDG_STATE_HOME:-}" ]; then
+		echo /var/lib/techmarket
+	else
+		secrets_home
+	fi
+}
+
+# Where the keys lived before the workers dropped root's privileges.
+secrets_home() {
 	echo "${XDG_STATE_HOME:-$HOME/.local/state}/techmarket"
 }
 
@@ -931,8 +1075,18 @@ secrets_base() {
 # old public keys in /keys), so signatures already in the database still
 # verify against /keys, and from then on each rotates alone.
 secrets_ready() {
-	local dir=$1 old
-	old=$(secrets_base)
+	local dir=$1 old home
+	old=$(secrets_home)
+	home=$old/${dir##*/}
+	# A root that ran before the privilege drop kept this database's
+	# keys in its home: they move along, or its signatures would not
+	# verify and its cursors would break.
+	if [ ! -e "$dir" ] && [ -z "${TM_SECRETS_DIR:-}" ] &&
+	    [ "$dir" != "$home" ] && [ -f "$home/signing.seed" ]; then
+		mkdir -p "${dir%/*}"
+		cp -Rp "$home" "$dir"
+		echo "secrets: copied $home into $dir"
+	fi
 	if [ ! -e "$dir" ] && [ -z "${TM_SECRETS_DIR:-}" ] &&
 	    [ -f "$old/signing.seed" ]; then
 		mkdir -p -m 700 "$dir"
@@ -973,8 +1127,164 @@ cmd_bench_data() {
 	echo "bench data ready: $n technologies ($gen)"
 }
 
+# --- backups ----------------------------------------------------------
+# A logical dump (pg_dump -Fc): one consistent snapshot of the database,
+# restorable into any PostgreSQL from 15 on; the README ("Backups") says
+# why not pg_basebackup and WAL archiving yet. The secrets directory is
+# never in it: the keys that sign stay out of the database and so out of
+# its copies.
+
+# make backup: the database `make run` uses, dumped into BACKUP_DIR
+# (default var/backups, owner-only) as techmarket-<UTC time>.dump, mode
+# 0600. Its path alone on stdout; the reminder about the secrets on
+# stderr.
+cmd_backup() {
+	local dir=${BACKUP_DIR:-$ROOT/var/backups} file secrets
+	trap tool_cleanup EXIT
+	trap 'exit 130' INT TERM
+	main_target
+	umask 077
+	mkdir -p "$dir" || die "cannot make $dir"
+	chmod 700 "$dir"
+	dir=$(cd "$dir" && pwd -P)
+	file=$dir/techmarket-$(date -u +%Y%m%dT%H%M%SZ).dump
+	[ ! -e "$file" ] || die "$file exists (a backup in this second): try again"
+	TOOL_TMP=$file.partial
+	# pg_dump reads every table in one REPEATABLE READ snapshot: what was
+	# committed before it started is in, what commits later is not.
+	"$PGBIN/pg_dump" -Fc -d "$MAIN_URL" -f "$TOOL_TMP" ||
+	    die "pg_dump failed: no backup written"
+	"$PGBIN/pg_restore" -l "$TOOL_TMP" >/dev/null ||
+	    die "the dump does not read back: no backup written"
+	mv "$TOOL_TMP" "$file"
+	TOOL_TMP=
+	echo "$file"
+	secrets=$(secrets_dir)
+	echo "backup: $(du -k "$file" | cut -f1) KB; not in it: the secrets directory $secrets (signing and cursor keys): back it up separately (README, \"Backups\")" >&2
+}
+
+# 0 when the database at $1 holds no table, view or sequence of its own.
+db_empty() {
+	[ "$(psql_q "$1" -c "SELECT count(*) FROM pg_class c
+	    JOIN pg_namespace n ON n.oid = c.relnamespace
+	    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+	    AND n.nspname NOT LIKE 'pg\_toast%'
+	    AND n.nspname NOT LIKE 'pg\_temp%'")" = 0 ]
+}
+
+# The dump's privileges name techmarket_app (sql/015_audit.sql), a role
+# of the server rather than of the database, so never in a dump: made
+# here as the migration makes it, if the restoring role may. 1 if the
+# role is not there afterwards.
+app_role() {
+	psql_q "$1" <<-'EOF'
+		DO $$
+		BEGIN
+			IF NOT EXISTS (SELECT 1 FROM pg_roles
+			    WHERE rolname = 'techmarket_app') THEN
+				IF NOT (SELECT rolsuper OR rolcreaterole
+				    FROM pg_roles WHERE rolname = current_user) THEN
+					RETURN;
+				END IF;
+				CREATE ROLE techmarket_app LOGIN;
+			END IF;
+			IF NOT pg_has_role(current_user, 'techmarket_app',
+			    'MEMBER') THEN
+				EXECUTE format('GRANT techmarket_app TO %I',
+				    current_user);
+			END IF;
+		END $$;
+	EOF
+	[ "$(psql_q "$1" -c "SELECT count(*) FROM pg_roles
+	    WHERE rolname = 'techmarket_app'")" = 1 ]
+}
+
+# Ids of the signing keys whose signatures the database at $1 holds:
+# every key_id column of its tables (flags, decisions, checkpoints).
+signing_key_ids() {
+	psql_q "$1" <<-'EOF'
+		SELECT coalesce(string_agg(format(
+		    'SELECT key_id::text FROM public.%I WHERE key_id IS NOT NULL',
+		    table_name), ' UNION '), 'SELECT NULL WHERE false')
+		FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name = 'key_id'
+		\gexec
+	EOF
+}
+
+# Says which signing keys of the restored data the secrets directory the
+# server will use lacks: without them /keys cannot list them, so the
+# signatures no longer verify for anyone, nor the checkpoints for
+# GET /audit/verify.
+restore_secrets_check() {
+	local url=$1 secrets id missing=()
+	secrets=$(secrets_dir)
+	while IFS= read -r id; do
+		[ -n "$id" ] || continue
+		[ -f "$secrets/signing-keys/$id.pub" ] || missing+=("$id")
+	done < <(signing_key_ids "$url" | sort -u)
+	if [ -z "$(signing_key_ids "$url")" ]; then
+		echo "secrets: no signature in this data; the server's keys will be in $secrets"
+		return
+	fi
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "secrets: $secrets holds every key that signed this data"
+		return
+	fi
+	echo "tm.sh: warning: the secrets directory $secrets lacks the public key of ${missing[*]}, which signed rows of this backup: restore the backed-up secrets directory there (README, \"Backups\") before make run, or those signatures will not verify" >&2
+}
+
+# make restore FILE=...: FILE into the database `make run` uses, which
+# must be empty (a new database, or a private cluster not made yet), then
+# migrated, so an older dump meets newer code. Never over data: FORCE=1
+# replaces the private cluster's database, and never a DATABASE_URL one.
+cmd_restore() {
+	local file=${1:-} dir=$ROOT/var/pg pid noacl=() maint
+	[ -n "$file" ] ||
+	    { echo "usage: make restore FILE=var/backups/techmarket-....dump [FORCE=1]" >&2; exit 2; }
+	case ${FORCE:-} in
+	1|''|0) ;;
+	*) die "FORCE must be 1 (or unset), not '$FORCE'" ;;
+	esac
+	[[ -f $file && -r $file ]] || die "cannot read FILE='$file'"
+	"$PGBIN/pg_restore" -l "$file" >/dev/null 2>&1 ||
+	    die "FILE='$file' is not a dump that make backup (pg_dump -Fc) wrote: nothing done"
+	[ -x "$TMCTL" ] || die "$TMCTL is missing: run make build"
+	if [ -z "${DATABASE_URL:-}" ] && pid=$(kore_pid "$RUNDIR/kore.pid"); then
+		die "kore is running on var/pg (pid $pid): make stop first; nothing done"
+	fi
+	trap tool_cleanup EXIT
+	trap 'exit 130' INT TERM
+	main_target create
+	if ! db_empty "$MAIN_URL"; then
+		if [ -n "${DATABASE_URL:-}" ]; then
+			die "the database in DATABASE_URL is not empty: restore into a new one (createdb, then DATABASE_URL naming it); nothing done"
+		fi
+		[ "${FORCE:-}" = 1 ] ||
+		    die "the private cluster's database (var/pg) is not empty: FORCE=1 replaces it with the backup; nothing done"
+		echo "FORCE=1: dropping the private cluster's database"
+		maint="host=$(readlink -f "$dir/sock") dbname=postgres user=techmarket"
+		psql_q "$maint" -c "DROP DATABASE techmarket WITH (FORCE)"
+		psql_q "$maint" -c "CREATE DATABASE techmarket"
+	fi
+	if ! app_role "$MAIN_URL"; then
+		noacl=(--no-acl)
+		echo "no role techmarket_app (this role may not make it): restoring without the grants to it, as the migration would have"
+	fi
+	echo "restoring $file"
+	# One transaction: a restore that fails leaves the database empty.
+	# --no-owner: the restoring role owns what it makes, as a migration's
+	# objects belong to the role that ran it.
+	"$PGBIN/pg_restore" --single-transaction --no-owner "${noacl[@]}" \
+	    -d "$MAIN_URL" "$file" ||
+	    die "pg_restore failed: nothing restored (see its messages above)"
+	migrate_steps "$MAIN_URL"
+	restore_secrets_check "$MAIN_URL"
+	echo "restored: make run serves it"
+}
+
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key|backup|restore FILE" >&2
 	exit 2
 }
 
@@ -994,6 +1304,8 @@ main() {
 	bench)		cmd_bench ;;
 	bench-data)	cmd_bench_data "$@" ;;
 	rotate-key)	cmd_rotate_key ;;
+	backup)		cmd_backup ;;
+	restore)	cmd_restore "$@" ;;
 	*)		usage ;;
 	esac
 }

@@ -387,16 +387,22 @@ RETURNS void LANGUAGE sql AS $$
 $$;
 
 -- New password; every session but the caller's ends, and the right
--- current password clears the failed checks.
+-- current password clears the failed checks. API keys live on unless
+-- p_revoke_keys (revoke_api_keys: true): a key is a machine's, made to
+-- outlast a person's password, and ending them all at once is the
+-- caller's choice (README, "Passwords, suspension and API keys"). The
+-- caller's own credential is kept either way.
 CREATE OR REPLACE FUNCTION password_set(p_account uuid, p_hash text,
-    p_keep uuid) RETURNS void LANGUAGE plpgsql AS $$
+    p_keep uuid, p_revoke_keys boolean) RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
 	DELETE FROM password_attempts WHERE account_id = p_account;
 	UPDATE accounts SET password_hash = p_hash, version = version + 1,
 	    updated_at = now()
 	WHERE id = p_account;
 	UPDATE credentials SET revoked_at = now()
-	WHERE account_id = p_account AND kind = 'session'
+	WHERE account_id = p_account
+	    AND (kind = 'session' OR (p_revoke_keys AND kind = 'api_key'))
 	    AND revoked_at IS NULL AND id IS DISTINCT FROM p_keep;
 	-- That it changed, and nothing of the password or its hash.
 	PERFORM tm_audit(p_account, 'account.password_change', 'account',

@@ -267,30 +267,61 @@ LANGUAGE sql STABLE AS $$
 	ORDER BY t.created_at DESC, t.id DESC LIMIT p_n
 $$;
 
--- Whether a list's place or vendor filter keeps few published listings
--- (20,000, or a twentieth of the table if more): then a tier that the
--- newest rows do not fill reads those listings rather than every row of
--- its words. A common query in one commune took 11.7 s at a million
--- listings through the index of its words, 400,000 rows read to keep one
--- commune's; now 20 ms. Counted from an index alone, up to the bound.
+-- tm_by_place() before it weighed q's rows.
+DROP FUNCTION IF EXISTS tm_by_place(text, text, uuid);
+
+-- How many published listings a list's place or vendor filter keeps
+-- (p_district, p_commune, p_vendor), counted from an index alone, up to
+-- p_bound + 1.
+CREATE OR REPLACE FUNCTION tm_place_rows(p_district text, p_commune text,
+    p_vendor uuid, p_bound bigint) RETURNS bigint
+LANGUAGE sql STABLE
+RETURN (SELECT count(*) FROM (SELECT 1 FROM technologies t
+    WHERE t.status = 'published'
+	AND t.vendor_id IN (SELECT o.id FROM organizations o
+	    WHERE (p_district IS NULL OR o.district = p_district)
+		AND (p_commune IS NULL OR o.commune = p_commune)
+		AND (p_vendor IS NULL OR o.id = p_vendor))
+    LIMIT p_bound + 1) x);
+
+-- How many published rows hold every word of q, as the planner estimates
+-- it from the statistics of the words in search (0.1 ms). The indexes of
+-- the title are partial: the planner keeps no statistics of theirs, so
+-- this bounds the rows of every tier.
+CREATE OR REPLACE FUNCTION tm_match_rows(q tsquery) RETURNS real
+-- Volatile only because PostgreSQL allows EXPLAIN in no other function;
+-- it reads nothing but the statistics.
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	plan	json;
+BEGIN
+	EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM technologies t'
+	    ' WHERE t.status = %L AND t.search @@ %L::tsquery', 'published',
+	    q::text) INTO plan;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::real;
+END $$;
+
+-- Whether the tiers of q that the newest rows do not fill read the
+-- listings a list's place or vendor filter keeps rather than an index of
+-- q's words: when those listings are few (1,000), or fewer than the rows
+-- matching q and at most 20,000 (a twentieth of the table if more). A
+-- common query in one commune took 11.7 s at a million listings through
+-- the index of its words, 400,000 rows read to keep one commune's; now
+-- 20 ms. A rare phrase in a district of 20,000 listings took 34 ms
+-- reading them; its index, 1 ms.
 CREATE OR REPLACE FUNCTION tm_by_place(p_district text, p_commune text,
-    p_vendor uuid) RETURNS boolean
+    p_vendor uuid, q tsquery) RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	bound	bigint;
+	bound	bigint := greatest(20000, (SELECT reltuples FROM pg_class
+	    WHERE oid = 'technologies'::regclass) / 20);
+	place	bigint;
 BEGIN
 	IF p_district IS NULL AND p_commune IS NULL AND p_vendor IS NULL THEN
 		RETURN false;
 	END IF;
-	bound := greatest(20000, (SELECT reltuples FROM pg_class
-	    WHERE oid = 'technologies'::regclass) / 20);
-	RETURN (SELECT count(*) FROM (SELECT 1 FROM technologies t
-	    WHERE t.status = 'published'
-		AND t.vendor_id IN (SELECT o.id FROM organizations o
-		    WHERE (p_district IS NULL OR o.district = p_district)
-			AND (p_commune IS NULL OR o.commune = p_commune)
-			AND (p_vendor IS NULL OR o.id = p_vendor))
-	    LIMIT bound + 1) x) <= bound;
+	place := tm_place_rows(p_district, p_commune, p_vendor, bound);
+	RETURN place <= bound AND (place <= 1000 OR place < tm_match_rows(q));
 END $$;
 
 -- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
@@ -399,7 +430,8 @@ DECLARE
 	c_rank	real := tm_cursor_rank(p_key);
 	n_rows	real := (SELECT greatest(reltuples, 0) FROM pg_class
 	    WHERE oid = 'technologies'::regclass);
-	by_place boolean := tm_by_place(p_district, p_commune, p_vendor);
+	by_place boolean := tm_by_place(p_district, p_commune, p_vendor,
+	    p_q);
 	ss	int;
 	s_id	uuid[];
 	s_vendor uuid[];
@@ -491,7 +523,6 @@ RETURNS TABLE (q tsquery, level int)
 LANGUAGE plpgsql STABLE ROWS 1 AS $$
 DECLARE
 	tried	text;
-	by_place boolean := tm_by_place(p_district, p_commune, p_vendor);
 BEGIN
 	FOR lv IN 0..2 LOOP
 		q := tm_query_at(p_q, lv, false);
@@ -502,7 +533,8 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, q, NULL, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding, p_verified, NULL, NULL,
-		    128, 1, by_place)) THEN
+		    128, 1, tm_by_place(p_district, p_commune, p_vendor, q)))
+		THEN
 			level := lv;
 			RETURN NEXT;
 			RETURN;
@@ -561,11 +593,14 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 		FROM organizations o WHERE o.verified = p_verified))
 $$;
 
--- Relevance's page below level 0: the tiers of the level tech_query()
--- finds from 1 on, ranked a tenth (corrected) or a hundredth (loosened)
--- of level 0's, so that a cursor says its level. Not inlined: it runs
--- only when level 0 has no row, and its plan stays out of every other
--- search's.
+-- Relevance's page below level 0: the tiers of the first level from 1 on
+-- that tech_query() would find, ranked a tenth (corrected) or a
+-- hundredth (loosened) of level 0's, so that a cursor says its level.
+-- Each level is tried as its tiers, as tech_relevance() tries level 0:
+-- tech_query()'s test read the same index hits the tiers then read
+-- again (7 of 35 ms for "say lua he thong to"). A later page stays in
+-- its cursor's level. Not inlined: it runs only when level 0 has no
+-- row, and its plan stays out of every other search's.
 CREATE OR REPLACE FUNCTION tech_fuzzy(p_q text, p_category text, p_sector text,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
@@ -576,18 +611,25 @@ RETURNS TABLE (id uuid, vendor_id uuid, rank real, created_at timestamptz)
 -- instead of 0.8 with 10,000 of them).
 LANGUAGE plpgsql STABLE ROWS 20 AS $$
 DECLARE
+	c_rank	real := tm_cursor_rank(p_key);
+	c_lv	int := CASE WHEN c_rank >= 0.05 THEN 1 WHEN c_rank < 0.05
+	    THEN 2 END;
+	tried	text := tm_query_at(p_q, 0, false)::text;
 	fq	tsquery;
-	lv	int;
 BEGIN
-	SELECT e.q, e.level INTO fq, lv FROM tech_query(p_q, p_category,
-	    p_sector, p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
-	    p_vendor, p_funding, p_verified, 1) e;
-	IF FOUND THEN
+	-- The levels as tech_query() walks them.
+	FOR lv IN 1..2 LOOP
+		fq := tm_query_at(p_q, lv, false);
+		CONTINUE WHEN fq IS NULL OR numnode(fq) = 0
+		    OR fq::text IS NOT DISTINCT FROM tried;
+		tried := fq::text;
+		CONTINUE WHEN lv < c_lv;
 		RETURN QUERY SELECT * FROM tech_tiers(fq, (1 / 10 ^ lv)::real,
 		    p_category, p_sector, p_district,
 		    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor,
 		    p_funding, p_verified, p_key, p_id, p_n);
-	END IF;
+		EXIT WHEN FOUND OR c_lv IS NOT NULL;
+	END LOOP;
 END $$;
 
 -- One page of q by relevance: rows (id, vendor_id, rank, created_at), at

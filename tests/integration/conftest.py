@@ -289,6 +289,32 @@ def need_db():
         pytest.skip("TM_DATABASE_URL is not set: no database to look into")
 
 
+def pg_log_path():
+    """The test cluster's PostgreSQL log (conf/tm.sh: TM_PGDIR/pg.log,
+    maybe a link into /var/tmp)."""
+    pgdir = os.environ.get("TM_PGDIR")
+    if not pgdir:
+        pytest.skip("TM_PGDIR is not set: no database log to look into")
+    return pathlib.Path(os.path.realpath(os.path.join(pgdir, "pg.log")))
+
+
+class PgLogSince:
+    """with PgLogSince() as log: ...; log.text is what PostgreSQL logged
+    meanwhile."""
+
+    def __enter__(self):
+        self.path = pg_log_path()
+        self.start = self.path.stat().st_size
+        self.text = ""
+        return self
+
+    def __exit__(self, *exc):
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            self.text = f.read().decode("utf-8", "replace")
+        return False
+
+
 def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 

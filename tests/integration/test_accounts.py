@@ -5,15 +5,17 @@ problem+json naming what is wrong, and nothing reached the database.
 """
 
 import json
+import subprocess
 import unicodedata
 
 import pytest
 
-from conftest import (API, assert_account_shape, assert_bad_bodies,
+from conftest import (API, DATABASE_URL, PSQL, PgLogSince,
+                      assert_account_shape, assert_bad_bodies,
                       assert_etag, assert_problem, db_rows, db_value,
                       error_fields, login, login_ok, me, new_password,
-                      nothing_written, post, put, register, registration,
-                      unique_email, unique_tax_code)
+                      nothing_written, pg_log_path, post, put, register,
+                      registration, unique_email, unique_tax_code)
 
 
 # --- success ----------------------------------------------------------------
@@ -661,3 +663,129 @@ def test_wrong_current_passwords_are_throttled_like_logins(vendor):
     assert_problem(r, 429)
     assert int(r.headers["Retry-After"]) > 0
     assert login(user.email, user.password).status_code == 201
+
+
+# --- revoke_api_keys: a password change that also ends the API keys --------
+
+
+def _key(user, name="tích hợp"):
+    r = post(f"{API}/api-keys", {"name": name}, token=user.token)
+    assert r.status_code == 201, r.text
+    return r.json()["key"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"revoke_api_keys": False},
+                                   {"revoke_api_keys": None}])
+def test_password_change_keeps_api_keys_unless_asked(vendor, extra):
+    key = _key(vendor)
+    r = put(f"{API}/me/password", {"current_password": vendor.password,
+                                   "new_password": new_password(), **extra},
+            token=vendor.token)
+    assert r.status_code == 204, r.text
+    assert me(key).status_code == 200
+    assert me(vendor.token).status_code == 200
+
+
+def test_password_change_with_revoke_api_keys_ends_every_key(vendor):
+    other = login_ok(vendor.email, vendor.password)
+    keys = [_key(vendor), _key(vendor, "ci")]
+    new = new_password()
+    r = put(f"{API}/me/password", {"current_password": vendor.password,
+                                   "new_password": new,
+                                   "revoke_api_keys": True},
+            token=vendor.token)
+    assert r.status_code == 204, r.text
+    for key in keys:
+        assert_problem(me(key), 401)
+    assert_problem(me(other), 401)
+    # The session that asked stays, and the new password signs in.
+    assert me(vendor.token).status_code == 200
+    assert me(login_ok(vendor.email, new)).status_code == 200
+    assert db_value("SELECT count(*) FROM credentials WHERE account_id ="
+                    " :'id' AND kind = 'api_key' AND revoked_at IS NULL",
+                    id=vendor.id) == "0"
+
+
+def test_revoke_api_keys_with_a_wrong_password_revokes_nothing(vendor):
+    key = _key(vendor)
+    r = put(f"{API}/me/password", {"current_password": "not-" +
+                                   new_password(),
+                                   "new_password": new_password(),
+                                   "revoke_api_keys": True},
+            token=vendor.token)
+    assert_problem(r, 422, ["current_password"])
+    assert me(key).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["true", 1, [], {}])
+def test_revoke_api_keys_must_be_a_boolean(vendor_ro, value):
+    key = _key(vendor_ro)
+    r = put(f"{API}/me/password", {"current_password": vendor_ro.password,
+                                   "new_password": new_password(),
+                                   "revoke_api_keys": value},
+            token=vendor_ro.token)
+    assert_problem(r, 422, ["revoke_api_keys"])
+    assert me(key).status_code == 200
+    assert login(vendor_ro.email, vendor_ro.password).status_code == 201
+
+
+# --- lengths as stored, and no row of accounts in the database's log --------
+
+# U+FB2C is one character that NFC makes three (a composition exclusion):
+# 50 of them are 150 characters as stored, past display_name's 120.
+GROWS = "\ufb2c"
+
+
+def test_pg_log_is_its_owners_only():
+    log = pg_log_path()
+    assert log.stat().st_mode & 0o077 == 0, oct(log.stat().st_mode)
+    assert log.parent.stat().st_mode & 0o044 == 0, \
+        oct(log.parent.stat().st_mode)
+
+
+def test_text_that_grows_under_nfc_is_422_and_no_hash_reaches_the_log(
+        base_url, admin):
+    assert len(unicodedata.normalize("NFC", GROWS * 50)) == 150
+    with PgLogSince() as log:
+        _rejected(registration("vendor", display_name=GROWS * 50), 422,
+                  ["display_name"])
+        _rejected(registration("vendor", name=GROWS * 70), 422,
+                  ["organization.name"])
+        email = unique_email("staff")
+        r = post(f"{API}/admin/accounts", {
+            "email": email, "password": new_password(),
+            "display_name": GROWS * 41, "role": "admin"}, token=admin.token)
+        assert_problem(r, 422, ["display_name"])
+        assert db_value("SELECT count(*) FROM accounts WHERE email = :'e'",
+                        e=email) == "0"
+        # What NFC leaves at the limit is taken.
+        r = register(registration("vendor", display_name=GROWS * 40))
+        assert r.status_code == 201, r.text
+        assert r.json()["display_name"] == unicodedata.normalize(
+            "NFC", GROWS * 40)
+    # Refused before the database: no CHECK failed, no row was quoted.
+    assert "$argon2id$" not in log.text
+    assert "violates check constraint" not in log.text, log.text
+
+
+def test_a_failing_check_on_accounts_quotes_no_row(vendor):
+    """The validator's backstop (sql/023_private_rows.sql): whatever
+    slips past it is refused without the row, hash and all."""
+    p = subprocess.run(
+        [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+         "VERBOSITY=verbose", "-d", DATABASE_URL, "-c",
+         "UPDATE accounts SET display_name = repeat('x', 121)"
+         f" WHERE id = '{vendor.id}'"],
+        capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0
+    assert "23514" in p.stderr and "accounts_display_name_check" in p.stderr
+    assert "$argon2id$" not in p.stderr and "Failing row" not in p.stderr
+    p = subprocess.run(
+        [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+         "VERBOSITY=verbose", "-d", DATABASE_URL, "-c",
+         "UPDATE credentials SET name = repeat('x', 101)"
+         f" WHERE account_id = '{vendor.id}'"],
+        capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0
+    assert "credentials_name_check" in p.stderr
+    assert "Failing row" not in p.stderr

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from conftest import (API, TOKEN_RE, UUID_RE, assert_bad_bodies,
-                      assert_problem,
+from conftest import (API, TOKEN_RE, UUID_RE, PgLogSince,
+                      assert_bad_bodies, assert_problem,
                       assert_rfc3339_utc, credential_id, db_rows, delete, get,
                       me, post, token_selector_hex, token_verifier)
 
@@ -265,3 +265,16 @@ def test_stored_key_row_is_an_api_key(vendor):
                    " WHERE id = :'id'", id=doc["id"])
     assert rows == [["api_key", "loại", "t"]]
     assert credential_id(doc["key"]) == doc["id"]
+
+
+def test_a_name_that_nfc_makes_too_long_is_422(vendor):
+    """Counted as stored: 34 U+FB2C are 102 characters in NFC, and a
+    CHECK failing on credentials would quote the row's verifier."""
+    name = "\ufb2c" * 34
+    with PgLogSince() as log:
+        r = post(f"{API}/api-keys", {"name": name}, token=vendor.token)
+    assert_problem(r, 422, ["name"])
+    assert "violates check constraint" not in log.text, log.text
+    r = post(f"{API}/api-keys", {"name": "\ufb2c" * 33}, token=vendor.token)
+    assert r.status_code == 201, r.text
+    assert len(r.json()["name"]) == 99

@@ -4,7 +4,9 @@ the checkout's conf/, sql/ and assets/ in a temporary directory, so that
 nothing here touches the checkout's var/ or a `make run` going on in it.
 
 `make admin` refuses what is not an email, an empty password and an
-existing account that is not an admin (unless FORCE=1); `make
+existing account that is not an admin (unless FORCE=1), and puts neither
+the password nor its hash on a command line (ps) or in an environment;
+`make
 demo-accounts` refuses a DATABASE_URL; `make run` says in one line that
 its port is taken, before starting anything; and a whole run on a
 private cluster: plain steps, DEMO=0, demo accounts that sign in (and
@@ -128,6 +130,61 @@ def test_admin_makes_and_resets_an_admin(root, fresh):
     assert admin(root, fresh, email, new_password()).returncode == 0
     assert psql(fresh, "SELECT password_hash FROM accounts "
                        f"WHERE email = '{email}'") != first
+
+
+# Records each program's arguments and environment, NUL-separated, one
+# file per run, then runs the real program.
+SPY = """#!/bin/sh
+d=%(log)s
+n=$(mktemp "$d/run.XXXXXX")
+{ printf '%%s\\0' "$0" "$@"; printf '\\n--env--\\n'; env -0; } >"$n"
+exec %(real)s "$@"
+"""
+
+
+def test_admin_puts_no_secret_on_a_command_line(root, fresh, tmp_path):
+    """What ps shows any user: the arguments of psql and of tmctl, seen
+    by spies standing in for them; their environments too."""
+    pgbin = pathlib.Path("/usr/lib/postgresql/15/bin")
+    log = tmp_path / "runs"
+    log.mkdir()
+    copy = tmp_path / "checkout"
+    for sub in ("conf", "sql", "assets"):
+        shutil.copytree(root / sub, copy / sub)
+    spies = tmp_path / "spies"
+    spies.mkdir()
+    build = tmp_path / "build"
+    build.mkdir()
+    for name, real, where in (("psql", pgbin / "psql", spies),
+                              ("tmctl", TMCTL, build)):
+        spy = where / name
+        spy.write_text(SPY % {"log": log, "real": real})
+        spy.chmod(0o755)
+    for prog in pgbin.iterdir():
+        if prog.name != "psql":
+            (spies / prog.name).symlink_to(prog)
+    tm_sh = copy / "conf" / "tm.sh"
+    text = tm_sh.read_text()
+    assert f"\nPGBIN={pgbin}\n" in text
+    tm_sh.write_text(text.replace(f"\nPGBIN={pgbin}\n",
+                                  f"\nPGBIN={spies}\n"))
+    email = unique_email("admin")
+    password = new_password()
+    LEAKS.add(password, "a password given to make admin", log=False)
+    p = tm(copy, "admin", email, input=password + "\n", DATABASE_URL=fresh,
+           TM_BUILD=build)
+    assert p.returncode == 0, p.stderr
+    stored = psql(fresh, "SELECT password_hash FROM accounts "
+                         f"WHERE email = '{email}'")[0][0]
+    assert stored.startswith("$argon2id$")
+    runs = [f.read_bytes() for f in log.iterdir()]
+    names = [r.split(b"\0", 1)[0].rsplit(b"/", 1)[-1] for r in runs]
+    assert b"psql" in names and b"tmctl" in names, names
+    for run in runs:
+        args, env = run.split(b"\n--env--\n", 1)
+        assert stored.encode() not in args and b"$argon2id$" not in args
+        assert password.encode() not in args
+        assert stored.encode() not in env and password.encode() not in env
 
 
 def test_admin_refuses_an_existing_account_unless_forced(root, fresh):

@@ -325,6 +325,17 @@ lengths(void)
 	CHECK(pass(opt, "{'s':'😀😀😀😀😀😀'}"));
 	CHECK(one(opt, "{'s':'😀😀😀😀😀😀😀'}", "s", VERR_TOO_LONG));
 	CHECK(pass(opt, "{'s':'\\u1ec5\\u1ec5\\u1ec5\\u1ec5\\u1ec5\\u1ec5'}"));
+	/*
+	 * Counted after NFC, as the database stores and checks them: three
+	 * U+FB2C are nine code points in NFC; six NFD "ễ" (18) are six.
+	 */
+	CHECK(one(opt, "{'s':'\\ufb2c\\ufb2c\\ufb2c'}", "s", VERR_TOO_LONG));
+	CHECK(pass(opt, "{'s':'\\ufb2c\\ufb2c'}"));
+	CHECK(pass(opt, "{'s':'e\\u0302\\u0303e\\u0302\\u0303e\\u0302\\u0303"
+	    "e\\u0302\\u0303e\\u0302\\u0303e\\u0302\\u0303'}"));
+	CHECK(utf8_nfc_chars("\xef\xac\xac") == 3);
+	CHECK(utf8_nfc_chars("abc") == 3);
+	CHECK(utf8_nfc_chars("\xff") == -1);
 	/* 7 bytes but 5 code points is shorter than 6. */
 	CHECK(one(opt, "{'long':'Nguyễ'}", "long", VERR_TOO_SHORT));
 	CHECK(pass(opt, "{'long':'Nguyễn'}"));
