@@ -463,7 +463,11 @@ write_conf() {
 kore_ready() {
 	local dir=$1 url=$2 sock
 	runas_ready
-	runas_reads "$dir" "$TM_OPENAPI" "$TM_OPENAPI_GZ" "$TM_WEB" "$TM_WEB_GZ"
+	# Kore's directory is passed through, not listed: it may be the
+	# cluster's, which others may not list (db_log_private).
+	as_runas test -x "$dir" ||
+	    die "the workers' user ($RUNAS) cannot enter $dir: a directory above it is closed to that user; put it (or the checkout) where $RUNAS can read it"
+	runas_reads "$TM_OPENAPI" "$TM_OPENAPI_GZ" "$TM_WEB" "$TM_WEB_GZ"
 	runas_owns "$TM_SECRETS_DIR"
 	sock=$(sed -n 's/^host=\(\/[^ ]*\) .*/\1/p' <<<"$url")
 	if [ -n "$sock" ] && ! as_runas test -w "$sock/.s.PGSQL.5432"; then
