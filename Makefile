@@ -30,7 +30,7 @@ endif
 # standing in for Kore's HTTP calls and the database step).
 PURE		:= json.c validate.c email.c cursor.c crypto.c signkey.c utf8.c \
 		   query.c messages.c router.c problem.c etag.c cors.c \
-		   encoding.c csv.c
+		   encoding.c csv.c client.c
 PURE		+= auditchain.c html.c pagecache.c
 # tmctl's own files are not the module's.
 TOOL		:= app/tmctl.c app/migrate.c

@@ -17,8 +17,18 @@
 enum { REGISTER_ASK, REGISTER_HASHED, REGISTER_WRITTEN };
 
 static int	account_hashed(struct rq *, char *, size_t);
-enum { PASSWORD_ASK, PASSWORD_CHECK, PASSWORD_HASH, PASSWORD_HASHED,
-    PASSWORD_WRITTEN };
+enum { PASSWORD_ASK, PASSWORD_CHECK, PASSWORD_HASH, PASSWORD_WRONG,
+    PASSWORD_HASHED, PASSWORD_WRITTEN };
+
+/* The current-password check in progress (sessions.c's, per account). */
+struct pwcheck {
+	char		 attempt[24];
+	int		 settled;
+};
+
+static void	pwcheck_free(void *);
+static void	pwcheck_orphaned(struct db_op *, void *);
+static int	pwcheck_verdict(struct rq *);
 
 static const char *const self_roles[] = { "vendor", "enterprise", NULL };
 static const char *const staff_roles[] = { "agency", "admin", NULL };
@@ -138,6 +148,42 @@ accounts_me(struct rq *r)
 	}
 }
 
+/* A check nobody settled (the client left) leaves no trace. */
+static void
+pwcheck_free(void *arg)
+{
+	struct pwcheck	*c = arg;
+
+	if (!c->settled)
+		attempt_abandon(Q_PASSWORD_CHECK_ABANDON, c->attempt);
+	kore_free(c);
+}
+
+/* The client left while password_check_begin ran. */
+static void
+pwcheck_orphaned(struct db_op *op, void *arg)
+{
+	(void)arg;
+	if (db_op_ok(op))
+		attempt_abandon(Q_PASSWORD_CHECK_ABANDON, db_op_get(op, 0, 1));
+}
+
+/* Wrong: a failure, recorded before the answer. Right: hash the new one. */
+static int
+pwcheck_verdict(struct rq *r)
+{
+	struct pwcheck	*c = r->ctx;
+
+	if (!pw_task_result(r, NULL, 0)) {
+		c->settled = 1;
+		r->step = PASSWORD_WRONG;
+		return (db_one(r, Q_PASSWORD_CHECK_FAIL, c->attempt,
+		    r->who.id));
+	}
+	r->step = PASSWORD_HASHED;
+	return (pw_task_start(r, json_str(r->body, "new_password"), NULL));
+}
+
 /*
  * Check the current password (throttled like a login), hash the new
  * one, end the other sessions (and the API keys, if asked).
@@ -145,37 +191,45 @@ accounts_me(struct rq *r)
 int
 accounts_password(struct rq *r)
 {
+	struct pwcheck	*c = r->ctx;
 	char		 hash[128];
 	const char	*retry;
 	int		 rc, revoke;
 
 	switch (r->step) {
 	case PASSWORD_ASK:
+		r->ctx = kore_calloc(1, sizeof(struct pwcheck));
+		r->ctx_free = pwcheck_free;
 		r->step = PASSWORD_CHECK;
-		return (db_one(r, Q_PASSWORD_CHECK, r->who.id,
-		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS));
+		rc = db_one(r, Q_PASSWORD_CHECK, r->who.id,
+		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, LOGIN_LEASE_SECS);
+		db_orphan_then(r, pwcheck_orphaned, NULL);
+		return (rc);
 	case PASSWORD_CHECK:
 		if (!db_ok(r) || db_get(r, 0, 0) == NULL)
 			return (reply_db_error(r, MSG_NO_SUCH_ACCOUNT));
 		if (strcmp((retry = db_get(r, 0, 0)), "0"))
 			return (reply_throttled(r, retry));
-		if (db_get(r, 0, 1) == NULL)
+		if (db_get(r, 0, 2) == NULL)
 			return (reply_internal(r));
+		kore_strlcpy(c->attempt, db_str(r, 0, 1, ""),
+		    sizeof(c->attempt));
 		r->step = PASSWORD_HASH;
 		return (pw_task_start(r, json_str(r->body, "current_password"),
-		    db_get(r, 0, 1)));
+		    db_get(r, 0, 2)));
 	case PASSWORD_HASH:
-		if (!pw_task_result(r, NULL, 0))
-			return (reply_field(r, "current_password",
-			    VERR_NOT_CURRENT_PASSWORD, NULL));
-		r->step = PASSWORD_HASHED;
-		return (pw_task_start(r, json_str(r->body, "new_password"),
-		    NULL));
+		return (pwcheck_verdict(r));
+	case PASSWORD_WRONG:
+		if (!db_ok(r))
+			return (reply_db_error(r, MSG_NO_SUCH_ACCOUNT));
+		return (reply_field(r, "current_password",
+		    VERR_NOT_CURRENT_PASSWORD, NULL));
 	case PASSWORD_HASHED:
 		if (!pw_task_result(r, hash, sizeof(hash)))
 			return (reply_internal(r));
 		if (!json_bool(r->body, "revoke_api_keys", &revoke))
 			revoke = 0;
+		c->settled = 1;
 		r->step = PASSWORD_WRITTEN;
 		rc = db_one(r, Q_PASSWORD_SET, r->who.id, hash,
 		    r->who.cred_id, revoke ? "true" : "false");

@@ -103,7 +103,6 @@ static void		 body_wipe(struct rq *);
 static void		 tree_wipe(yajl_val);
 static void		 cors_headers(struct rq *);
 static int		 cors_preflight(struct rq *, const char *);
-static void		 peer_text(struct connection *, char *, size_t);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
 
@@ -115,7 +114,7 @@ app_init(int state)
 {
 	const char	*url, *dir, *conns, *wconns, *v;
 	uint8_t		 key[32];
-	long long	 mb;
+	long long	 mb, hq;
 	int		 err;
 
 	if (state != KORE_MODULE_LOAD)
@@ -137,6 +136,16 @@ app_init(int state)
 	if (!cors_parse(getenv("TM_CORS_ORIGINS"), &cors))
 		fatalx("TM_CORS_ORIGINS: origins like https://host[:port], "
 		    "comma separated, at most %d", CORS_MAX);
+	if (!sessions_init())
+		fatalx("TM_LOGIN_EMAIL_MAX and TM_LOGIN_ADDRESS_MAX must be "
+		    "1..1000000, TM_TRUSTED_PROXIES addresses or networks "
+		    "(a.b.c.d/n), comma separated, at most %d", PROXIES_MAX);
+	hq = HASH_QUEUE_DEFAULT;
+	if ((v = getenv("TM_HASH_QUEUE")) != NULL &&
+	    (hq = kore_strtonum(v, 10, 1, HASH_QUEUE_MAX, &err),
+	    err != KORE_RESULT_OK))
+		fatalx("TM_HASH_QUEUE must be 1..%d", HASH_QUEUE_MAX);
+	pw_queue_set((int)hq);
 	openapi_load(getenv("TM_OPENAPI"), getenv("TM_OPENAPI_GZ"));
 	web_load(getenv("TM_WEB"), getenv("TM_WEB_GZ"));
 	conns = getenv("TM_DB_CONNS");
@@ -391,22 +400,6 @@ tree_wipe(yajl_val v)
 	}
 }
 
-/* The client's address as text; "-" for a socket without one. */
-static void
-peer_text(struct connection *c, char *out, size_t len)
-{
-	const void	*a;
-
-	if (c->family == AF_INET)
-		a = &c->addr.ipv4.sin_addr;
-	else if (c->family == AF_INET6)
-		a = &c->addr.ipv6.sin6_addr;
-	else
-		a = NULL;
-	if (a == NULL || inet_ntop(c->family, a, out, len) == NULL)
-		(void)snprintf(out, len, "-");
-}
-
 /*
  * One line a request: when, which, from where, what, how it ended, and
  * the account that asked (its id, never its token; "-": nobody).
@@ -422,7 +415,7 @@ access_log(struct rq *r, uint64_t us)
 	t = time(NULL);
 	(void)gmtime_r(&t, &tm);
 	(void)strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	peer_text(r->req->owner, peer, sizeof(peer));
+	(void)peer_text(r->req->owner, peer, sizeof(peer));
 	n = snprintf(line, sizeof(line), "%s %s %s %s %s %d %.3fms %s\n", ts,
 	    r->reqid, peer, http_method_text(r->req->method),
 	    r->route ? r->route->path : "-", r->status, us / 1000.0,

@@ -24,9 +24,20 @@
 /* Money and prices in VND, everywhere: below 2^53, so JSON keeps them. */
 #define PRICE_MAX		1000000000000000LL
 #define SESSION_TTL_SECS	(12 * 3600)
-/* Throttling, as the statements take it: five failures in 15 minutes. */
+/*
+ * Throttling, as the statements take it: five failures in 15 minutes
+ * (for one email from one address, or for one account's current
+ * password); an attempt in progress counts for at most the lease.
+ * TM_LOGIN_EMAIL_MAX and TM_LOGIN_ADDRESS_MAX change the looser bounds.
+ */
 #define LOGIN_MAX_FAILURES	"5"
 #define LOGIN_WINDOW_SECS	"900"
+#define LOGIN_LEASE_SECS	"30"
+#define LOGIN_EMAIL_MAX		50
+#define LOGIN_ADDRESS_MAX	100
+/* Password tasks queued or running per worker (TM_HASH_QUEUE). */
+#define HASH_QUEUE_DEFAULT	16
+#define HASH_QUEUE_MAX		4096
 
 /*
  * What a handler tells the dispatcher. Helpers that may answer the
@@ -75,6 +86,7 @@ enum { STEP_ASK, STEP_ANSWER };
 #define QS_MAX			24
 
 struct http_request;
+struct connection;
 struct kore_buf;
 struct db_op;
 struct db_result;
@@ -178,6 +190,7 @@ enum msg {
 	MSG_CONSTRAINT,
 	MSG_CONCURRENT,
 	MSG_DB_UNAVAILABLE,
+	MSG_BUSY,
 	MSG_DB_UNREACHABLE,
 	MSG_INTERNAL,
 	MSG_BODY_TOO_LARGE,
@@ -308,6 +321,20 @@ struct page {
 	const char		*key;		/* NULL on the first page */
 	const char		*id;
 	char			 fetch[16];	/* limit + 1, for the SQL */
+};
+
+/* An address or network (client.c); addr holds 4 or 16 bytes. */
+struct net {
+	int			 family;
+	int			 bits;
+	uint8_t			 addr[16];
+};
+
+/* The proxies whose X-Forwarded-For is believed (TM_TRUSTED_PROXIES). */
+#define PROXIES_MAX		16
+struct proxies {
+	struct net		 list[PROXIES_MAX];
+	int			 n;
 };
 
 struct route;
@@ -453,6 +480,7 @@ void		 http_reqid(struct http_request *, char *, size_t);
 int		 body_parse(struct rq *, const struct field *);
 char		*body_text(struct rq *);
 const char	*header_get(struct rq *, const char *);
+const char	*peer_text(struct connection *, char *, size_t);
 int		 reading(struct rq *);
 int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
 		    const char **);
@@ -526,6 +554,8 @@ int		 db_getlen(struct rq *, int, int);
 int		 db_ready(void);
 void		 db_background(const struct db_stmt *, int,
 		    void (*)(struct db_op *, void *), void *);
+void		 db_orphan_then(struct rq *, void (*)(struct db_op *, void *),
+		    void *);
 int		 db_op_ok(struct db_op *);
 struct db_result *db_keep(struct rq *);
 int		 db_result_rows(struct db_result *);
@@ -577,6 +607,11 @@ int		 ascii_printable(const char *);
 void		 verr_add(struct verrors *, const char *, enum verr,
 		    const char *);
 
+/* client.c */
+int		 proxies_parse(const char *, struct proxies *);
+void		 client_pick(const struct proxies *, const char *,
+		    const char *, char *, size_t);
+
 /* cursor.c */
 void		 cursor_set_key(const uint8_t *);
 char		*cursor_encode(const char *, const char *);
@@ -611,6 +646,7 @@ int		 migrate_run(int, char *[]);
 
 /* auth.c */
 int		 auth_step(struct rq *);
+void		 pw_queue_set(int);
 int		 pw_task_start(struct rq *, const char *, const char *);
 int		 pw_task_result(struct rq *, char *, size_t);
 void		 pw_job_release(struct pw_job *);
@@ -675,6 +711,8 @@ int		 admin_organizations_list(struct rq *);
 
 /* sessions.c */
 extern const struct field	 session_body[];
+int		 sessions_init(void);
+void		 attempt_abandon(int, const char *);
 int		 sessions_create(struct rq *);
 int		 sessions_delete(struct rq *);
 

@@ -33,6 +33,15 @@ struct pw_job {
 	char			 hash[crypto_pwhash_STRBYTES];
 };
 
+/*
+ * Password tasks this worker has queued or running, and how many it
+ * takes: one task thread hashes them in turn, so each one queued makes
+ * every later sign-in wait an Argon2id longer. Beyond the bound the
+ * caller is told to come back (503, Retry-After) rather than queued.
+ */
+static int	pw_queued;
+static int	pw_queue_max = HASH_QUEUE_DEFAULT;
+
 static int	auth_fail(struct rq *);
 static int	auth_check(struct rq *);
 static int	pw_entry(struct kore_task *);
@@ -136,12 +145,22 @@ auth_check(struct rq *r)
  * is bound to pw_done, not to the request: bound to it, Kore would keep
  * a request whose client left, its slot and the task's sockets, until
  * the hash ends, and every abandoned login would cost a full hash.
+ * With the worker's queue full, the answer is 503 at once.
  */
+void
+pw_queue_set(int max)
+{
+	pw_queue_max = max;
+}
+
 int
 pw_task_start(struct rq *r, const char *password, const char *hash)
 {
 	struct pw_job	*job;
 
+	if (pw_queued >= pw_queue_max)
+		return (reply_problem(r, 503, MSG_BUSY));
+	pw_queued++;
 	job = kore_calloc(1, sizeof(*job));
 	job->req = r->req;
 	atomic_init(&job->gone, 0);
@@ -184,6 +203,7 @@ pw_done(struct kore_task *t)
 
 	if (!kore_task_finished(t))
 		return;
+	pw_queued--;
 	if (job->req != NULL)
 		http_request_wakeup(job->req);
 	else

@@ -726,6 +726,21 @@ db_background(const struct db_stmt *st, int n,
 }
 
 /*
+ * Should r go (its client left) before its last step is done, done runs
+ * with the step once it is, as a background step's would: what the step
+ * did may need undoing that nobody is left to ask for.
+ */
+void
+db_orphan_then(struct rq *r, void (*done)(struct db_op *, void *),
+    void *arg)
+{
+	if (r->op != NULL && !r->op->done) {
+		r->op->cb = done;
+		r->op->cb_arg = arg;
+	}
+}
+
+/*
  * The rows of r's last step, kept past its next step (which frees the
  * step): a handler reads them while the database works on the next.
  */

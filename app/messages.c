@@ -70,6 +70,9 @@ static const struct text msgs[MSG_MAX] = {
 	    "Concurrent change; please retry" },
 	[MSG_DB_UNAVAILABLE] = { "Cơ sở dữ liệu tạm thời không sẵn sàng",
 	    "The database is temporarily unavailable" },
+	[MSG_BUSY] = { "Máy chủ đang bận kiểm tra mật khẩu; hãy thử lại sau "
+	    "giây lát", "The server is busy checking passwords; try again "
+	    "in a moment" },
 	[MSG_DB_UNREACHABLE] = { "Cơ sở dữ liệu không truy cập được",
 	    "The database is unreachable" },
 	[MSG_INTERNAL] = { "Đã có lỗi xảy ra",

@@ -3,6 +3,8 @@
  * headers, If-Match, query parameters, and who the caller acts for.
  */
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,4 +278,21 @@ const char *
 caller_agency(struct rq *r)
 {
 	return (r->who.agency[0] ? r->who.agency : NULL);
+}
+
+/* The client's address as text; "-" for a socket without one. */
+const char *
+peer_text(struct connection *c, char *out, size_t len)
+{
+	const void	*a;
+
+	if (c->family == AF_INET)
+		a = &c->addr.ipv4.sin_addr;
+	else if (c->family == AF_INET6)
+		a = &c->addr.ipv6.sin6_addr;
+	else
+		a = NULL;
+	if (a == NULL || inet_ntop(c->family, a, out, len) == NULL)
+		(void)snprintf(out, len, "-");
+	return (out);
 }

@@ -193,79 +193,198 @@ BEGIN
 	RETURN v_id;
 END $$;
 
--- Counts an attempt before the password is checked: concurrent guesses
--- for one key queue on the advisory lock and all see each other. At
--- p_max attempts within the window: retry_after > 0, nothing recorded.
-CREATE OR REPLACE FUNCTION throttle_begin(p_key text, p_max int,
-    p_window_secs int, OUT retry_after int, OUT attempt_id bigint)
+-- Sign-in attempts (sql/022_throttle.sql). A row counts against the
+-- limits while it is a failure younger than the window, or an attempt in
+-- progress younger than the lease; older ones go as the key is next
+-- looked at. Concurrent attempts for one address or one email queue on
+-- advisory locks, taken in that order, and all see each other.
+CREATE OR REPLACE FUNCTION sign_in_prune(p_email text, p_address inet,
+    p_window interval, p_lease interval) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-	v_n int;
-	v_oldest timestamptz;
-	v_window interval := make_interval(secs => p_window_secs);
 BEGIN
-	PERFORM pg_advisory_xact_lock(hashtextextended('throttle:' || p_key,
-	    0));
-	DELETE FROM login_attempts
-	WHERE email = p_key AND at < now() - v_window;
-	SELECT count(*), min(at) INTO v_n, v_oldest
-	FROM login_attempts WHERE email = p_key;
-	IF v_n >= p_max THEN
-		retry_after := greatest(1, ceil(extract(epoch FROM
-		    v_oldest + v_window - now())))::int;
-		RETURN;
-	END IF;
-	retry_after := 0;
-	INSERT INTO login_attempts (email) VALUES (p_key)
-	RETURNING id INTO attempt_id;
+	PERFORM pg_advisory_xact_lock(hashtextextended('sign-in address:' ||
+	    host(p_address), 0));
+	PERFORM pg_advisory_xact_lock(hashtextextended('sign-in email:' ||
+	    p_email, 0));
+	DELETE FROM sign_in_attempts s
+	WHERE (s.email = p_email OR s.address = p_address)
+	    AND (s.at < now() - p_window OR (NOT s.failed AND
+	    s.at < now() - p_lease));
 END $$;
 
-CREATE OR REPLACE FUNCTION login_begin(p_email text, p_max int,
-    p_window_secs int, OUT retry_after int, OUT attempt_id bigint,
+-- Seconds until fewer than p_max of the rows of a key (an email, an
+-- address, or both; NULL: any) still count: the k-th soonest to expire.
+CREATE OR REPLACE FUNCTION sign_in_wait(p_email text, p_address inet,
+    p_max int, p_window interval, p_lease interval) RETURNS int
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(greatest(1, ceil(extract(epoch FROM
+	    min(x.until) - now())))::int, 1)
+	FROM (SELECT s.at + CASE WHEN s.failed THEN p_window ELSE p_lease
+		END AS until
+	    FROM sign_in_attempts s
+	    WHERE (p_email IS NULL OR s.email = p_email)
+		AND (p_address IS NULL OR s.address = p_address)
+	    ORDER BY 1
+	    OFFSET greatest(0, (SELECT count(*) FROM sign_in_attempts t
+		WHERE (p_email IS NULL OR t.email = p_email)
+		    AND (p_address IS NULL OR t.address = p_address))
+		- p_max)
+	    LIMIT 1) x
+$$;
+
+-- An attempt from p_address for p_email is refused (retry_after > 0,
+-- nothing recorded) when
+--   that address has p_max attempts for that email (the guesser);
+--   the email has p_max from anywhere and this address is one of those
+--     that failed (five for one email whatever the addresses, while an
+--     address that has not been failing still signs in);
+--   the email has p_email_max from anywhere (a guesser of many
+--     addresses);
+--   the address has p_address_max, whichever the emails.
+-- Otherwise the attempt is recorded as in progress: attempt_id.
+CREATE OR REPLACE FUNCTION login_begin(p_email text, p_address inet,
+    p_max int, p_window_secs int, p_email_max int, p_address_max int,
+    p_lease_secs int, OUT retry_after int, OUT attempt_id bigint,
     OUT account_id uuid, OUT password_hash text, OUT status text)
 LANGUAGE plpgsql AS $$
+DECLARE
+	v_window interval := make_interval(secs => p_window_secs);
+	v_lease interval := make_interval(secs => p_lease_secs);
+	v_pair int;
+	v_pair_failed int;
+	v_email int;
+	v_address int;
 BEGIN
-	SELECT t.retry_after, t.attempt_id INTO retry_after, attempt_id
-	FROM throttle_begin(p_email, p_max, p_window_secs) t;
+	PERFORM sign_in_prune(p_email, p_address, v_window, v_lease);
+	SELECT count(*) FILTER (WHERE s.address = p_address),
+	    count(*) FILTER (WHERE s.address = p_address AND s.failed),
+	    count(*)
+	INTO v_pair, v_pair_failed, v_email
+	FROM sign_in_attempts s WHERE s.email = p_email;
+	SELECT count(*) INTO v_address
+	FROM sign_in_attempts s WHERE s.address = p_address;
+	retry_after := 0;
+	IF v_pair >= p_max THEN
+		retry_after := sign_in_wait(p_email, p_address, p_max,
+		    v_window, v_lease);
+	END IF;
+	IF v_email >= p_max AND v_pair_failed > 0 THEN
+		retry_after := greatest(retry_after, least(
+		    sign_in_wait(p_email, NULL, p_max, v_window, v_lease),
+		    sign_in_wait(p_email, p_address, 1, v_window, v_lease)));
+	END IF;
+	IF v_email >= p_email_max THEN
+		retry_after := greatest(retry_after, sign_in_wait(p_email,
+		    NULL, p_email_max, v_window, v_lease));
+	END IF;
+	IF v_address >= p_address_max THEN
+		retry_after := greatest(retry_after, sign_in_wait(NULL,
+		    p_address, p_address_max, v_window, v_lease));
+	END IF;
 	IF retry_after > 0 THEN
 		RETURN;
 	END IF;
+	INSERT INTO sign_in_attempts (email, address)
+	VALUES (p_email, p_address)
+	RETURNING id INTO attempt_id;
 	SELECT a.id, a.password_hash, a.status
 	INTO account_id, password_hash, status
 	FROM accounts a WHERE a.email = p_email;
 END $$;
 
--- PUT /me/password checks the current password under the same limit,
--- so a stolen token cannot guess it faster than a login could.
-CREATE OR REPLACE FUNCTION password_check_begin(p_account uuid, p_max int,
-    p_window_secs int, OUT retry_after int, OUT password_hash text)
+-- The password was checked and was wrong. The row may have gone if the
+-- check outlasted the lease: the failure is recorded all the same.
+CREATE OR REPLACE FUNCTION login_fail(p_attempt bigint, p_email text,
+    p_address inet) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	SELECT t.retry_after INTO retry_after
-	FROM throttle_begin('password:' || p_account, p_max,
-	    p_window_secs) t;
-	IF retry_after > 0 THEN
-		RETURN;
+	UPDATE sign_in_attempts SET failed = true, at = now()
+	WHERE id = p_attempt;
+	IF NOT FOUND THEN
+		INSERT INTO sign_in_attempts (email, address, failed)
+		VALUES (p_email, p_address, true);
 	END IF;
-	SELECT a.password_hash INTO password_hash
-	FROM accounts a WHERE a.id = p_account;
 END $$;
 
--- A right password clears the failures and opens a session.
-CREATE OR REPLACE FUNCTION login_finish(p_account uuid, p_selector bytea,
-    p_verifier bytea, p_ttl_secs int, OUT expires_at text, OUT account text)
+-- Nobody learnt the verdict (the client left) or it was no failure (a
+-- suspended account's right password): the attempt leaves no trace.
+CREATE OR REPLACE FUNCTION login_abandon(p_attempt bigint) RETURNS void
+LANGUAGE sql AS $$
+	DELETE FROM sign_in_attempts WHERE id = p_attempt AND NOT failed
+$$;
+
+-- A right password clears its own attempt and the failures of its
+-- address for that email, not other addresses' (a guesser elsewhere
+-- keeps its count), and opens a session.
+CREATE OR REPLACE FUNCTION login_finish(p_account uuid, p_attempt bigint,
+    p_address inet, p_selector bytea, p_verifier bytea, p_ttl_secs int,
+    OUT expires_at text, OUT account text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_exp timestamptz := now() + make_interval(secs => p_ttl_secs);
 BEGIN
-	DELETE FROM login_attempts
-	WHERE email = (SELECT email FROM accounts WHERE id = p_account);
+	DELETE FROM sign_in_attempts s
+	WHERE s.id = p_attempt OR (s.address = p_address AND s.email =
+	    (SELECT a.email FROM accounts a WHERE a.id = p_account));
 	INSERT INTO credentials (account_id, kind, selector, verifier,
 	    expires_at)
 	VALUES (p_account, 'session', p_selector, p_verifier, v_exp);
 	expires_at := rfc3339(v_exp);
 	account := (SELECT doc FROM account_docs WHERE id = p_account);
 END $$;
+
+-- PUT /me/password checks the current password under the login limit,
+-- so a stolen token cannot guess it faster than a login could; its
+-- attempts are the account's own, in a table no client text keys.
+CREATE OR REPLACE FUNCTION password_check_begin(p_account uuid, p_max int,
+    p_window_secs int, p_lease_secs int, OUT retry_after int,
+    OUT attempt_id bigint, OUT password_hash text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_window interval := make_interval(secs => p_window_secs);
+	v_lease interval := make_interval(secs => p_lease_secs);
+	v_n int;
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtextextended('password check:' ||
+	    p_account, 0));
+	DELETE FROM password_attempts p
+	WHERE p.account_id = p_account AND (p.at < now() - v_window OR
+	    (NOT p.failed AND p.at < now() - v_lease));
+	SELECT count(*) INTO v_n
+	FROM password_attempts p WHERE p.account_id = p_account;
+	IF v_n >= p_max THEN
+		SELECT greatest(1, ceil(extract(epoch FROM x.until -
+		    now())))::int
+		INTO retry_after
+		FROM (SELECT p.at + CASE WHEN p.failed THEN v_window
+			ELSE v_lease END AS until
+		    FROM password_attempts p WHERE p.account_id = p_account
+		    ORDER BY 1 OFFSET v_n - p_max LIMIT 1) x;
+		RETURN;
+	END IF;
+	retry_after := 0;
+	INSERT INTO password_attempts (account_id) VALUES (p_account)
+	RETURNING id INTO attempt_id;
+	SELECT a.password_hash INTO password_hash
+	FROM accounts a WHERE a.id = p_account;
+END $$;
+
+CREATE OR REPLACE FUNCTION password_check_fail(p_attempt bigint,
+    p_account uuid) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE password_attempts SET failed = true, at = now()
+	WHERE id = p_attempt;
+	IF NOT FOUND THEN
+		INSERT INTO password_attempts (account_id, failed)
+		VALUES (p_account, true);
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION password_check_abandon(p_attempt bigint)
+RETURNS void LANGUAGE sql AS $$
+	DELETE FROM password_attempts WHERE id = p_attempt AND NOT failed
+$$;
 
 -- New password; every session but the caller's ends, and the right
 -- current password clears the failed checks. API keys live on unless
@@ -277,7 +396,7 @@ CREATE OR REPLACE FUNCTION password_set(p_account uuid, p_hash text,
     p_keep uuid, p_revoke_keys boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	DELETE FROM login_attempts WHERE email = 'password:' || p_account;
+	DELETE FROM password_attempts WHERE account_id = p_account;
 	UPDATE accounts SET password_hash = p_hash, version = version + 1,
 	    updated_at = now()
 	WHERE id = p_account;

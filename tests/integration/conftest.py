@@ -197,8 +197,37 @@ def _check_response(request, response):
 _real_send = requests.sessions.Session.send
 
 
+# Every test signs in from an address of its own (198.18.0.0/15, the
+# benchmarking range): the test server trusts loopback as a proxy
+# (TM_TRUSTED_PROXIES in conf/tm.sh), so X-Forwarded-For names the client
+# and one test's failed sign-ins never count against another's. A test
+# that sends the header itself chooses its own address.
+class _ClientAddress:
+    def __init__(self):
+        self.n = secrets.randbelow(1 << 17)
+        self.current = None
+
+    def next(self):
+        self.n = (self.n + 1) % (1 << 17)
+        self.current = f"198.{18 + (self.n >> 16)}.{(self.n >> 8) & 255}." \
+            f"{self.n & 255}"
+        return self.current
+
+
+CLIENT_ADDRESS = _ClientAddress()
+
+
+@pytest.fixture(autouse=True)
+def client_address():
+    """This test's own client address (X-Forwarded-For)."""
+    return CLIENT_ADDRESS.next()
+
+
 def _guarded_send(self, request, **kwargs):
     _note_request(request)
+    if CLIENT_ADDRESS.current is not None \
+            and "X-Forwarded-For" not in request.headers:
+        request.headers["X-Forwarded-For"] = CLIENT_ADDRESS.current
     response = _real_send(self, request, **kwargs)
     _check_response(request, response)
     return response

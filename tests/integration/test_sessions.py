@@ -171,7 +171,7 @@ def test_failures_older_than_fifteen_minutes_do_not_count(vendor):
     codes, _ = _fail(vendor.email, 5)
     assert codes == [401] * 5
     assert_problem(login(vendor.email, vendor.password), 429)
-    db_rows("UPDATE login_attempts SET at = at - interval '16 minutes'"
+    db_rows("UPDATE sign_in_attempts SET at = at - interval '16 minutes'"
             " WHERE email = :'e'", e=vendor.email)
     assert login(vendor.email, vendor.password).status_code == 201
 
@@ -179,7 +179,7 @@ def test_failures_older_than_fifteen_minutes_do_not_count(vendor):
 def test_retry_after_counts_down_from_the_oldest_failure(vendor):
     codes, _ = _fail(vendor.email, 5)
     assert codes == [401] * 5
-    db_rows("UPDATE login_attempts SET at = at - interval '10 minutes'"
+    db_rows("UPDATE sign_in_attempts SET at = at - interval '10 minutes'"
             " WHERE email = :'e'", e=vendor.email)
     r = login(vendor.email, vendor.password)
     assert_problem(r, 429)

@@ -80,6 +80,7 @@ main(void)
 	test_query();
 	test_etag();
 	test_cors();
+	test_client();
 	test_encoding();
 	test_routes();
 	test_problem();

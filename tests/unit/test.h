@@ -39,6 +39,7 @@ void	test_routes(void);
 void	test_problem(void);
 void	test_etag(void);
 void	test_cors(void);
+void	test_client(void);
 void	test_encoding(void);
 void	test_csv(void);
 void	test_audit(void);
