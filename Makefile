@@ -42,7 +42,7 @@ TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
 .PHONY: all build deps run stop test unit lint bench bench-data admin \
-		demo-accounts rotate-key backup restore clean
+		demo-accounts rotate-key backup restore clean fuzz fuzz-build
 
 all: build
 
@@ -91,6 +91,66 @@ $(UNIT): tests/unit/*.c tests/unit/*.h $(addprefix app/,$(PURE)) app/app.h \
 
 unit: $(UNIT)
 	./$(UNIT)
+
+# libFuzzer harnesses of the parsers (tests/fuzz), built by clang with
+# ASan and UBSan over the files that need no Kore runtime; tests/fuzz/
+# shim.c allocates exact sizes where Kore's mem.c would round them up
+# and hide an overflow. routes.c comes with a stub of every handler and
+# body it names (taken from its undefined symbols), so the router is
+# fuzzed over the real table.
+FUZZCC		?= clang
+FUZZBUILD	:= var/build-fuzz
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZSAN		:= -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+FUZZCFLAGS	:= -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
+		   -Iapp -Itests/fuzz $(FEATURES)
+FUZZPURE	:= json.c validate.c email.c cursor.c crypto.c utf8.c \
+		   query.c router.c etag.c routes.c
+FUZZOBJ		:= $(FUZZPURE:%.c=$(FUZZBUILD)/%.o) $(FUZZBUILD)/shim.o \
+		   $(FUZZBUILD)/route_stubs.o
+FUZZBIN		:= $(FUZZ_TARGETS:%=$(FUZZBUILD)/fuzz_%)
+
+$(FUZZBUILD):
+	@mkdir -p $(FUZZBUILD)
+
+# fuzzer-no-link: instrumented, without libFuzzer's main(); undefined
+# behaviour stops the run like a memory error.
+$(FUZZBUILD)/%.o: app/%.c app/app.h app/queries.def | $(FUZZBUILD)
+	$(FUZZCC) $(FUZZCFLAGS) $(FUZZSAN) \
+	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(FUZZBUILD)/%.o: tests/fuzz/%.c tests/fuzz/fuzz.h app/app.h | $(FUZZBUILD)
+	$(FUZZCC) $(FUZZCFLAGS) $(FUZZSAN) \
+	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+# A handler for every *_body-less name routes.c leaves undefined, an
+# empty field list for every *_body.
+$(FUZZBUILD)/route_stubs.c: app/routes.c app/app.h | $(FUZZBUILD)
+	$(FUZZCC) $(FUZZCFLAGS) -c -o $(FUZZBUILD)/routes-plain.o app/routes.c
+	{ echo '#include "app.h"'; nm -u $(FUZZBUILD)/routes-plain.o | \
+	    awk '$$2 ~ /_body$$/ { print "const struct field " $$2 \
+	    "[] = { FIELD_END };"; next } $$2 !~ /^_/ { print "int " $$2 \
+	    "(struct rq *r) { (void)r; return (RQ_DONE); }" }'; } >$@.tmp
+	mv -f $@.tmp $@
+
+$(FUZZBUILD)/route_stubs.o: $(FUZZBUILD)/route_stubs.c
+	$(FUZZCC) $(FUZZCFLAGS) -c -o $@ $<
+
+$(FUZZBUILD)/fuzz_%: $(FUZZBUILD)/fuzz_%.o $(FUZZOBJ)
+	$(FUZZCC) $(FUZZSAN) -fsanitize=fuzzer,address,undefined -o $@ \
+	    $< $(FUZZOBJ) $(LDLIBS)
+
+# Kept, so that a second make builds nothing.
+.SECONDARY: $(FUZZOBJ) $(FUZZ_TARGETS:%=$(FUZZBUILD)/fuzz_%.o)
+
+fuzz-build: $(FUZZBIN)
+
+# make fuzz FUZZ_SECONDS=300 FUZZ_TARGETS=json: each target in turn.
+fuzz:
+	@conf/tm.sh deps
+	@conf/tm.sh fuzz "$(FUZZ_SECONDS)" $(FUZZ_TARGETS)
 
 run:
 	@conf/tm.sh deps
@@ -147,4 +207,4 @@ restore:
 	@conf/tm.sh restore "$(FILE)"
 
 clean:
-	rm -rf var/build var/build-san
+	rm -rf var/build var/build-san var/build-fuzz

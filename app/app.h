@@ -21,6 +21,7 @@
 #define PASSWORD_MIN		10
 #define PASSWORD_MAX		256
 #define EMAIL_MAX		254
+#define IDEMPOTENCY_KEY_MAX	255
 /* Money and prices in VND, everywhere: below 2^53, so JSON keeps them. */
 #define PRICE_MAX		1000000000000000LL
 #define SESSION_TTL_SECS	(12 * 3600)
@@ -604,6 +605,7 @@ int		 format_ok(int, const char *);
 char		*email_lower(const char *);
 int		 str_oneof(const char *, const char *const *);
 int		 ascii_printable(const char *);
+int		 idempotency_key_ok(const char *);
 void		 verr_add(struct verrors *, const char *, enum verr,
 		    const char *);
 

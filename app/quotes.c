@@ -15,7 +15,6 @@
 
 #include "app.h"
 
-#define KEY_MAX		255
 /* Reads see an expiry at once; the sweep writes it into history. */
 #define SWEEP_MS	60000
 
@@ -89,14 +88,11 @@ quote_create(struct rq *r)
 {
 	const char	*key, *id;
 	char		 where[80];
-	size_t		 n;
 
 	switch (r->step) {
 	case STEP_ASK:
-		/* Printable ASCII, as RFC 8941 strings go. */
 		if ((key = header_get(r, "idempotency-key")) != NULL &&
-		    ((n = strlen(key)) == 0 || n > KEY_MAX ||
-		    !ascii_printable(key)))
+		    !idempotency_key_ok(key))
 			return (reply_problem(r, 400, MSG_KEY_FORMAT));
 		r->step = STEP_ANSWER;
 		return (db_one(r, Q_QUOTE_CREATE, r->who.id, r->who.org_id,

@@ -286,6 +286,16 @@ ascii_printable(const char *s)
 	return (1);
 }
 
+/* An Idempotency-Key: 1-255 bytes of printable ASCII, as RFC 8941 strings. */
+int
+idempotency_key_ok(const char *s)
+{
+	size_t		n;
+
+	n = strlen(s);
+	return (n > 0 && n <= IDEMPOTENCY_KEY_MAX && ascii_printable(s));
+}
+
 static int
 all_digits(const char *s, size_t n)
 {

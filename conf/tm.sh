@@ -13,7 +13,8 @@ PACKAGES=(kore libpq-dev libsodium-dev libyajl-dev libicu-dev postgresql
 	postgresql-contrib python3-pytest python3-requests python3-jsonschema
 	openssl jq
 	wrk curl
-	gdb)	# test_privsep.py: a real sandbox violation in a worker
+	gdb	# test_privsep.py: a real sandbox violation in a worker
+	clang libclang-rt-14-dev)	# make fuzz: libFuzzer and its runtime
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=()
@@ -229,6 +230,63 @@ cmd_lint() {
 	echo "lint: spectral"
 	"$LINT/node_modules/.bin/spectral" lint --fail-severity=warn \
 	    --ruleset "$ROOT/tests/lint/spectral.yaml" "$doc" || rc=1
+	return $rc
+}
+
+# --- fuzzing (make fuzz, and make test briefly) ----------------------
+# Each libFuzzer harness of tests/fuzz in turn for $1 seconds. What it
+# finds new goes to var/fuzz/<target>/corpus, never to the seeds under
+# tests/fuzz/corpus; a crash leaves its input in var/fuzz/<target>/ (a
+# crash-<sha1> file to run the harness on again) and fails the run.
+FUZZ=$ROOT/var/fuzz
+
+fuzz_one() {
+	local t=$1 secs=$2 dir=$FUZZ/$1 dict=() rc=0 runs eps
+	mkdir -p "$dir/corpus"
+	case $t in
+	json|validate)	dict=(-dict="$ROOT/tests/fuzz/json.dict") ;;
+	esac
+	"$ROOT/var/build-fuzz/fuzz_$t" -max_total_time="$secs" \
+	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix="$dir/" "${dict[@]}" "$dir/corpus" \
+	    "$ROOT/tests/fuzz/corpus/$t" >"$dir/log" 2>&1 || rc=1
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
+	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log")
+	if [ $rc -ne 0 ]; then
+		echo "fuzz $t: FAILED after ${runs:-?} runs; log in ${dir#"$ROOT"/}/log" >&2
+		grep -E -A 30 '^==[0-9]+==|runtime error|invariant broken' \
+		    "$dir/log" | head -n 40 >&2
+		ls "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* \
+		    "$dir"/oom-* 2>/dev/null >&2
+		return 1
+	fi
+	printf 'fuzz %-9s %9s runs in %ss, %7s exec/s, corpus %s\n' "$t" \
+	    "$runs" "$secs" "$eps" "$(ls "$dir/corpus" | wc -l)"
+}
+
+# Every harness: tests/fuzz/fuzz_<target>.c.
+fuzz_targets() {
+	local f
+	for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
+		f=${f##*/fuzz_}
+		echo "${f%.c}"
+	done
+}
+
+# cmd_fuzz SECONDS [TARGET...]: built first (clang, from deps); every
+# target when none is named.
+cmd_fuzz() {
+	local secs=$1 t rc=0
+	shift
+	[ $# -gt 0 ] || set -- $(fuzz_targets)
+	[[ $secs =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a number"
+	command -v "${FUZZCC:-clang}" >/dev/null ||
+	    { echo "tm.sh: no clang: conf/tm.sh deps installs it" >&2; return 1; }
+	make -C "$ROOT" --no-print-directory fuzz-build >/dev/null ||
+	    { echo "tm.sh: the fuzz harnesses do not build" >&2; return 1; }
+	for t in "$@"; do
+		fuzz_one "$t" "$secs" || rc=1
+	done
 	return $rc
 }
 
@@ -817,9 +875,11 @@ cmd_test() {
 		san=$(mktemp -d /tmp/techmarket-san.XXXXXX)
 		san_env "$san"
 	fi
-	# A whole run lints the contract too; a run of chosen tests does not.
+	# A whole run lints the contract and fuzzes each parser for a few
+	# seconds too; a run of chosen tests does neither.
 	if [ $# -eq 0 ]; then
 		cmd_lint || rc=1
+		cmd_fuzz "${TM_FUZZ_SMOKE_SECONDS:-4}" || rc=1
 	fi
 	split_test_args "$@"
 	# Installed before the server starts, not while it waits.
@@ -1289,7 +1349,7 @@ cmd_restore() {
 }
 
 usage() {
-	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key|backup|restore FILE" >&2
+	echo "usage: conf/tm.sh deps|run|stop|test [pytest args, tests/web, tests/web/X.test.mjs]|lint|fuzz SECONDS [TARGET...]|admin EMAIL|demo-accounts|migrate URL|bench|bench-data N [bench|varied]|rotate-key|backup|restore FILE" >&2
 	exit 2
 }
 
@@ -1303,6 +1363,7 @@ main() {
 	stop)		cmd_stop ;;
 	test)		cmd_test "$@" ;;
 	lint)		cmd_lint ;;
+	fuzz)		[ $# -ge 1 ] || usage; cmd_fuzz "$@" ;;
 	admin)		cmd_admin "$@" ;;
 	demo-accounts)	cmd_demo_accounts ;;
 	migrate)	[ $# -eq 1 ] || usage; migrate "$1" ;;

@@ -30,6 +30,7 @@ static void	cost(void);
 static void	formats(void);
 static void	utf8(void);
 static void	lists_and_keys(void);
+static const char	*long_key(size_t);
 static void	numbers(void);
 
 static const char *const roles[] = { "vendor", "enterprise", "agency", NULL };
@@ -819,4 +820,22 @@ lists_and_keys(void)
 		CHECK(!ascii_printable(keys_bad[i]));
 	/* The empty key is refused by its length, not here. */
 	CHECK(ascii_printable(""));
+	for (i = 0; keys_ok[i] != NULL; i++)
+		CHECK(idempotency_key_ok(keys_ok[i]));
+	for (i = 0; keys_bad[i] != NULL; i++)
+		CHECK(!idempotency_key_ok(keys_bad[i]));
+	CHECK(!idempotency_key_ok(""));
+	CHECK(idempotency_key_ok(long_key(255)));
+	CHECK(!idempotency_key_ok(long_key(256)));
+}
+
+/* n bytes of 'k' (n < 300), in a buffer of its own. */
+static const char *
+long_key(size_t n)
+{
+	static char	buf[300];
+
+	memset(buf, 'k', n);
+	buf[n] = '\0';
+	return (buf);
 }

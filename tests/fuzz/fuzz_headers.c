@@ -1,0 +1,81 @@
+/*
+ * fuzz_headers.c -- the request headers the module parses itself:
+ * If-Match (etag_version(), what if_match() takes a version from),
+ * If-None-Match (etag_listed()) and Idempotency-Key
+ * (idempotency_key_ok()). A version is 1-9 digits that fit the buffer,
+ * a tag the server made is found in any list that names it, and a key
+ * taken is 1-255 bytes of printable ASCII.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <kore/kore.h>
+
+#include "app.h"
+#include "fuzz.h"
+
+static void	match_version(const char *);
+static void	none_match(const char *);
+static void	idem_key(const char *);
+
+static void
+match_version(const char *v)
+{
+	char		buf[16], tiny[4];
+	size_t		n;
+
+	memset(buf, 'x', sizeof(buf));
+	if (etag_version(v, buf, sizeof(buf))) {
+		n = strlen(buf);
+		FUZZ_ASSERT(n >= 1 && n <= 9);
+		FUZZ_ASSERT(strspn(buf, "0123456789") == n);
+		FUZZ_ASSERT(v[0] == '"' && !strncmp(v + 1, buf, n));
+	}
+	memset(tiny, 'x', sizeof(tiny));
+	if (etag_version(v, tiny, sizeof(tiny)))
+		FUZZ_ASSERT(strlen(tiny) < sizeof(tiny));
+}
+
+static void
+none_match(const char *v)
+{
+	char		tag[ETAG_LEN], doc[ETAG_DOC_LEN], both[256];
+
+	etag_of(v, strlen(v), tag, sizeof(tag));
+	etag_doc("2147483647", v, strlen(v), doc, sizeof(doc));
+	FUZZ_ASSERT(strlen(tag) == ETAG_LEN - 1 && doc[0] == '"');
+	(void)etag_listed(v, tag);
+	(void)etag_listed(v, doc);
+	(void)etag_listed(v, "\"7\"");
+	/* Whatever else a list holds, the tag it names is found. */
+	if (strlen(v) < 128 && strchr(v, ',') == NULL) {
+		(void)snprintf(both, sizeof(both), "%s, W/%s", v, doc);
+		FUZZ_ASSERT(etag_listed(both, doc));
+	}
+}
+
+static void
+idem_key(const char *v)
+{
+	const char	*p;
+
+	if (!idempotency_key_ok(v))
+		return;
+	FUZZ_ASSERT(strlen(v) >= 1 && strlen(v) <= IDEMPOTENCY_KEY_MAX);
+	for (p = v; *p != '\0'; p++)
+		FUZZ_ASSERT(*p > ' ' && *p < 0x7f);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char		*s;
+
+	s = fuzz_str(data, size);
+	match_version(s);
+	none_match(s);
+	idem_key(s);
+	kore_free(s);
+	return (0);
+}
