@@ -1,10 +1,13 @@
 /*
  * fuzz_headers.c -- the request headers the module parses itself:
  * If-Match (etag_version(), what if_match() takes a version from),
- * If-None-Match (etag_listed()) and Idempotency-Key
- * (idempotency_key_ok()). A version is 1-9 digits that fit the buffer,
- * a tag the server made is found in any list that names it, and a key
- * taken is 1-255 bytes of printable ASCII.
+ * If-None-Match (etag_listed()), Idempotency-Key (idempotency_key_ok()),
+ * and, as cheap to add, Authorization's token (token_parse()),
+ * Accept-Encoding (gzip_accepted()) and CORS origins (cors_parse(),
+ * cors_match()). A version is 1-9 digits that fit the buffer, a tag the
+ * server made is found in any list that names it, a key taken is 1-255
+ * bytes of printable ASCII, a token taken is the text presented, and
+ * every origin a list is parsed into is matched.
  */
 
 #include <stdio.h>
@@ -18,6 +21,8 @@
 static void	match_version(const char *);
 static void	none_match(const char *);
 static void	idem_key(const char *);
+static void	token(const char *);
+static void	origins(const char *);
 
 static void
 match_version(const char *v)
@@ -67,6 +72,39 @@ idem_key(const char *v)
 		FUZZ_ASSERT(*p > ' ' && *p < 0x7f);
 }
 
+static void
+token(const char *v)
+{
+	struct token	t;
+
+	memset(&t, 0, sizeof(t));
+	if (!token_parse(v, &t))
+		return;
+	FUZZ_ASSERT(strlen(v) < sizeof(t.text) && !strcmp(t.text, v));
+	FUZZ_ASSERT(!strncmp(v, "tms_", 4) || !strncmp(v, "tmk_", 4));
+	token_wipe(&t);
+}
+
+static void
+origins(const char *v)
+{
+	struct cors	c;
+	size_t		i;
+
+	(void)gzip_accepted(v);
+	memset(&c, 'x', sizeof(c));
+	if (!cors_parse(v, &c))
+		return;
+	FUZZ_ASSERT(c.n <= CORS_MAX);
+	for (i = 0; i < c.n; i++) {
+		FUZZ_ASSERT(memchr(c.origin[i], '\0',
+		    sizeof(c.origin[i])) != NULL);
+		FUZZ_ASSERT(c.origin[i][0] != '\0');
+		FUZZ_ASSERT(cors_match(&c, c.origin[i]));
+	}
+	(void)cors_match(&c, v);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -76,6 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	match_version(s);
 	none_match(s);
 	idem_key(s);
+	token(s);
+	origins(s);
 	kore_free(s);
 	return (0);
 }
