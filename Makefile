@@ -101,9 +101,9 @@ unit: $(UNIT)
 FUZZCC		?= clang
 FUZZBUILD	:= var/build-fuzz
 FUZZ_SECONDS	?= 60
-FUZZ_TARGETS	?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZSAN		:= -fno-sanitize-recover=all \
-		   -fno-omit-frame-pointer
+FUZZ_TARGETS	?= $(patsubst tests/fuzz/fuzz_%.c,%, \
+		   $(wildcard tests/fuzz/fuzz_*.c))
+FUZZSAN		:= -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZCFLAGS	:= -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		   -Iapp -Itests/fuzz $(FEATURES)
 FUZZPURE	:= json.c validate.c email.c cursor.c crypto.c utf8.c \
@@ -125,8 +125,8 @@ $(FUZZBUILD)/%.o: tests/fuzz/%.c tests/fuzz/fuzz.h app/app.h | $(FUZZBUILD)
 	$(FUZZCC) $(FUZZCFLAGS) $(FUZZSAN) \
 	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
-# A handler for every *_body-less name routes.c leaves undefined, an
-# empty field list for every *_body.
+# Of the names routes.c leaves undefined, an empty field list for each
+# *_body and a handler that does nothing for every other.
 $(FUZZBUILD)/route_stubs.c: app/routes.c app/app.h | $(FUZZBUILD)
 	$(FUZZCC) $(FUZZCFLAGS) -c -o $(FUZZBUILD)/routes-plain.o app/routes.c
 	{ echo '#include "app.h"'; nm -u $(FUZZBUILD)/routes-plain.o | \
