@@ -1,7 +1,8 @@
 /*
  * fuzz_validate.c -- validate() over a table with every type, format
  * and rule a body of ours uses (the handlers' own tables live with
- * their handlers, which need Kore), and format_ok() over the raw text.
+ * their handlers, which need Kore), and format_ok() and the NFC length
+ * (ICU) over the raw text.
  * Whatever the body, the errors stay within their bounds, each names
  * its field in UTF-8, and a body passes exactly when no error is left.
  */
@@ -58,11 +59,15 @@ static const struct field spec[] = {
 	FIELD_END
 };
 
-/* Every format on any text: an answer, never a read past its end. */
+/*
+ * Every format on any text: an answer, never a read past its end; and
+ * the NFC length the database will count, for text that is UTF-8.
+ */
 static void
 formats(const char *s)
 {
 	char		*low;
+	size_t		 chars;
 	int		 f;
 
 	for (f = JF_NONE; f <= JF_PHONE; f++)
@@ -70,6 +75,8 @@ formats(const char *s)
 	(void)email_ok(s);
 	(void)ascii_printable(s);
 	(void)str_oneof(s, kinds);
+	if (utf8_valid(s, strlen(s), &chars))
+		FUZZ_ASSERT(utf8_nfc_chars(s) >= (*s != '\0'));
 	low = email_lower(s);
 	FUZZ_ASSERT(strlen(low) == strlen(s));
 	kore_free(low);
