@@ -107,7 +107,8 @@ FUZZSAN		:= -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZCFLAGS	:= -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		   -Iapp -Itests/fuzz $(FEATURES)
 FUZZPURE	:= json.c validate.c email.c cursor.c crypto.c utf8.c \
-		   query.c router.c etag.c routes.c encoding.c cors.c
+		   query.c router.c etag.c routes.c encoding.c cors.c \
+		   client.c
 FUZZOBJ		:= $(FUZZPURE:%.c=$(FUZZBUILD)/%.o) $(FUZZBUILD)/shim.o \
 		   $(FUZZBUILD)/route_stubs.o
 FUZZBIN		:= $(FUZZ_TARGETS:%=$(FUZZBUILD)/fuzz_%)

@@ -42,7 +42,8 @@ addr_parse(const char *s, size_t len, struct net *n)
 	if ((slash = strchr(buf, '/')) != NULL) {
 		*slash++ = '\0';
 		bits = strtol(slash, &end, 10);
-		if (*slash == '\0' || *end != '\0' || bits < 0)
+		/* Bounded before it becomes an int: 2^32 - 1 would be -1. */
+		if (*slash == '\0' || *end != '\0' || bits < 0 || bits > 128)
 			return (0);
 	}
 	memset(n, 0, sizeof(*n));

@@ -3,12 +3,20 @@
  * If-Match (etag_version(), what if_match() takes a version from),
  * If-None-Match (etag_listed()), Idempotency-Key (idempotency_key_ok()),
  * and, as cheap to add, Authorization's token (token_parse()),
- * Accept-Encoding (gzip_accepted()) and CORS origins (cors_parse(),
- * cors_match()). A version is 1-9 digits that fit the buffer, a tag the
+ * Accept-Encoding (gzip_accepted()), CORS origins (cors_parse(),
+ * cors_match()) and X-Forwarded-For (client_pick(), proxies_parse()).
+ * A version is 1-9 digits that fit the buffer, a tag the
  * server made is found in any list that names it, a key taken is 1-255
  * bytes of printable ASCII, a token taken is the text presented, and
- * every origin a list is parsed into is matched.
+ * every origin a list is parsed into is matched, and the client an
+ * X-Forwarded-For names is an address: the peer's when the peer is not
+ * a trusted proxy.
  */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +31,7 @@ static void	none_match(const char *);
 static void	idem_key(const char *);
 static void	token(const char *);
 static void	origins(const char *);
+static void	forwarded(const char *);
 
 static void
 match_version(const char *v)
@@ -105,6 +114,36 @@ origins(const char *v)
 	(void)cors_match(&c, v);
 }
 
+static void
+forwarded(const char *v)
+{
+	static const char *const peers[] = { "127.0.0.1", "10.1.2.3",
+	    "::1", "2001:db8:8000::1", "192.0.2.7", NULL };
+	struct proxies		 p;
+	const char *const	*peer;
+	char			 out[INET6_ADDRSTRLEN], bin[16];
+	int			 i;
+
+	if (!proxies_parse("127.0.0.1, ::1, 10.0.0.0/8, 2001:db8:8000::/33",
+	    &p))
+		abort();
+	for (peer = peers; *peer != NULL; peer++) {
+		memset(out, 'x', sizeof(out));
+		client_pick(&p, *peer, v, out, sizeof(out));
+		FUZZ_ASSERT(memchr(out, '\0', sizeof(out)) != NULL);
+		FUZZ_ASSERT(inet_pton(AF_INET, out, bin) == 1 ||
+		    inet_pton(AF_INET6, out, bin) == 1);
+		if (!strcmp(*peer, "192.0.2.7"))
+			FUZZ_ASSERT(!strcmp(out, *peer));
+	}
+	if (!proxies_parse(v, &p))
+		return;
+	FUZZ_ASSERT(p.n >= 0 && p.n <= PROXIES_MAX);
+	for (i = 0; i < p.n; i++)
+		FUZZ_ASSERT(p.list[i].bits >= 0 && p.list[i].bits <=
+		    (p.list[i].family == AF_INET ? 32 : 128));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -116,6 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	idem_key(s);
 	token(s);
 	origins(s);
+	forwarded(s);
 	kore_free(s);
 	return (0);
 }

@@ -35,6 +35,15 @@ test_client(void)
 	CHECK(!proxies_parse("::/129", &p));
 	CHECK(!proxies_parse("10.0.0.0/", &p));
 	CHECK(!proxies_parse("10.0.0.0/-1", &p));
+	/*
+	 * Found by fuzz_headers: a prefix length past an int was cut to
+	 * one, 2^32 - 1 to -1 (a network holding every IPv4 address), or
+	 * 2^32 + 8 to 8.
+	 */
+	CHECK(!proxies_parse("10.0.0.0/4294967295", &p));
+	CHECK(!proxies_parse("10.0.0.0/4279064934", &p));
+	CHECK(!proxies_parse("10.0.0.0/4294967304", &p));
+	CHECK(!proxies_parse("::/18446744073709551615", &p));
 	many[0] = '\0';
 	for (i = 0; i <= PROXIES_MAX; i++)
 		(void)snprintf(many + strlen(many), sizeof(many) - strlen(many),
@@ -51,6 +60,9 @@ test_client(void)
 	CHECK(!strcmp(pick(&p, "192.0.2.7", "203.0.113.9"), "192.0.2.7"));
 	CHECK(!strcmp(pick(&p, "127.0.0.1", NULL), "127.0.0.1"));
 	CHECK(!strcmp(pick(&p, "127.0.0.1", "203.0.113.9"), "203.0.113.9"));
+	/* A network is not an address, however long its prefix. */
+	CHECK(!strcmp(pick(&p, "127.0.0.1", "203.0.113.9/4294967328"),
+	    "127.0.0.1"));
 	CHECK(!strcmp(pick(&p, "::1", " 2001:db8::5 "), "2001:db8::5"));
 	/* The rightmost untrusted entry: the client cannot choose. */
 	CHECK(!strcmp(pick(&p, "127.0.0.1", "1.2.3.4, 203.0.113.9"),
