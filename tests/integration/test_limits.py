@@ -11,6 +11,7 @@ comes from another one.
 """
 
 import json
+import resource
 import selectors
 import socket
 import time
@@ -27,7 +28,7 @@ CONN_PER_ADDR = 256
 # TM_REQUEST_TIMEOUT's default: a request's headers and body must be in
 # within this many seconds of its first byte.
 REQUEST_TIMEOUT = 20
-# Each worker's resident memory may grow by this much while 400
+# Each worker's resident memory may grow by this much while 1,000
 # connections each send (all but the last byte of) a 1 MiB body: the
 # 32 MiB budget of large bodies per worker, and the rest of a worker's
 # buffers. Before the budget, a worker grew by 82-367 MB in three runs.
@@ -131,8 +132,12 @@ def test_large_bodies_in_flight_keep_every_worker_small():
     # All but the last byte: a body the server must hold, not finish.
     payload = head + b" " * (MIB - 1)
     socks = []
+    # 1,000 sockets: more than the default soft limit of descriptors.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 4096:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
     # 50 an address: under the per-address cap, which is not tested here.
-    for i in range(400):
+    for i in range(1000):
         s = _connect(f"127.0.1.{1 + i // 50}")
         s.setblocking(False)
         socks.append(s)
