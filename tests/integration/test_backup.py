@@ -23,8 +23,8 @@ import uuid
 import pytest
 import requests
 
-from conftest import (API, DATABASE_URL, ROOT, TECH, TMCTL, need_db,
-                      new_user, post, publish_tech, verify)
+from conftest import (API, DATABASE_URL, ROOT, SANITIZED, TECH, TMCTL,
+                      need_db, new_user, post, publish_tech, verify)
 from test_funding import (APPS, BOILER, World, apply, flag_ok,
                           openssl_verify)
 from test_migrate import VERSIONS, psql, url_of
@@ -114,6 +114,13 @@ class Server:
                        env=dict(os.environ, TM=str(TM),
                                 TM_BUILD=str(TMCTL.parent)))
         env = dict(os.environ, DATABASE_URL=url)
+        if SANITIZED:
+            # A sanitized module: its runtime must come first, as
+            # conf/tm.sh (san_env) gives the test server its own.
+            env.update(LD_PRELOAD=subprocess.run(
+                ["cc", "-print-file-name=libasan.so"], check=True,
+                capture_output=True, text=True).stdout.strip(),
+                ASAN_OPTIONS="detect_leaks=0")
         self.log = open(self.dir / "kore.log", "wb")
         self.proc = subprocess.Popen(["kore", "-fnr", "-c", str(conf)],
                                      cwd=self.dir, env=env,
