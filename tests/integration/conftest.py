@@ -792,6 +792,15 @@ def in_order(got, wanted):
 # --- is the server still whole? ---------------------------------------------
 
 
+def rss_kb(pid):
+    """A process's resident memory, in kB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
 def kore_workers():
     """(pid, state, threads) of each Kore worker, read from /proc through
     the kore.pid Kore writes next to its log; [] when that is unknown."""

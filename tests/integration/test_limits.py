@@ -17,7 +17,7 @@ import socket
 import time
 import urllib.parse
 
-from conftest import API, BASE_URL, SANITIZED, kore_workers
+from conftest import API, BASE_URL, SANITIZED, kore_workers, rss_kb
 
 HOST, PORT = urllib.parse.urlsplit(BASE_URL).hostname, \
     urllib.parse.urlsplit(BASE_URL).port
@@ -94,14 +94,6 @@ def _categories_answered(source, within):
     return took
 
 
-def _rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for pid {pid}")
-
-
 def _worker_pids():
     pids = [w[0] for w in kore_workers()]
     assert pids, "the workers' pids are unknown (TM_KORE_LOG)"
@@ -125,7 +117,7 @@ def _alive(s):
 
 def test_large_bodies_in_flight_keep_every_worker_small():
     pids = _worker_pids()
-    before = {p: _rss_kb(p) for p in pids}
+    before = {p: rss_kb(p) for p in pids}
     head = (f"POST {API}/accounts HTTP/1.1\r\nHost: {HOST}:{PORT}\r\n"
             f"Content-Type: application/json\r\n"
             f"Content-Length: {MIB}\r\n\r\n").encode()
@@ -163,13 +155,13 @@ def test_large_bodies_in_flight_keep_every_worker_small():
                     sel.unregister(s)
                     del sent[s]
             for p in pids:
-                peak[p] = max(peak[p], _rss_kb(p))
+                peak[p] = max(peak[p], rss_kb(p))
         assert not sent, f"{len(sent)} bodies never went out"
         # Kore reads what the kernel still holds for it.
         for _ in range(15):
             time.sleep(0.2)
             for p in pids:
-                peak[p] = max(peak[p], _rss_kb(p))
+                peak[p] = max(peak[p], rss_kb(p))
         growth = {p: peak[p] - before[p] for p in pids}
         print(f"RSS before {before} peak {peak} growth {growth} (kB)")
         # Another client is answered meanwhile.

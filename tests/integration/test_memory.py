@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 
 from conftest import (API, BASE_URL, LEAKS, SANITIZED, kore_workers,
-                      new_password, server_trouble, unique_email)
+                      new_password, rss_kb, server_trouble, unique_email)
 
 # Closing this many ms after the request is out lands before the
 # database step, in the Argon2id queue (one task thread per worker),
@@ -39,14 +39,6 @@ FD_TOLERANCE = 4
 
 PASSWORD = new_password()
 LEAKS.add(PASSWORD, "the password of an abandoned login")
-
-
-def _rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for pid {pid}")
 
 
 def _fds(pid):
@@ -81,7 +73,7 @@ def _settle(pids, timeout):
 def _snapshot(pids, timeout=IDLE_S):
     assert _settle(pids, timeout), \
         f"the workers were still busy {timeout} s after the clients left"
-    return ({p: _rss_kb(p) for p in pids}, {p: _fds(p) for p in pids})
+    return ({p: rss_kb(p) for p in pids}, {p: _fds(p) for p in pids})
 
 
 def _request(i):
