@@ -42,7 +42,8 @@ TMCTL		:= $(BUILD)/tmctl
 KORESRC		:= /usr/share/kore/src
 
 .PHONY: all build deps run stop test unit lint bench bench-data admin \
-		demo-accounts rotate-key backup restore clean fuzz fuzz-build
+		demo-accounts rotate-key backup restore clean fuzz fuzz-build \
+		cluster cluster-stop test-cluster
 
 all: build
 
@@ -160,6 +161,21 @@ run:
 
 stop:
 	@conf/tm.sh stop
+
+# A primary, a streaming standby, two Kore nodes and haproxy on PORT
+# (conf/cluster.sh; README, "Running more than one node").
+cluster:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/cluster.sh cluster
+
+cluster-stop:
+	@conf/cluster.sh cluster-stop
+
+test-cluster:
+	@conf/tm.sh deps
+	@$(MAKE) --no-print-directory build
+	@conf/cluster.sh test-cluster
 
 test:
 	@conf/tm.sh deps

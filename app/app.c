@@ -112,7 +112,8 @@ static struct cors	 cors;
 int
 app_init(int state)
 {
-	const char	*url, *dir, *conns, *wconns, *v;
+	const char	*url, *dir, *conns, *wconns, *sconns, *v;
+	const char	*standby;
 	uint8_t		 key[32];
 	long long	 mb, hq;
 	int		 err;
@@ -150,8 +151,16 @@ app_init(int state)
 	web_load(getenv("TM_WEB"), getenv("TM_WEB_GZ"));
 	conns = getenv("TM_DB_CONNS");
 	wconns = getenv("TM_DB_WRITE_CONNS");
-	if (!db_init(url, conns ? atoi(conns) : 3, wconns ? atoi(wconns) : 2))
-		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS must be 2..16");
+	sconns = getenv("TM_DB_STANDBY_CONNS");
+	if ((standby = getenv("DATABASE_READ_URL")) != NULL &&
+	    *standby == '\0')
+		standby = NULL;
+	if (!db_init(url, standby, conns ? atoi(conns) : 3,
+	    wconns ? atoi(wconns) : 2, sconns ? atoi(sconns) : 3))
+		fatalx("TM_DB_CONNS + TM_DB_WRITE_CONNS + TM_DB_STANDBY_CONNS "
+		    "must be 2..16, each at least 1");
+	if (standby != NULL)
+		standby_init(getenv("TM_STANDBY_MAX_LAG_MS"));
 	mb = 32;
 	if ((v = getenv("TM_PAGE_CACHE_MB")) != NULL &&
 	    (mb = kore_strtonum(v, 10, 0, 4096, &err), err != KORE_RESULT_OK))

@@ -294,6 +294,8 @@ struct caller {
 	char			 cred_id[UUID_LEN + 1];
 	char			 org_id[UUID_LEN + 1];
 	char			 agency[8];
+	/* Its last write, microseconds, on the primary's clock; 0: none known. */
+	int64_t			 wrote_us;
 };
 
 #define TOKEN_SELECTOR_LEN	16
@@ -373,6 +375,7 @@ struct route {
 	int			 auth;		/* AUTH_* mask allowed */
 	const struct field	*body;		/* NULL: no body expected */
 	int			 body_optional;	/* none at all is fine too */
+	int			 lag_ok;	/* a standby may answer */
 };
 
 /* One statement of a database step. */
@@ -537,8 +540,16 @@ const char	*qs_unknown(const struct qargs *, const char *const *,
 		    int *);
 void		 qs_free(struct qargs *);
 
+/* The connection pools of db.c: the primary's readers and writers. */
+#define POOL_READ		0
+#define POOL_WRITE		1
+#define POOL_STANDBY		2
+#define POOL_COUNT		3
+
 /* db.c */
-int		 db_init(const char *, int, int);
+int		 db_init(const char *, const char *, int, int, int);
+int		 db_on_standby(struct rq *);
+void		 db_pool_stats(uint64_t *, int *, int *);
 int		 db_run(struct rq *, const struct db_stmt *, int);
 int		 db_call(struct rq *, int, const char *const *, int);
 void		 db_fire(int);
@@ -577,6 +588,16 @@ void		 db_stats(int *, int *, int *, uint64_t *);
 
 /* queries.c */
 extern const struct query	 queries[Q_MAX];
+
+/* standby.c */
+void		 standby_init(const char *);
+int		 standby_current(void);
+int		 standby_may(struct rq *);
+int		 standby_fresh(void);
+int		 standby_stamps(struct rq *);
+void		 standby_polled(int64_t, int64_t);
+void		 standby_changed(void);
+int64_t		 standby_lag_ms(void);
 
 /* utf8.c */
 int		 utf8_valid(const char *, size_t, size_t *);

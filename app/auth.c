@@ -131,6 +131,7 @@ auth_check(struct rq *r)
 	    sizeof(r->who.agency));
 	kore_strlcpy(r->who.org_id, db_str(r, 0, 5, ""),
 	    sizeof(r->who.org_id));
+	r->who.wrote_us = strtoll(db_str(r, 0, 6, "0"), NULL, 10);
 	if (!(r->route->auth & r->who.role))
 		return (reply_problem(r, 403, MSG_ROLE));
 	/* A leaked key must not mint keys or change the password. */

@@ -10,6 +10,11 @@
  * waiting on the disk would otherwise hold up every read pipelined
  * behind it. A lost connection fails its steps (503) and is
  * re-established in the background without restarting the server.
+ *
+ * With DATABASE_READ_URL a third pool reads from a hot standby: the
+ * steps replica.c allows there, each kept in a copy so that a standby
+ * that fails it (gone, or a recovery conflict) hands it to the primary
+ * instead of answering 503.
  */
 
 #include <sys/queue.h>
@@ -39,6 +44,11 @@
 #define DB_HOLD_MS		3000
 /* At most one database warning logged per worker in this long. */
 #define DB_WARN_EVERY_MS	60000
+/* How often a worker asks how far its standby has replayed, and beats. */
+#define DB_STANDBY_POLL_MS	250
+#define DB_HEARTBEAT_MS		1000
+/* And forgets stamps too old to matter (caller_writes). */
+#define DB_STAMPS_PRUNE_MS	60000
 
 /*
  * The application's role (sql/015_audit.sql), which may only append to
@@ -76,7 +86,7 @@ struct db_conn {
 	PGconn			*pg;
 	int			 fd;
 	int			 state;
-	int			 writer;	/* takes steps that write */
+	int			 pool;		/* POOL_* */
 	int			 writing;
 	u_int32_t		 nops;
 	u_int64_t		 retry_at;	/* or give up connecting */
@@ -95,6 +105,9 @@ struct db_op {
 	char			 hint[64];
 	PGresult		*res;		/* last statement's rows */
 	int			 writes;
+	int			 pool;		/* where it was sent */
+	int			 stamp;		/* 1 + the stamp's statement */
+	int			 nres;		/* statements answered */
 	int			 nheld;		/* held: a copy of the step */
 	struct db_stmt		*held;
 	u_int64_t		 deadline;
@@ -127,8 +140,17 @@ static void		 db_tick(void *, u_int64_t);
 static struct db_conn	*conn_pick(int);
 static void		 op_send(struct db_conn *, struct db_op *,
 			    const struct db_stmt *, int);
-static void		 op_hold(struct db_op *, const struct db_stmt *, int);
-static void		 op_start(struct db_op *, const struct db_stmt *, int);
+static void		 op_copy(struct db_op *, const struct db_stmt *, int);
+static void		 op_route(struct db_op *, const struct db_stmt *, int);
+static int		 standby_refused(const char *);
+static void		 standby_poll(u_int64_t);
+static void		 standby_answered(struct db_op *, void *);
+static void		 db_standby_fire(int, void (*)(struct db_op *, void *));
+static void		 op_start(struct db_op *, const struct db_stmt *, int,
+			    int);
+static int		 op_to_primary(struct db_op *);
+static void		 op_stamped(struct rq *, const struct db_stmt *, int);
+static int		 step_writes(const struct db_stmt *, int);
 static void		 held_free(struct db_op *);
 static void		 pending_flush(void);
 static void		 pending_expire(u_int64_t);
@@ -136,23 +158,41 @@ static void		 op_orphan(struct db_op *);
 
 static struct db_conn	 conns[DB_CONNS_MAX];
 static int		 nconns;
-static char		*conninfo;
+static char		*conninfo[POOL_COUNT];
+static uint64_t		 pool_steps[POOL_COUNT];
+/* The standby's poll: one at a time, its last start, the last prune. */
+static int		 polling;
+static uint64_t		 poll_last;
+static uint64_t		 beat_at;
+static uint64_t		 pruned_at;
 static uint64_t		 db_failures;
 static struct db_ops	 pending = TAILQ_HEAD_INITIALIZER(pending);
 
-/* nread connections for reads and nwrite for writes, per worker. */
+/*
+ * Per worker: nread connections for reads and nwrite for writes to the
+ * primary (info), and nstandby for reads to a standby (standby, or
+ * NULL for none).
+ */
 int
-db_init(const char *info, int nread, int nwrite)
+db_init(const char *info, const char *standby, int nread, int nwrite,
+    int nstandby)
 {
 	int		i;
 
-	if (nread < 1 || nwrite < 1 || nread + nwrite > DB_CONNS_MAX)
+	if (standby == NULL)
+		nstandby = 0;
+	if (nread < 1 || nwrite < 1 || nstandby < 0 ||
+	    nread + nwrite + nstandby > DB_CONNS_MAX ||
+	    (standby != NULL && nstandby < 1))
 		return (0);
-	conninfo = kore_strdup(info);
-	nconns = nread + nwrite;
+	conninfo[POOL_READ] = conninfo[POOL_WRITE] = kore_strdup(info);
+	if (standby != NULL)
+		conninfo[POOL_STANDBY] = kore_strdup(standby);
+	nconns = nread + nwrite + nstandby;
 	for (i = 0; i < nconns; i++) {
 		TAILQ_INIT(&conns[i].ops);
-		conns[i].writer = i >= nread;
+		conns[i].pool = i < nread ? POOL_READ :
+		    i < nread + nwrite ? POOL_WRITE : POOL_STANDBY;
 		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
 		conns[i].evt.handle = conn_handle;
 		conns[i].fd = -1;
@@ -177,12 +217,56 @@ db_tick(void *arg, u_int64_t now)
 		else if (conns[i].state == DB_CONNECTING)
 			conn_fail(&conns[i], "connect timeout");
 	}
+	if (conninfo[POOL_STANDBY] != NULL)
+		standby_poll(now);
+}
+
+/*
+ * With a standby, each worker commits a heartbeat on the primary and
+ * asks the standby the time of the last commit it replayed: the
+ * heartbeat keeps that time moving, however quiet the market, so its
+ * distance from the standby's clock is how far behind it is
+ * (standby.c).
+ */
+static void
+standby_poll(u_int64_t now)
+{
+	if (now - pruned_at >= DB_STAMPS_PRUNE_MS) {
+		pruned_at = now;
+		db_fire(Q_CALLER_WRITES_PRUNE);
+	}
+	if (now - beat_at >= DB_HEARTBEAT_MS) {
+		beat_at = now;
+		db_fire(Q_STANDBY_HEARTBEAT);
+	}
+	if (polling || now - poll_last < DB_STANDBY_POLL_MS)
+		return;
+	poll_last = now;
+	if (conn_pick(POOL_STANDBY) == NULL)
+		return;
+	polling = 1;
+	db_standby_fire(Q_STANDBY_POSITION, standby_answered);
+}
+
+static void
+standby_answered(struct db_op *op, void *arg)
+{
+	const char	*at, *lag;
+
+	(void)arg;
+	polling = 0;
+	/* The primary answered when the standby was not there: no news. */
+	if (op->pool != POOL_STANDBY || !db_op_ok(op) ||
+	    (at = db_op_get(op, 0, 0)) == NULL ||
+	    (lag = db_op_get(op, 0, 1)) == NULL)
+		return;
+	standby_polled(strtoll(at, NULL, 10), strtoll(lag, NULL, 10));
 }
 
 static void
 conn_start(struct db_conn *c)
 {
-	c->pg = PQconnectStart(conninfo);
+	c->pg = PQconnectStart(conninfo[c->pool]);
 	if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
 		conn_fail(c, "connect");
 		return;
@@ -280,6 +364,9 @@ conn_ready(struct db_conn *c)
 		return;
 	}
 	for (i = 0; i < Q_MAX; i++) {
+		/* A standby takes no writes: only what it may run. */
+		if (c->pool == POOL_STANDBY && queries[i].writes)
+			continue;
 		if (PQsendPrepare(c->pg, queries[i].name, queries[i].sql, 0,
 		    NULL) != 1 || !op_internal(c)) {
 			conn_fail(c, "prepare");
@@ -327,8 +414,10 @@ conn_heard(struct db_conn *c)
 		PQfreemem(n);
 		heard = 1;
 	}
-	if (heard)
+	if (heard) {
+		standby_changed();
 		pagecache_clear();
+	}
 }
 
 static void
@@ -346,6 +435,14 @@ conn_fail(struct db_conn *c, const char *what)
 	}
 	db_failures++;
 	while ((op = TAILQ_FIRST(&c->ops)) != NULL) {
+		if (c->pool == POOL_STANDBY && !op->internal) {
+			TAILQ_REMOVE(&c->ops, op, list);
+			c->nops--;
+			if (op_to_primary(op))
+				continue;
+			TAILQ_INSERT_HEAD(&c->ops, op, list);
+			c->nops++;
+		}
 		if (!op->failed) {
 			op->failed = 1;
 			kore_strlcpy(op->sqlstate, SQLSTATE_CONN_LOST,
@@ -464,6 +561,9 @@ op_result(struct db_conn *c, struct db_op *op, PGresult *res)
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
 	case PGRES_COMMAND_OK:
+		/* The stamp's count is not the step's rows. */
+		if (++op->nres == op->stamp)
+			break;
 		if (op->res != NULL)
 			PQclear(op->res);
 		op->res = res;
@@ -510,6 +610,9 @@ op_finish(struct db_conn *c, struct db_op *op)
 {
 	TAILQ_REMOVE(&c->ops, op, list);
 	c->nops--;
+	if (op->pool == POOL_STANDBY && op->failed && !op->internal &&
+	    standby_refused(op->sqlstate) && op_to_primary(op))
+		return;
 	op->done = 1;
 	if (op->req != NULL)
 		http_request_wakeup(op->req);
@@ -527,14 +630,14 @@ op_orphan(struct db_op *op)
 }
 
 static struct db_conn *
-conn_pick(int writer)
+conn_pick(int pool)
 {
 	struct db_conn	*best;
 	int		 i;
 
 	best = NULL;
 	for (i = 0; i < nconns; i++) {
-		if (conns[i].state != DB_READY || conns[i].writer != writer ||
+		if (conns[i].state != DB_READY || conns[i].pool != pool ||
 		    conns[i].nops >= DB_PIPELINE_MAX)
 			continue;
 		if (best == NULL || conns[i].nops < best->nops)
@@ -549,6 +652,7 @@ op_send(struct db_conn *c, struct db_op *op, const struct db_stmt *st,
 {
 	int		i, k, fmt[16], ok;
 
+	pool_steps[c->pool]++;
 	ok = 1;
 	for (i = 0; i < n && ok; i++) {
 		for (k = 0; k < st[i].nparams; k++)
@@ -566,9 +670,56 @@ op_send(struct db_conn *c, struct db_op *op, const struct db_stmt *st,
 		conn_flush(c);
 }
 
+/*
+ * What a standby may fail that the primary would not: it went away, a
+ * recovery conflict cancelled the read (class 40, 57), or a write
+ * reached it (25006). A rule's refusal (22, 23, the project's TM) would
+ * be the primary's answer too.
+ */
+static int
+standby_refused(const char *sqlstate)
+{
+	return (!strncmp(sqlstate, "08", 2) || !strncmp(sqlstate, "40", 2) ||
+	    !strncmp(sqlstate, "57", 2) || !strncmp(sqlstate, "53", 2) ||
+	    !strcmp(sqlstate, "25006"));
+}
+
+/* A standby's step, from its copy, to the primary's readers. */
+static int
+op_to_primary(struct db_op *op)
+{
+	if (op->held == NULL)
+		return (0);
+	if (op->res != NULL)
+		PQclear(op->res);
+	op->res = NULL;
+	op->failed = 0;
+	op->sqlstate[0] = '\0';
+	op->nres = 0;
+	op->pool = POOL_READ;
+	op_route(op, op->held, op->nheld);
+	return (1);
+}
+
+/* Send the step to its pool now, or hold it until a connection is up. */
+static void
+op_route(struct db_op *op, const struct db_stmt *st, int n)
+{
+	struct db_conn	*c;
+
+	if ((c = conn_pick(op->pool)) != NULL)
+		op_send(c, op, st, n);
+	else {
+		if (op->held == NULL)
+			op_copy(op, st, n);
+		op->deadline = kore_time_ms() + DB_HOLD_MS;
+		TAILQ_INSERT_TAIL(&pending, op, list);
+	}
+}
+
 /* Keep a copy of the step: the caller's buffers are gone by then. */
 static void
-op_hold(struct db_op *op, const struct db_stmt *st, int n)
+op_copy(struct db_op *op, const struct db_stmt *st, int n)
 {
 	struct db_stmt	*h;
 	size_t		 len;
@@ -588,8 +739,6 @@ op_hold(struct db_op *op, const struct db_stmt *st, int n)
 			memcpy((char *)h->params[k], st[i].params[k], len);
 		}
 	}
-	op->deadline = kore_time_ms() + DB_HOLD_MS;
-	TAILQ_INSERT_TAIL(&pending, op, list);
 }
 
 static void
@@ -615,7 +764,7 @@ pending_flush(void)
 
 	for (op = TAILQ_FIRST(&pending); op != NULL; op = next) {
 		next = TAILQ_NEXT(op, list);
-		if ((c = conn_pick(op->writes)) == NULL)
+		if ((c = conn_pick(op->pool)) == NULL)
 			continue;
 		TAILQ_REMOVE(&pending, op, list);
 		op_send(c, op, op->held, op->nheld);
@@ -673,9 +822,43 @@ db_run(struct rq *r, const struct db_stmt *st, int n)
 	}
 	/* First: a send that fails at once wakes the request right away. */
 	http_request_sleep(r->req);
-	op_start(r->op, st, n);
+	if (standby_stamps(r) && step_writes(st, n))
+		op_stamped(r, st, n);
+	else
+		op_start(r->op, st, n, standby_may(r));
 	db_op_release(prev);
 	return (RQ_WAIT);
+}
+
+/*
+ * A write with the caller's stamp as its last statement, in the same
+ * transaction: until the standby has replayed past it, the caller reads
+ * the primary (standby.c).
+ */
+static void
+op_stamped(struct rq *r, const struct db_stmt *st, int n)
+{
+	struct db_stmt	*all;
+
+	all = kore_calloc(n + 1, sizeof(*all));
+	memcpy(all, st, n * sizeof(*all));
+	all[n].id = Q_CALLER_WROTE;
+	all[n].nparams = 1;
+	all[n].params[0] = r->who.cred_id;
+	r->op->stamp = n + 1;
+	op_start(r->op, all, n + 1, 0);
+	kore_free(all);
+}
+
+static int
+step_writes(const struct db_stmt *st, int n)
+{
+	int		i, writes;
+
+	writes = 0;
+	for (i = 0; i < n; i++)
+		writes |= queries[st[i].id].writes;
+	return (writes);
 }
 
 /* One statement with text parameters (db_one in app.h checks types). */
@@ -705,7 +888,22 @@ db_fire(int id)
 	st.id = id;
 	op = kore_calloc(1, sizeof(*op));
 	op->internal = 1;
-	op_start(op, &st, 1);
+	op_start(op, &st, 1, 0);
+}
+
+/* The same to the standby (the primary's readers without one), then done. */
+static void
+db_standby_fire(int id, void (*done)(struct db_op *, void *))
+{
+	struct db_op	*op;
+	struct db_stmt	 st;
+
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	op = kore_calloc(1, sizeof(*op));
+	op->internal = 1;
+	op->cb = done;
+	op_start(op, &st, 1, 1);
 }
 
 /*
@@ -722,7 +920,7 @@ db_background(const struct db_stmt *st, int n,
 	op->internal = 1;
 	op->cb = done;
 	op->cb_arg = arg;
-	op_start(op, st, n);
+	op_start(op, st, n, 0);
 }
 
 /*
@@ -803,18 +1001,27 @@ db_op_get(struct db_op *op, int row, int col)
 	return (PQgetvalue(op->res, row, col));
 }
 
+/*
+ * A step that writes goes to the writers; one that reads, to a standby
+ * when standby says it may and one is up (with a copy, should the
+ * standby fail it), else to the primary's readers.
+ */
 static void
-op_start(struct db_op *op, const struct db_stmt *st, int n)
+op_start(struct db_op *op, const struct db_stmt *st, int n, int standby)
 {
 	struct db_conn	*c;
-	int		 i;
 
-	for (i = 0; i < n; i++)
-		op->writes |= queries[st[i].id].writes;
-	if ((c = conn_pick(op->writes)) != NULL)
+	op->writes = step_writes(st, n);
+	op->pool = op->writes ? POOL_WRITE : POOL_READ;
+	if (!op->writes && standby &&
+	    (c = conn_pick(POOL_STANDBY)) != NULL) {
+		op->pool = POOL_STANDBY;
+		if (!op->internal)
+			op_copy(op, st, n);
 		op_send(c, op, st, n);
-	else
-		op_hold(op, st, n);
+	} else
+		op_route(op, st, n);
+	pool_steps[op->pool]++;
 }
 
 void
@@ -905,7 +1112,7 @@ db_getlen(struct rq *r, int row, int col)
 int
 db_ready(void)
 {
-	return (conn_pick(0) != NULL && conn_pick(1) != NULL);
+	return (conn_pick(POOL_READ) != NULL && conn_pick(POOL_WRITE) != NULL);
 }
 
 void
@@ -921,4 +1128,28 @@ db_stats(int *total, int *ready, int *inflight, uint64_t *failures)
 		*inflight += conns[i].nops;
 	}
 	*failures = db_failures;
+}
+
+/* Whether r's last step was answered by the standby. */
+int
+db_on_standby(struct rq *r)
+{
+	return (r->op != NULL && r->op->pool == POOL_STANDBY);
+}
+
+/* Steps sent to each pool, and the standby's connections: up, all. */
+void
+db_pool_stats(uint64_t *steps, int *standby_ready, int *standby_total)
+{
+	int		i;
+
+	memcpy(steps, pool_steps, sizeof(pool_steps));
+	*standby_ready = *standby_total = 0;
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].pool != POOL_STANDBY)
+			continue;
+		(*standby_total)++;
+		if (conns[i].state == DB_READY)
+			(*standby_ready)++;
+	}
 }

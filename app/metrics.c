@@ -38,6 +38,13 @@ struct pool {
 	int32_t		 ready;
 	int32_t		 inflight;
 	uint64_t	 failures;
+	uint64_t	 steps[POOL_COUNT];
+	int32_t		 standby;	/* its connections, 0: none */
+	int64_t		 lag_ms;
+};
+
+static const char *const pool_names[POOL_COUNT] = {
+	"primary_read", "primary_write", "standby"
 };
 
 struct shared {
@@ -58,6 +65,7 @@ static void	route_labels(int, const char **, const char **);
 static void	metrics_counts(struct kore_buf *, int);
 static void	metrics_histogram(struct kore_buf *, int);
 static void	metrics_pools(struct kore_buf *);
+static void	metrics_standby(struct kore_buf *);
 static void	pool_update(void);
 static void	pool_tick(void *, u_int64_t);
 static void	metrics_match(struct kore_buf *);
@@ -145,6 +153,8 @@ pool_update(void)
 	p->ready = ready;
 	p->inflight = inflight;
 	p->failures = failures;
+	db_pool_stats(p->steps, &ready, &p->standby);
+	p->lag_ms = standby_lag_ms();
 }
 
 /* A family's header: what it measures, then its type. */
@@ -245,6 +255,33 @@ metrics_pools(struct kore_buf *b)
 			kore_buf_appendf(b, "techmarket_db_connection_failures"
 			    "_total{worker=\"%d\"} %llu\n", i,
 			    (unsigned long long)p->failures);
+	}
+	metrics_standby(b);
+}
+
+/* Steps per pool, and how far behind the standby may be. */
+static void
+metrics_standby(struct kore_buf *b)
+{
+	struct pool	*p;
+	int		 i, k;
+
+	family(b, "techmarket_db_steps_total", "counter",
+	    "Database steps each worker sent, by pool: the primary's "
+	    "readers and writers, the standby's readers.");
+	for (i = 0, p = shm->pool; i < WORKERS_MAX; i++, p++) {
+		for (k = 0; p->total > 0 && k < POOL_COUNT; k++)
+			kore_buf_appendf(b, "techmarket_db_steps_total{worker="
+			    "\"%d\",pool=\"%s\"} %llu\n", i, pool_names[k],
+			    (unsigned long long)p->steps[k]);
+	}
+	family(b, "techmarket_db_standby_lag_ms", "gauge",
+	    "How far behind the standby may be, per worker (-1: not yet "
+	    "caught up); absent without DATABASE_READ_URL.");
+	for (i = 0, p = shm->pool; i < WORKERS_MAX; i++, p++) {
+		if (p->total > 0 && p->standby > 0)
+			kore_buf_appendf(b, "techmarket_db_standby_lag_ms{worker="
+			    "\"%d\"} %lld\n", i, (long long)p->lag_ms);
 	}
 }
 

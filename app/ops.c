@@ -3,6 +3,8 @@
  * /healthz, /readyz and the OpenAPI document.
  */
 
+#include <stdio.h>
+
 #include <kore/kore.h>
 #include <kore/http.h>
 
@@ -12,6 +14,8 @@ enum { READY_ASK, READY_ANSWER };
 
 static struct asset	 openapi;
 
+static const char	*standby_state(void);
+
 int
 ops_healthz(struct rq *r)
 {
@@ -20,12 +24,16 @@ ops_healthz(struct rq *r)
 
 /*
  * Ready when this worker has a live reading and writing connection and
- * the database answers; at once 503 otherwise, not after the wait a
- * request makes for a connection coming back.
+ * the primary answers; at once 503 otherwise, not after the wait a
+ * request makes for a connection coming back. A standby's state is
+ * told, not required: without it reads go to the primary.
  */
 int
 ops_readyz(struct rq *r)
 {
+	char		body[96];
+	int		len;
+
 	switch (r->step) {
 	case READY_ASK:
 		r->step = READY_ANSWER;
@@ -35,8 +43,26 @@ ops_readyz(struct rq *r)
 	default:
 		if (!db_ok(r))
 			return (reply_problem(r, 503, MSG_DB_UNREACHABLE));
-		return (reply_json(r, 200, "{\"status\":\"ready\"}", 18));
+		len = snprintf(body, sizeof(body), "{\"status\":\"ready\","
+		    "\"pools\":{\"primary\":\"up\",\"standby\":\"%s\"}}",
+		    standby_state());
+		return (reply_json(r, 200, body, (size_t)len));
 	}
+}
+
+/* none (no DATABASE_READ_URL), down, behind (over the lag), or up. */
+static const char *
+standby_state(void)
+{
+	uint64_t	steps[POOL_COUNT];
+	int		up, all;
+
+	db_pool_stats(steps, &up, &all);
+	if (all == 0)
+		return ("none");
+	if (up == 0)
+		return ("down");
+	return (standby_current() ? "up" : "behind");
 }
 
 /*

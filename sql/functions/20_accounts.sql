@@ -475,3 +475,13 @@ BEGIN
 	END IF;
 	RETURN (SELECT d.doc FROM account_docs d WHERE d.id = p_id);
 END $$;
+
+-- A write's stamp (app/standby.c): the last statement of the caller's
+-- write, so its clock is within milliseconds of the commit.
+CREATE OR REPLACE FUNCTION tm_caller_wrote(p_cred uuid) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO caller_writes (cred_id, backend, at)
+	VALUES (p_cred, pg_backend_pid(), clock_timestamp())
+	ON CONFLICT (cred_id, backend) DO UPDATE SET at = EXCLUDED.at
+$$;
+
