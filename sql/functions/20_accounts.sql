@@ -477,11 +477,15 @@ BEGIN
 END $$;
 
 -- A write's stamp (app/standby.c): the last statement of the caller's
--- write, so its clock is within milliseconds of the commit.
+-- write, so its clock is within milliseconds of the commit. PL/pgSQL, not
+-- SQL, whose body is checked against the tables as it is created: these
+-- files also run against a database one migration behind (a restore of
+-- an older dump, test_backup.py) before that migration makes the table.
 CREATE OR REPLACE FUNCTION tm_caller_wrote(p_cred uuid) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	INSERT INTO caller_writes (cred_id, backend, at)
 	VALUES (p_cred, pg_backend_pid(), clock_timestamp())
-	ON CONFLICT (cred_id, backend) DO UPDATE SET at = EXCLUDED.at
-$$;
+	ON CONFLICT (cred_id, backend) DO UPDATE SET at = EXCLUDED.at;
+END $$;
 
