@@ -31,7 +31,7 @@ endif
 PURE		:= json.c validate.c email.c cursor.c crypto.c signkey.c utf8.c \
 		   query.c messages.c router.c problem.c etag.c cors.c \
 		   encoding.c csv.c client.c
-PURE		+= auditchain.c html.c pagecache.c
+PURE		+= auditchain.c html.c pagecache.c standby.c
 # tmctl's own files are not the module's.
 TOOL		:= app/tmctl.c app/migrate.c
 SRC		:= $(filter-out $(TOOL),$(wildcard app/*.c))

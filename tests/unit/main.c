@@ -88,6 +88,7 @@ main(void)
 	test_audit();
 	test_html();
 	test_pagecache();
+	test_standby();
 
 	return (test_summary());
 }

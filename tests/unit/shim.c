@@ -1,7 +1,8 @@
 /*
  * shim.c -- what the Kore binary would provide to its own mem.c and buf.c
  * when they are linked into the unit tests on their own: error exits,
- * logging, two string helpers and a plain malloc-backed pool.
+ * logging, two string helpers and a plain malloc-backed pool; and for
+ * standby.c a clock the tests set and a number parser.
  */
 
 #include <stdarg.h>
@@ -117,4 +118,27 @@ kore_pool_put(struct kore_pool *pool, void *p)
 		fatal("kore_pool_put(%s): nothing in use", pool->name);
 	pool->inuse--;
 	free(p);
+}
+
+/* A clock the tests move (standby.c reads it as Kore's). */
+u_int64_t	shim_now_ms = 1;
+
+u_int64_t
+kore_time_ms(void)
+{
+	return (shim_now_ms);
+}
+
+/* Decimal and unsigned only, as the module's callers ask. */
+u_int64_t
+kore_strtonum64(const char *str, int sign, int *err)
+{
+	char		*end;
+	u_int64_t	 v;
+
+	(void)sign;
+	v = strtoull(str, &end, 10);
+	*err = (*str != '\0' && *end == '\0') ? KORE_RESULT_OK :
+	    KORE_RESULT_ERROR;
+	return (v);
 }

@@ -30,6 +30,7 @@ extern struct stub_reply	stub_reply;
 extern struct stub_db		stub_db;
 
 void	test_json(void);
+void	test_standby(void);
 void	test_validate(void);
 void	test_cursor(void);
 void	test_crypto(void);

@@ -14,18 +14,18 @@ static int	handler(struct rq *);
 static void	table_head(void);
 
 static const struct route table[] = {
-	{ "GET", "/a", handler, AUTH_NONE, NULL, 0 },
-	{ "POST", "/a", handler, AUTH_NONE, NULL, 0 },
-	{ "GET", "/a/{id}", handler, AUTH_NONE, NULL, 0 },
-	{ "DELETE", "/a/{id}", handler, AUTH_NONE, NULL, 0 },
-	{ "GET", "/a/{id}/b", handler, AUTH_NONE, NULL, 0 },
-	{ "GET", "/a/current", handler, AUTH_NONE, NULL, 0 },
-	{ "PUT", "/y/{year}", handler, AUTH_NONE, NULL, 0 },
+	{ "GET", "/a", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "POST", "/a", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "GET", "/a/{id}", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "DELETE", "/a/{id}", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "GET", "/a/{id}/b", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "GET", "/a/current", handler, AUTH_NONE, NULL, 0, 0 },
+	{ "PUT", "/y/{year}", handler, AUTH_NONE, NULL, 0, 0 },
 };
 #define N	(sizeof(table) / sizeof(table[0]))
 
 static const struct route only_post[] = {
-	{ "POST", "/p", handler, AUTH_NONE, NULL, 0 },
+	{ "POST", "/p", handler, AUTH_NONE, NULL, 0, 0 },
 };
 
 /* A path with no GET has no HEAD either: 405. */
