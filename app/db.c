@@ -12,7 +12,7 @@
  * re-established in the background without restarting the server.
  *
  * With DATABASE_READ_URL a third pool reads from a hot standby: the
- * steps replica.c allows there, each kept in a copy so that a standby
+ * steps standby.c allows there, each kept in a copy so that a standby
  * that fails it (gone, or a recovery conflict) hands it to the primary
  * instead of answering 503.
  */
