@@ -67,7 +67,9 @@ def test_a_document_is_not_sent_again_to_who_has_it(vendor):
         assert_not_modified(conditional(path, header), tag)
     assert_not_modified(conditional(path, tag, method="HEAD"), tag)
     # Another tag, or the version alone (the If-Match form), is not it.
-    for header in ('"x"', etag(tech), tag[:-2] + '0"'):
+    # The last digit changed (to 0 it was the same tag, one time in 16).
+    other = tag[:-2] + ("1" if tag[-2] == "0" else "0") + '"'
+    for header in ('"x"', etag(tech), other):
         r = conditional(path, header)
         assert r.status_code == 200 and r.json()["id"] == tech["id"]
 
