@@ -145,7 +145,8 @@ static void		 op_route(struct db_op *, const struct db_stmt *, int);
 static int		 standby_refused(const char *);
 static void		 standby_poll(u_int64_t);
 static void		 standby_answered(struct db_op *, void *);
-static void		 db_standby_fire(int, void (*)(struct db_op *, void *));
+static void		 fire_step(int, int,
+			    void (*)(struct db_op *, void *));
 static void		 op_start(struct db_op *, const struct db_stmt *, int,
 			    int);
 static int		 op_to_primary(struct db_op *);
@@ -245,7 +246,7 @@ standby_poll(u_int64_t now)
 	if (conn_pick(POOL_STANDBY) == NULL)
 		return;
 	polling = 1;
-	db_standby_fire(Q_STANDBY_POSITION, standby_answered);
+	fire_step(Q_STANDBY_POSITION, 1, standby_answered);
 }
 
 static void
@@ -881,19 +882,15 @@ db_call(struct rq *r, int id, const char *const *params, int n)
 void
 db_fire(int id)
 {
-	struct db_op	*op;
-	struct db_stmt	 st;
-
-	memset(&st, 0, sizeof(st));
-	st.id = id;
-	op = kore_calloc(1, sizeof(*op));
-	op->internal = 1;
-	op_start(op, &st, 1, 0);
+	fire_step(id, 0, NULL);
 }
 
-/* The same to the standby (the primary's readers without one), then done. */
+/*
+ * The same, to the standby when standby is 1 (to the primary's readers
+ * without one), then done with the finished step.
+ */
 static void
-db_standby_fire(int id, void (*done)(struct db_op *, void *))
+fire_step(int id, int standby, void (*done)(struct db_op *, void *))
 {
 	struct db_op	*op;
 	struct db_stmt	 st;
@@ -903,7 +900,7 @@ db_standby_fire(int id, void (*done)(struct db_op *, void *))
 	op = kore_calloc(1, sizeof(*op));
 	op->internal = 1;
 	op->cb = done;
-	op_start(op, &st, 1, 1);
+	op_start(op, &st, 1, standby);
 }
 
 /*
