@@ -591,6 +591,7 @@ extern const struct query	 queries[Q_MAX];
 
 /* standby.c */
 void		 standby_init(const char *);
+int		 standby_configured(void);
 int		 standby_current(void);
 int		 standby_may(struct rq *);
 int		 standby_fresh(void);

@@ -101,7 +101,8 @@ auth_step(struct rq *r)
 	st.lengths[0] = TOKEN_SELECTOR_LEN;
 	r->who.is_key = !strncmp(r->tok->text, "tmk_", 4);
 	st.params[1] = r->who.is_key ? "api_key" : "session";
-	st.nparams = 2;
+	st.params[2] = standby_configured() ? "t" : "f";
+	st.nparams = 3;
 	r->auth_step = 1;
 	return (db_run(r, &st, 1));
 }

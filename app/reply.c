@@ -112,14 +112,10 @@ reply_keep(struct rq *r, const char *body, size_t len, const char *etag)
 {
 	if (r->kept_key == NULL)
 		return;
-	/* A standby's page from before a change heard: gone at next ask. */
-	if (db_on_standby(r) && !standby_fresh()) {
-		kore_free(r->kept_key);
-		r->kept_key = NULL;
-		return;
-	}
-	pagecache_put(r->kept_key, r->kept_gen, kore_time_ms(), body, len,
-	    etag);
+	/* Not a standby's page from before a change heard. */
+	if (!db_on_standby(r) || standby_fresh())
+		pagecache_put(r->kept_key, r->kept_gen, kore_time_ms(), body,
+		    len, etag);
 	kore_free(r->kept_key);
 	r->kept_key = NULL;
 }

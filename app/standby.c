@@ -53,6 +53,13 @@ standby_init(const char *max_lag)
 		fatalx("TM_STANDBY_MAX_LAG_MS must be 100..600000");
 }
 
+/* Whether there is a standby (DATABASE_READ_URL) at all. */
+int
+standby_configured(void)
+{
+	return (standby_on);
+}
+
 /*
  * Whether the standby answers: configured, asked lately, and within the
  * lag allowed.
@@ -82,7 +89,8 @@ standby_may(struct rq *r)
 int
 standby_stamps(struct rq *r)
 {
-	return (standby_on && r->who.authed && r->who.cred_id[0] != '\0');
+	return (standby_configured() && r->who.authed &&
+	    r->who.cred_id[0] != '\0');
 }
 
 /*

@@ -394,8 +394,9 @@ def selector_of(token):
 def write_scripts(account_id, selector):
     """pgbench scripts from app/queries.def, checked against the data."""
     queries = load_queries()
+    # No standby here: the server asks no caller_writes (false).
     params = {"auth_lookup_1": selector, "auth_lookup_2": "session",
-              "account_get_1": account_id}
+              "auth_lookup_3": "false", "account_get_1": account_id}
     scripts = {}
     for name, qnames in (("categories", ["Q_CATEGORIES"]),
                          ("me", ["Q_AUTH_LOOKUP", "Q_ACCOUNT_GET"])):
@@ -407,8 +408,9 @@ def write_scripts(account_id, selector):
                 f.write(pgbench_statement(queries, q, params))
         scripts[name] = path
     # The lookup must find the vendor, or pgbench would time a miss.
-    got = psql(sql=f"PREPARE a(bytea, text) AS {queries['Q_AUTH_LOOKUP']};"
-               f"\nEXECUTE a('{selector}', 'session');")
+    got = psql(sql=f"PREPARE a(bytea, text, boolean) AS "
+               f"{queries['Q_AUTH_LOOKUP']};"
+               f"\nEXECUTE a('{selector}', 'session', false);")
     if account_id not in got.split("|"):
         raise BenchError(f"Q_AUTH_LOOKUP does not find the vendor: {got!r}")
     return scripts, params
