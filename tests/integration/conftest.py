@@ -989,8 +989,11 @@ def tech_facets_of(items, districts):
 # --- matching's queue -------------------------------------------------------
 
 # A change shows in the matches within this (the queue is drained off the
-# request path, every 250 ms by default: README, "Matching").
-MATCH_FRESH_S = 2.0
+# request path, every 250 ms by default: README, "Matching"). Under the
+# sanitizers the workers that tick and drain run several times slower,
+# and once (CI, a full SAN run) a scene took longer: that pass looks for
+# memory errors, the plain one holds the 2 s.
+MATCH_FRESH_S = 6.0 if SANITIZED else 2.0
 
 
 def eventually(check, timeout=MATCH_FRESH_S, step=0.05):
@@ -1000,7 +1003,19 @@ def eventually(check, timeout=MATCH_FRESH_S, step=0.05):
     while True:
         try:
             return check()
-        except (AssertionError, KeyError, ValueError):
+        except (AssertionError, KeyError, ValueError) as e:
             if time.monotonic() >= end:
-                raise
+                raise AssertionError(f"{e!r}; {queue_state()}") from e
         time.sleep(step)
+
+
+def queue_state():
+    """What the match queue held when a check gave up: whether it was
+    behind (a backlog, an old job) or had nothing left to do."""
+    jobs, oldest, needs = db_rows(
+        "SELECT count(*), coalesce(extract(epoch FROM now() -"
+        " min(queued_at))::int, 0), count(*) FILTER (WHERE kind = 'need')"
+        " FROM match_jobs")[0]
+    open_needs = db_count("SELECT count(*) FROM needs WHERE status = 'open'")
+    return (f"match queue: {jobs} jobs ({needs} of needs), the oldest"
+            f" {oldest} s; {open_needs} open needs")
