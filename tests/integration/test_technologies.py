@@ -1410,6 +1410,45 @@ def test_title_tier_holds_every_title_word(corpus):
             set_status(v, x, "archived")
 
 
+def test_rows_past_the_newest_are_found_by_their_indexes(corpus):
+    """Search looks at the newest published rows first (256 of them, or
+    1,024 on a large table) and asks the indexes for what lies past
+    them: words with no row among the newest are asked of the index of
+    every word once, and found there in their tier and category, words
+    that never meet find nothing, and a typo is corrected past them
+    too."""
+    v = corpus["vendor"]
+    a, b, c, filler = (made_up_word(12) for _ in range(4))
+    old = published(v, title=f"Máy lọc bụi {a} {b}", category="air_emissions",
+                    summary="Lọc bụi túi vải.")
+    apart = published(v, title=f"Máy sấy {b}", category="process_optimisation",
+                      summary=f"Kèm {a}.")
+    other = published(v, title=f"Bể biogas {c}", category="solid_waste")
+    # 300 newer listings put the three past the newest rows.
+    db_count("WITH x AS (INSERT INTO technologies (vendor_id, title,"
+             " summary, description, category, trl, status, created_at,"
+             " published_at) SELECT :'v', 'Dàn trải ' || :'f' || ' ' || g,"
+             " 'Tóm tắt.', 'Mô tả.', 'energy_efficiency', 5, 'published',"
+             " now() + make_interval(secs => g), now()"
+             " FROM generate_series(1, 300) g RETURNING 1)"
+             " SELECT count(*) FROM x", v=org_id(v), f=filler)
+    try:
+        assert search_ids(f"{a} {b}") == [old["id"], apart["id"]]
+        assert search_ids(f"{a} {b}", category="air_emissions") == \
+            [old["id"]]
+        assert search_ids(a, category="process_optimisation") == \
+            [apart["id"]]
+        assert search_ids(f"{b} {c}") == []
+        typo = a[:6] + "a" + a[7:]
+        assert search_ids(f"{typo} {b}") == [old["id"], apart["id"]]
+    finally:
+        db_count("WITH x AS (DELETE FROM technologies WHERE title LIKE"
+                 " 'Dàn trải ' || :'f' || ' %' RETURNING 1)"
+                 " SELECT count(*) FROM x", f=filler)
+        for x in (old, apart, other):
+            set_status(v, x, "archived")
+
+
 def test_the_phrase_in_the_title_ranks_first(corpus):
     """The words as typed, side by side in the title, above the same
     words apart in the title, above the words elsewhere; each tier newest
