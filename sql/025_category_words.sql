@@ -28,3 +28,7 @@ DROP INDEX technologies_title_pairs;
 CREATE INDEX technologies_title_pairs ON technologies
 	USING gin (category, tm_title_pairs(title_folded))
 	WHERE status = 'published';
+
+-- tm_walk_rows() takes what the index of a tier reads apart from what the
+-- filters keep (sql/functions/40_search.sql).
+DROP FUNCTION IF EXISTS tm_walk_rows(bigint, int, int, real);

@@ -1438,6 +1438,11 @@ def test_rows_past_the_newest_are_found_by_their_indexes(corpus):
             [old["id"]]
         assert search_ids(a, category="process_optimisation") == \
             [apart["id"]]
+        # A filter no index holds: the newest rows counted again
+        # without it decide between walking them and the index.
+        assert search_ids(f"{a} {b}", trl_min="1", trl_max="9") == \
+            [old["id"], apart["id"]]
+        assert search_ids(f"{a} {b}", trl_min="9") == []
         assert search_ids(f"{b} {c}") == []
         typo = a[:6] + "a" + a[7:]
         assert search_ids(f"{typo} {b}") == [old["id"], apart["id"]]
