@@ -32,3 +32,8 @@ CREATE INDEX technologies_title_pairs ON technologies
 -- tm_walk_rows() takes what the index of a tier reads apart from what the
 -- filters keep (sql/functions/40_search.sql).
 DROP FUNCTION IF EXISTS tm_walk_rows(bigint, int, int, real);
+
+-- tech_tier() returns each row's tier too.
+DROP FUNCTION IF EXISTS tech_tier(int, tsquery, tsquery, tsquery, tsquery,
+    text, text, text, text, int, int, bigint, uuid, boolean, boolean,
+    timestamptz, uuid, int, int, boolean);

@@ -328,7 +328,8 @@ END $$;
 
 -- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
 -- and as its phrase, p_pairs the phrase's pairs), newest first, after the
--- cursor (c_ts, c_id; NULL: from the top), at most p_n. First among the
+-- cursor (c_ts, c_id; NULL: from the top), at most p_n, each with its
+-- tier (tm_tier_of; p_tier but for tier 0). First among the
 -- newest p_k rows (tm_walk_rows); when those hold too few, an index
 -- finds every row of the tier and they are sorted: the index of the
 -- phrase's pairs in the title, of the words in the title, or of the
@@ -339,16 +340,19 @@ CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
     c_ts timestamptz, c_id uuid, p_k int, p_n int, p_by_place boolean)
-RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
+RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz, tier int)
 LANGUAGE sql STABLE AS $$
 	WITH recent AS MATERIALIZED (
-	    SELECT r.id, r.vendor_id, r.created_at
+	    SELECT r.id, r.vendor_id, r.created_at, r.tier
 	    FROM tech_recent(p_tier, p_q, p_qa, p_pa, p_category, p_sector,
 		p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
 		p_vendor, p_funding, p_verified, c_ts, c_id, p_k, p_n) r)
 	SELECT * FROM recent WHERE (SELECT count(*) FROM recent) = p_n
 	UNION ALL
-	SELECT * FROM (SELECT s.id, s.vendor_id, s.created_at FROM (
+	-- The tier worked out for the page's rows only, after the sort.
+	SELECT b.id, b.vendor_id, b.created_at, CASE WHEN p_tier = 0
+	    THEN tm_tier_of(b.search, p_q, p_qa, p_pa) ELSE p_tier END
+	FROM (SELECT s.id, s.vendor_id, s.created_at, s.search FROM (
 		-- A fence: the index's rows first, then the rest of the test.
 		-- With a category, the index's first column narrows them too
 		-- (025): a common phrase in one category read 100,000 rows to
@@ -444,6 +448,13 @@ DECLARE
 	s_at	timestamptz[];
 	s_tier	int[];
 	u_tier	int[];
+	-- q's rows when the newest hold none: all of them when at most few.
+	few	int := 2000;
+	f_id	uuid[];
+	f_vendor uuid[];
+	f_at	timestamptz[];
+	f_tier	int[];
+	f_rows	bigint;
 	s_end	timestamptz;
 	s_end_id uuid;
 	seen	int;
@@ -477,16 +488,34 @@ BEGIN
 	SELECT x.created_at, x.id INTO s_end, s_end_id FROM technologies x
 	WHERE x.status = 'published'
 	ORDER BY x.created_at DESC, x.id DESC OFFSET ss - 1 LIMIT 1;
-	-- No row of q among the newest and more past them: whether any
-	-- row holds q at all, asked once of the index of every word, before
-	-- each tier asks its own. Words that are each common and never meet
-	-- made all three read their long lists in turn.
-	IF s_id IS NULL AND s_end IS NOT NULL AND c_rank IS NULL
-	    AND NOT EXISTS (SELECT 1 FROM tech_tier(0, p_q, qa, pa, NULL,
-		p_category, p_sector, p_district, p_commune, p_trl_min,
-		p_trl_max, p_price_max, p_vendor, p_funding, p_verified,
-		s_end, s_end_id, 0, 1, by_place)) THEN
-		RETURN;
+	-- No row of q among the newest and more past them: q's rows are
+	-- few, most likely. The index of every word finds them all at
+	-- once, each with its tier, rather than each tier asking its own
+	-- index in turn (words that are each common and never meet read
+	-- their long lists three times; a rare query read them twice).
+	-- Only when there are more than few (2,000) do the tiers go on.
+	IF s_id IS NULL AND s_end IS NOT NULL AND c_rank IS NULL THEN
+		SELECT array_agg(h.id ORDER BY h.tier DESC, h.created_at DESC,
+			h.id DESC),
+		    array_agg(h.vendor_id ORDER BY h.tier DESC,
+			h.created_at DESC, h.id DESC),
+		    array_agg(h.created_at ORDER BY h.tier DESC,
+			h.created_at DESC, h.id DESC),
+		    array_agg(h.tier ORDER BY h.tier DESC, h.created_at DESC,
+			h.id DESC), count(*)
+		INTO f_id, f_vendor, f_at, f_tier, f_rows
+		FROM tech_tier(0, p_q, qa, pa, NULL, p_category, p_sector,
+		    p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
+		    p_vendor, p_funding, p_verified, s_end, s_end_id, 0,
+		    few + 1, by_place) h;
+		IF f_rows <= few THEN
+			RETURN QUERY SELECT u.uid, u.uvendor,
+			    (u.utier * p_unit)::real, u.uat
+			FROM unnest(f_id, f_vendor, f_at, f_tier)
+			    WITH ORDINALITY u(uid, uvendor, uat, utier, o)
+			ORDER BY u.o LIMIT p_n;
+			RETURN;
+		END IF;
 	END IF;
 	-- What a tier's index reads: its words and the category, whatever
 	-- the other filters keep. With one of those (and not by place), the

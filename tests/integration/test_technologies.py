@@ -1454,6 +1454,46 @@ def test_rows_past_the_newest_are_found_by_their_indexes(corpus):
             set_status(v, x, "archived")
 
 
+def test_many_rows_past_the_newest_go_tier_by_tier(corpus):
+    """When the newest rows hold none of q and the index of every word
+    finds more than 2,000 past them, the tiers are asked in turn: the
+    phrase in the title first, then the words elsewhere, newest first,
+    and the pages walk all of them."""
+    v = corpus["vendor"]
+    w, x, filler = made_up_word(12), made_up_word(12), made_up_word(12)
+    # A category and no sector that no need has: no match work queued.
+    rows = ("INSERT INTO technologies (vendor_id, title, summary,"
+            " description, category, trl, status, created_at, published_at)"
+            " SELECT :'v', {title}, {summary}, 'Mô tả.',"
+            " 'material_substitution', 5, 'published', {at}, now()"
+            " FROM generate_series(1, {n}) g RETURNING 1")
+    db_count("WITH x AS (" + rows.format(
+        title="'Dàn ' || :'w' || ' ' || g", summary="'Kèm ' || :'x' || '.'",
+        at="now() - interval '2 days' + make_interval(secs => g)",
+        n=2100) + ") SELECT count(*) FROM x", v=org_id(v), w=w, x=x)
+    phrase = published(v, title=f"Bộ {w} {x}", category="air_emissions")
+    db_count("WITH x AS (UPDATE technologies SET created_at = now() -"
+             " interval '3 days' WHERE id = :'t' RETURNING 1)"
+             " SELECT count(*) FROM x", t=phrase["id"])
+    # The newest rows, none of them holding w or x.
+    db_count("WITH x AS (" + rows.format(
+        title="'Lấp ' || :'f' || ' ' || g", summary="'Tóm tắt.'",
+        at="now() + make_interval(secs => g)", n=300) +
+        ") SELECT count(*) FROM x", v=org_id(v), f=filler)
+    try:
+        got = walk({"q": f"{w} {x}"}, limit=100)
+        assert len(got) == 2101
+        assert got[0]["id"] == phrase["id"]
+        titles = [i["title"] for i in got[1:]]
+        assert titles == [f"Dàn {w} {g}" for g in range(2100, 0, -1)]
+    finally:
+        db_count("WITH x AS (DELETE FROM technologies WHERE vendor_id ="
+                 " :'v' AND (title LIKE 'Dàn ' || :'w' || ' %' OR title"
+                 " LIKE 'Lấp ' || :'f' || ' %') RETURNING 1)"
+                 " SELECT count(*) FROM x", v=org_id(v), w=w, f=filler)
+        set_status(v, phrase, "archived")
+
+
 def test_the_phrase_in_the_title_ranks_first(corpus):
     """The words as typed, side by side in the title, above the same
     words apart in the title, above the words elsewhere; each tier newest
