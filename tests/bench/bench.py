@@ -1404,10 +1404,9 @@ def mix_load(gen, n):
     VACUUM ANALYZE. Returns (published rows, seconds the load took)."""
     file, _ = GENERATORS[gen]
     t = time.monotonic()
-    # The rows before the mix asked for quotes and funding on these
-    # listings; a load replaces them, and those requests would stop it
-    # (their keys to technologies have no index: a table scan for each
-    # listing deleted, then an error).
+    # The rows before the mix may have asked for quotes and funding on
+    # these listings; a load replaces them, and such a request would
+    # stop it (its key to the technology: an error on the delete).
     for _, vendors in GENERATORS.values():
         techs = ("SELECT t.id FROM technologies t WHERE t.vendor_id IN"
                  f" (SELECT id FROM organizations WHERE {vendors})")
