@@ -1005,6 +1005,13 @@ def quotes_prepare(vendor_token, m):
     return q
 
 
+def lookup(var):
+    """The token lookup of a session whose selector is the pgbench
+    variable var, as the server sends it without a standby ($3 false:
+    no caller_writes to read)."""
+    return f"EXECUTE auth_lookup(':{var}', 'session', false) \\gset a_"
+
+
 def quotes_script(q):
     """The server's statements for one request, quote and accept, each
     request's token lookup included; bodies and selectors as -D values,
@@ -1012,13 +1019,13 @@ def quotes_script(q):
     queries = load_queries()
     names = ["Q_AUTH_LOOKUP", "Q_QUOTE_CREATE", "Q_QUOTE_ACT"]
     body = [
-        "EXECUTE auth_lookup(':esel', 'session', false) \\gset a_",
+        lookup("esel"),
         f"EXECUTE quote_create('{q['e_account']}', '{q['e_org']}', NULL,"
         " ':cbody') \\gset c_",
-        "EXECUTE auth_lookup(':vsel', 'session', false) \\gset a_",
+        lookup("vsel"),
         f"EXECUTE quote_act(':c_qid', '{q['v_account']}', '{q['v_org']}',"
         " 'quote', NULL, ':qbody') \\gset m_",
-        "EXECUTE auth_lookup(':esel', 'session', false) \\gset a_",
+        lookup("esel"),
         f"EXECUTE quote_act(':c_qid', '{q['e_account']}', '{q['e_org']}',"
         " 'accept', NULL, '{}') \\gset m_"]
     path = prepared_script("quote_flow", queries, names, body)
@@ -1141,7 +1148,7 @@ def decisions_script(d):
     body = [
         "SELECT id AS aid FROM bench_apps"
         " WHERE n = (SELECT nextval('bench_apps_next')) \\gset",
-        "EXECUTE auth_lookup(':asel', 'session', false) \\gset a_",
+        lookup("asel"),
         "EXECUTE decision_facts(':aid', NULL, 'doit') \\gset f_",
         f"EXECUTE decide(':aid', NULL, 'doit', '{d['account']}', 'approved',"
         f" ':f_version', '1000', NULL, ':f_decided_at', '{signed}',"
@@ -1345,7 +1352,7 @@ def cp_reports(c):
     params = [str(CP_YEAR), "district"]
     script = prepared_script(
         "cp_summary", queries, ["Q_AUTH_LOOKUP", "Q_CP_SUMMARY"],
-        ["EXECUTE auth_lookup(':asel', 'session', false) \\gset a_",
+        [lookup("asel"),
          execute("Q_CP_SUMMARY", params) + " \\gset s_"])
     name = "GET /cp-reports/summary *****"
     w = wrk(name, c["path"], token=c["token"])
@@ -1354,7 +1361,7 @@ def cp_reports(c):
     rows = [(name, w, pg)]
     csv_script = prepared_script(
         "cp_summary_csv", queries, ["Q_AUTH_LOOKUP", "Q_CP_SUMMARY_CSV"],
-        ["EXECUTE auth_lookup(':asel', 'session', false) \\gset a_",
+        [lookup("asel"),
          execute("Q_CP_SUMMARY_CSV", params) + ";"])
     name = "GET /cp-reports/summary, CSV"
     w = wrk(name, c["path"], token=c["token"],
