@@ -55,7 +55,10 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
 import search_mix  # noqa: E402  (tests/bench/search_mix.py)
+from queries_def import load_queries  # noqa: E402  (tests/queries_def.py)
 
 ROOT = os.environ["TM_ROOT"]
 BASE = os.environ["TM_BASE_URL"]
@@ -157,26 +160,6 @@ def run(cmd, timeout):
 
 
 # --- the SQL the server runs, read from app/queries.def ---------------
-
-def load_queries():
-    """{Q_NAME: sql} from the Q(ID, writes, nparams, sql) of queries.def."""
-    src = open(os.path.join(ROOT, "app", "queries.def")).read()
-    # Drop comments, keeping string literals (which might hold "/*").
-    src = re.sub(r'"(?:\\.|[^"\\\n])*"|/\*.*?\*/|//[^\n]*',
-                 lambda m: m.group(0) if m.group(0)[0] == '"' else " ",
-                 src, flags=re.S)
-    lit = r'"(?:\\.|[^"\\\n])*"'
-    entry = re.compile(r'\bQ\((\w+),\s*[01]\s*,\s*\d+\s*,'
-                       r'\s*((?:' + lit + r'\s*)+)\)')
-    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "'": "'"}
-    out = {}
-    for m in entry.finditer(src):
-        parts = re.findall(lit, m.group(2))
-        text = "".join(p[1:-1] for p in parts)
-        out["Q_" + m.group(1)] = re.sub(r"\\(.)",
-                                        lambda e: escapes[e.group(1)], text)
-    return out
-
 
 def pgbench_statement(queries, qname, params):
     """The statement with $n as pgbench variables; fills params."""

@@ -36,6 +36,7 @@ import pathlib
 import re
 import secrets
 import subprocess
+import sys
 import threading
 import time
 import unicodedata
@@ -43,6 +44,9 @@ import uuid
 
 import pytest
 import requests
+
+sys.path.insert(1, str(pathlib.Path(__file__).resolve().parents[1]))
+from queries_def import load_queries  # noqa: E402  (tests/queries_def.py)
 
 ROOT = pathlib.Path(os.environ.get("TM_ROOT")
                     or pathlib.Path(__file__).resolve().parents[2])
