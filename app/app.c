@@ -105,9 +105,26 @@ static void		 cors_headers(struct rq *);
 static int		 cors_preflight(struct rq *, const char *);
 static void		 access_log(struct rq *, uint64_t);
 static uint64_t		 now_us(void);
+static int		 env_hash(const char *, int);
 
 /* The web origins TM_CORS_ORIGINS names (cors.c). */
 static struct cors	 cors;
+
+/* A bound of the password queue, 1..HASH_QUEUE_MAX. */
+static int
+env_hash(const char *name, int def)
+{
+	const char	*v;
+	long long	 n;
+	int		 err;
+
+	if ((v = getenv(name)) == NULL)
+		return (def);
+	n = kore_strtonum(v, 10, 1, HASH_QUEUE_MAX, &err);
+	if (err != KORE_RESULT_OK)
+		fatalx("%s must be 1..%d", name, HASH_QUEUE_MAX);
+	return ((int)n);
+}
 
 int
 app_init(int state)
@@ -115,7 +132,7 @@ app_init(int state)
 	const char	*url, *dir, *conns, *wconns, *sconns, *v;
 	const char	*standby;
 	uint8_t		 key[32];
-	long long	 mb, hq;
+	long long	 mb;
 	int		 err;
 
 	if (state != KORE_MODULE_LOAD)
@@ -139,14 +156,12 @@ app_init(int state)
 		    "comma separated, at most %d", CORS_MAX);
 	if (!sessions_init())
 		fatalx("TM_LOGIN_EMAIL_MAX and TM_LOGIN_ADDRESS_MAX must be "
-		    "1..1000000, TM_TRUSTED_PROXIES addresses or networks "
+		    "1..1000000");
+	if (!client_init())
+		fatalx("TM_TRUSTED_PROXIES: addresses or networks "
 		    "(a.b.c.d/n), comma separated, at most %d", PROXIES_MAX);
-	hq = HASH_QUEUE_DEFAULT;
-	if ((v = getenv("TM_HASH_QUEUE")) != NULL &&
-	    (hq = kore_strtonum(v, 10, 1, HASH_QUEUE_MAX, &err),
-	    err != KORE_RESULT_OK))
-		fatalx("TM_HASH_QUEUE must be 1..%d", HASH_QUEUE_MAX);
-	pw_queue_set((int)hq);
+	pw_queue_set(env_hash("TM_HASH_QUEUE", HASH_QUEUE_DEFAULT),
+	    env_hash("TM_HASH_PER_ADDR", HASH_PER_ADDR_DEFAULT));
 	openapi_load(getenv("TM_OPENAPI"), getenv("TM_OPENAPI_GZ"));
 	web_load(getenv("TM_WEB"), getenv("TM_WEB_GZ"));
 	conns = getenv("TM_DB_CONNS");

@@ -38,6 +38,11 @@
 #define LOGIN_ADDRESS_MAX	100
 /* Password tasks queued or running per worker (TM_HASH_QUEUE). */
 #define HASH_QUEUE_DEFAULT	16
+/* Of those, how many one client address may hold (TM_HASH_PER_ADDR). */
+#define HASH_PER_ADDR_DEFAULT	2
+
+/* An address as text: INET6_ADDRSTRLEN, without the network headers. */
+#define CLIENT_ADDR_LEN		46
 #define HASH_QUEUE_MAX		4096
 
 /*
@@ -366,6 +371,7 @@ struct rq {
 	char			*kept_key;	/* keep the answer: pagecache */
 	uint64_t		 kept_gen;
 	int			 no_store;	/* had credentials */
+	char			 client[CLIENT_ADDR_LEN]; /* rq_client() */
 };
 
 struct route {
@@ -485,6 +491,8 @@ int		 body_parse(struct rq *, const struct field *);
 char		*body_text(struct rq *);
 const char	*header_get(struct rq *, const char *);
 const char	*peer_text(struct connection *, char *, size_t);
+int		 client_init(void);
+const char	*rq_client(struct rq *);
 int		 reading(struct rq *);
 int		 change_target(struct rq *, int, int, enum msg, char *, size_t,
 		    const char **);
@@ -670,7 +678,7 @@ int		 migrate_run(int, char *[]);
 
 /* auth.c */
 int		 auth_step(struct rq *);
-void		 pw_queue_set(int);
+void		 pw_queue_set(int, int);
 int		 pw_task_start(struct rq *, const char *, const char *);
 int		 pw_task_result(struct rq *, char *, size_t);
 void		 pw_job_release(struct pw_job *);

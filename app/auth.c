@@ -5,6 +5,9 @@
  */
 
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -25,6 +28,8 @@
  */
 struct pw_job {
 	struct kore_task	 task;		/* first: the entry casts */
+	TAILQ_ENTRY(pw_job)	 list;		/* pw_jobs, till the task ends */
+	char			 client[INET6_ADDRSTRLEN]; /* pw_client() */
 	struct http_request	*req;		/* NULL: nobody waits */
 	atomic_int		 gone;		/* req left: skip the work */
 	int			 verify;
@@ -38,12 +43,19 @@ struct pw_job {
  * takes: one task thread hashes them in turn, so each one queued makes
  * every later sign-in wait an Argon2id longer. Beyond the bound the
  * caller is told to come back (503, Retry-After) rather than queued.
+ * One client address may hold pw_per_addr of them: without that share,
+ * 16 connections of made-up emails from one address kept the queue full
+ * and every other sign-in was answered 503.
  */
+static TAILQ_HEAD(, pw_job) pw_jobs = TAILQ_HEAD_INITIALIZER(pw_jobs);
 static int	pw_queued;
 static int	pw_queue_max = HASH_QUEUE_DEFAULT;
+static int	pw_per_addr = HASH_PER_ADDR_DEFAULT;
 
 static int	auth_fail(struct rq *);
 static int	auth_check(struct rq *);
+static void	pw_client(struct rq *, char *, size_t);
+static int	pw_held(const char *);
 static int	pw_entry(struct kore_task *);
 static void	pw_done(struct kore_task *);
 
@@ -150,20 +162,53 @@ auth_check(struct rq *r)
  * With the worker's queue full, the answer is 503 at once.
  */
 void
-pw_queue_set(int max)
+pw_queue_set(int max, int per_addr)
 {
 	pw_queue_max = max;
+	pw_per_addr = per_addr;
+}
+
+/* The client's share key: its address, an IPv6 one's /64 (edge.c's). */
+static void
+pw_client(struct rq *r, char *out, size_t len)
+{
+	struct in6_addr	a6;
+
+	kore_strlcpy(out, rq_client(r), len);
+	if (inet_pton(AF_INET6, out, &a6) == 1) {
+		memset(&a6.s6_addr[8], 0, 8);
+		(void)inet_ntop(AF_INET6, &a6, out, len);
+	}
+}
+
+/* How many of this worker's password tasks the client holds. */
+static int
+pw_held(const char *client)
+{
+	struct pw_job	*job;
+	int		 n;
+
+	n = 0;
+	TAILQ_FOREACH(job, &pw_jobs, list) {
+		if (!strcmp(job->client, client))
+			n++;
+	}
+	return (n);
 }
 
 int
 pw_task_start(struct rq *r, const char *password, const char *hash)
 {
 	struct pw_job	*job;
+	char		 client[INET6_ADDRSTRLEN];
 
-	if (pw_queued >= pw_queue_max)
+	pw_client(r, client, sizeof(client));
+	if (pw_queued >= pw_queue_max || pw_held(client) >= pw_per_addr)
 		return (reply_problem(r, 503, MSG_BUSY));
 	pw_queued++;
 	job = kore_calloc(1, sizeof(*job));
+	kore_strlcpy(job->client, client, sizeof(job->client));
+	TAILQ_INSERT_TAIL(&pw_jobs, job, list);
 	job->req = r->req;
 	atomic_init(&job->gone, 0);
 	kore_strlcpy(job->password, password, sizeof(job->password));
@@ -205,6 +250,7 @@ pw_done(struct kore_task *t)
 
 	if (!kore_task_finished(t))
 		return;
+	TAILQ_REMOVE(&pw_jobs, job, list);
 	pw_queued--;
 	if (job->req != NULL)
 		http_request_wakeup(job->req);

@@ -280,6 +280,32 @@ caller_agency(struct rq *r)
 	return (r->who.agency[0] ? r->who.agency : NULL);
 }
 
+_Static_assert(CLIENT_ADDR_LEN >= INET6_ADDRSTRLEN, "CLIENT_ADDR_LEN");
+
+/* The proxies whose X-Forwarded-For is believed (TM_TRUSTED_PROXIES). */
+static struct proxies	trusted_proxies;
+
+/* 0 when TM_TRUSTED_PROXIES is malformed; app_init says so. */
+int
+client_init(void)
+{
+	return (proxies_parse(getenv("TM_TRUSTED_PROXIES"),
+	    &trusted_proxies));
+}
+
+/* The address the request comes from (client.c), worked out once. */
+const char *
+rq_client(struct rq *r)
+{
+	char	peer[INET6_ADDRSTRLEN];
+
+	if (r->client[0] == '\0')
+		client_pick(&trusted_proxies, peer_text(r->req->owner, peer,
+		    sizeof(peer)), header_get(r, "x-forwarded-for"),
+		    r->client, sizeof(r->client));
+	return (r->client);
+}
+
 /* The client's address as text; "-" for a socket without one. */
 const char *
 peer_text(struct connection *c, char *out, size_t len)

@@ -38,9 +38,8 @@ static int	login_open(struct rq *);
 static int	login_failed(struct rq *);
 static int	login_reply(struct rq *);
 
-/* The looser bounds and the trusted proxies, from the environment. */
+/* The looser bounds, from the environment. */
 static char		email_max[16], address_max[16];
-static struct proxies	proxies;
 
 const struct field session_body[] = {
 	{ .name = "email", .type = JT_STRING, .required = 1, .min = 1,
@@ -72,8 +71,7 @@ sessions_init(void)
 {
 	return (env_count("TM_LOGIN_EMAIL_MAX", LOGIN_EMAIL_MAX, email_max,
 	    sizeof(email_max)) && env_count("TM_LOGIN_ADDRESS_MAX",
-	    LOGIN_ADDRESS_MAX, address_max, sizeof(address_max)) &&
-	    proxies_parse(getenv("TM_TRUSTED_PROXIES"), &proxies));
+	    LOGIN_ADDRESS_MAX, address_max, sizeof(address_max)));
 }
 
 /* Undo an attempt in progress nobody will settle (qid: a *_ABANDON). */
@@ -116,7 +114,6 @@ int
 sessions_create(struct rq *r)
 {
 	struct login	*l;
-	char		 peer[INET6_ADDRSTRLEN];
 	int		 rc;
 
 	switch (r->step) {
@@ -124,9 +121,7 @@ sessions_create(struct rq *r)
 		r->email = email_lower(json_str(r->body, "email"));
 		r->ctx = l = kore_calloc(1, sizeof(struct login));
 		r->ctx_free = login_free;
-		client_pick(&proxies, peer_text(r->req->owner, peer,
-		    sizeof(peer)), header_get(r, "x-forwarded-for"),
-		    l->address, sizeof(l->address));
+		kore_strlcpy(l->address, rq_client(r), sizeof(l->address));
 		r->step = LOGIN_CHECK;
 		rc = db_one(r, Q_LOGIN_BEGIN, r->email, l->address,
 		    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECS, email_max,

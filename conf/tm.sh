@@ -938,8 +938,10 @@ cmd_bench() {
 	# The login storm is BENCH_STORM_CONNS right passwords at once, all
 	# from loopback, which may land on one worker: the bench measures
 	# GET /me beside them, so it lets every one queue for its hash
-	# rather than have TM_HASH_QUEUE's default (16) refuse some with 503.
+	# rather than have TM_HASH_QUEUE's default (16), or one address's
+	# share of it (TM_HASH_PER_ADDR, 2), refuse some with 503.
 	export TM_HASH_QUEUE=${TM_HASH_QUEUE:-64}
+	export TM_HASH_PER_ADDR=${TM_HASH_PER_ADDR:-64}
 	if ! throwaway_server access.log kore.err bench; then
 		tail -n 30 "$TEST_DIR/access.log" "$TEST_DIR/kore.err" >&2
 		return 1

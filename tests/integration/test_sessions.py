@@ -197,10 +197,17 @@ def test_concurrent_guesses_never_exceed_five(vendor):
         return r.status_code
 
     # Each guess takes its place in the count before its password is
-    # checked, one at a time: five are checked (and wrong), seven wait.
+    # checked, one at a time: at most five are checked, the rest wait
+    # (429) or, beyond the address's share of a worker's hashing queue
+    # (TM_HASH_PER_ADDR, 2), are answered 503 and counted nowhere.
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
         codes = list(pool.map(guess, range(12)))
-    assert sorted(codes) == [401] * 5 + [429] * 7, codes
+    assert set(codes) <= {401, 429, 503}, codes
+    assert 1 <= codes.count(401) <= 5, codes
+    # Guessed again one at a time: wrong until the fifth failure.
+    for _ in range(5 - codes.count(401)):
+        assert guess(0) == 401
+    assert guess(0) == 429
     assert_problem(login(vendor.email, vendor.password), 429)
 
 

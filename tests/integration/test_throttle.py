@@ -275,3 +275,45 @@ def test_a_full_hash_queue_answers_503_and_get_me_is_unaffected(vendor):
     assert wait_for(lambda: login(vendor.email, vendor.password)
                     .status_code == 201, timeout=60)
 
+
+
+def test_one_address_cannot_fill_the_hash_queue(vendor):
+    """Sign-ins with made-up emails from one address, 24 at a time and
+    again as each is answered, while the rightful owner signs in from
+    another: each worker hashes at most TM_HASH_PER_ADDR (2) for one
+    address and answers it 503 beyond, so the owner always finds room.
+    Without that share the storm kept both queues full and the owner was
+    answered 503 fifteen times in fifteen (three seconds); with it, the
+    owner waits behind at most two hashes of the storm's per worker."""
+    storm, conns = "10.91.0.1", 24
+    stop = time.monotonic() + 4
+    codes = []
+
+    def guesser(_):
+        s = requests.Session()
+        while time.monotonic() < stop:
+            r = s.post(f"{BASE_URL}{SESSIONS}",
+                       json={"email": unique_email("storm"),
+                             "password": new_password()},
+                       headers=_from(storm), timeout=60)
+            codes.append(r.status_code)
+            if r.status_code == 503:
+                time.sleep(0.02)
+
+    with concurrent.futures.ThreadPoolExecutor(conns) as pool:
+        futures = [pool.submit(guesser, i) for i in range(conns)]
+        time.sleep(1)
+        owner = []
+        for _ in range(5):
+            t0 = time.monotonic()
+            r = _login_from("10.91.0.2", vendor.email, vendor.password)
+            owner.append((r.status_code, time.monotonic() - t0))
+            time.sleep(0.2)
+        for f in futures:
+            f.result()
+    assert [c for c, _ in owner] == [201] * 5, owner
+    # The storm's share: beyond it, 503 at once; 429 once the address
+    # has failed TM_LOGIN_ADDRESS_MAX times.
+    assert set(codes) <= {401, 429, 503}, set(codes)
+    assert codes.count(503) > codes.count(401), \
+        (codes.count(401), codes.count(503))
