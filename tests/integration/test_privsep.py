@@ -108,6 +108,8 @@ def test_a_worker_killed_by_sigsys_is_replaced():
                     and len(workers()) == len(before)), \
         f"worker {victim} was not replaced: workers {workers()}"
     after = workers()
+    # Only the victim went: every other worker is the one it was.
+    assert set(before) - {victim} <= set(after), (before, after)
     with open(KORE_LOG, encoding="utf-8", errors="replace") as f:
         log = f.read()
     assert f"({victim}) exited with status" in log
@@ -183,6 +185,8 @@ def test_a_denied_call_in_the_event_loop_replaces_the_worker(tmp_path):
     assert wait_for(lambda: replaced(victim, len(before)), timeout=20), \
         f"worker {victim} was not replaced: threads {threads(victim)}, " \
         f"state {[w for w in kore_workers() if w[0] == victim]}"
+    # Only the victim went: every other worker is the one it was.
+    assert set(before) - {victim} <= set(workers()), (before, workers())
     with open(KORE_LOG, encoding="utf-8", errors="replace") as f:
         log = f.read()
     assert f"({victim}) exited with status 31" in log     # SIGSYS
