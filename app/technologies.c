@@ -230,8 +230,12 @@ list_ask(struct rq *r, struct list *l)
 	st[1].params[FILTERS + 1] = r->page.id;
 	st[1].params[FILTERS + 2] = r->page.fetch;
 	r->step = SEARCH_ITEMS;
-	/* Only relevance needs the generic plan forced. */
-	if (l->query == Q_TECH_RELEVANCE)
+	/*
+	 * Relevance and newest (PL/pgSQL behind one call) plan alike for
+	 * every q; the sorts by price, over every row of q, gain by q's
+	 * own plan.
+	 */
+	if (l->query == Q_TECH_RELEVANCE || l->query == Q_TECH_NEWEST)
 		return (db_run(r, st, 2));
 	return (db_run(r, &st[1], 1));
 }

@@ -657,6 +657,49 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 		FROM organizations o WHERE o.verified = p_verified))
 $$;
 
+-- Newest first with q: the rows tech_query() decides on (those of
+-- tech_filtered()), after the cursor (c_ts, c_id; NULL: from the top), at
+-- most p_n, walked in date order as relevance walks a tier: along the
+-- newest rows when q is common among them, else by its index
+-- (tm_walk_rows, from the newest 256 after the cursor). Sorting every
+-- row of q took 70 ms for a word in a third of 100,000 listings.
+CREATE OR REPLACE FUNCTION tech_newest(p_q text, p_category text,
+    p_sector text, p_district text, p_commune text, p_trl_min int,
+    p_trl_max int, p_price_max bigint, p_vendor uuid, p_funding boolean,
+    p_verified boolean, c_ts timestamptz, c_id uuid, p_n int)
+RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz)
+LANGUAGE plpgsql STABLE ROWS 20 AS $$
+DECLARE
+	q	tsquery := (SELECT e.q FROM tech_query(p_q, p_category,
+	    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+	    p_price_max, p_vendor, p_funding, p_verified, 0) e);
+	n_rows	real := (SELECT greatest(reltuples, 0) FROM pg_class
+	    WHERE oid = 'technologies'::regclass);
+	seen	bigint;
+	c_index	bigint;
+BEGIN
+	IF q IS NULL THEN
+		RETURN;
+	END IF;
+	-- As in tech_tiers(): the index reads q's rows in the category
+	-- whatever the other filters keep.
+	SELECT count(*) INTO seen FROM tech_recent(0, q, q, q, p_category,
+	    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
+	    p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id, 256,
+	    256) r;
+	SELECT count(*) INTO c_index FROM tech_recent(0, q, q, q, p_category,
+	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c_ts, c_id,
+	    256, 256) r
+	WHERE num_nonnulls(p_sector, p_district, p_commune, p_trl_min,
+	    p_trl_max, p_price_max, p_vendor, p_funding, p_verified) > 0;
+	RETURN QUERY SELECT h.id, h.vendor_id, h.created_at
+	FROM tech_tier(0, q, q, q, NULL, p_category, p_sector, p_district,
+	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
+	    p_verified, c_ts, c_id, tm_walk_rows(seen, greatest(seen,
+	    c_index), 256, p_n, n_rows), p_n, tm_by_place(p_district,
+	    p_commune, p_vendor, q)) h;
+END $$;
+
 -- Relevance's page below level 0: the tiers of the first level from 1 on
 -- that tech_query() would find, ranked a tenth (corrected) or a
 -- hundredth (loosened) of level 0's, so that a cursor says its level.

@@ -1454,6 +1454,44 @@ def test_rows_past_the_newest_are_found_by_their_indexes(corpus):
             set_status(v, x, "archived")
 
 
+def test_newest_first_with_q_walks_the_newest_or_asks_the_index(corpus):
+    """sort=newest with q pages through the rows relevance decides on,
+    in date order: a word of 300 newer rows along the newest rows (past
+    the 256 each page looks at first), a rare one past them by its
+    index, with a filter no index holds, and with a typo corrected."""
+    v = corpus["vendor"]
+    a, filler = made_up_word(12), made_up_word(12)
+    old = published(v, title=f"Máy lọc bụi {a}", category="air_emissions")
+    apart = published(v, title="Máy sấy lúa", summary=f"Kèm {a}.",
+                      category="process_optimisation", trl=9)
+    db_count("WITH x AS (INSERT INTO technologies (vendor_id, title,"
+             " summary, description, category, trl, status, created_at,"
+             " published_at) SELECT :'v', 'Dàn trải ' || :'f' || ' ' || g,"
+             " 'Tóm tắt.', 'Mô tả.', 'energy_efficiency', 5, 'published',"
+             " now() + make_interval(secs => g), now()"
+             " FROM generate_series(1, 300) g RETURNING 1)"
+             " SELECT count(*) FROM x", v=org_id(v), f=filler)
+    try:
+        newest = ids(walk({"q": filler, "sort": "newest"}, limit=20))
+        want = [r[0] for r in db_rows(
+            "SELECT id FROM technologies WHERE title LIKE 'Dàn trải ' ||"
+            " :'f' || ' %' ORDER BY created_at DESC, id DESC", f=filler)]
+        assert len(want) == 300 and newest == want
+        assert ids(walk({"q": a, "sort": "newest"}, limit=1)) == \
+            [apart["id"], old["id"]]
+        assert search_ids(a, sort="newest", trl_min="9") == [apart["id"]]
+        assert search_ids(a, sort="newest", category="air_emissions") == \
+            [old["id"]]
+        typo = a[:6] + ("a" if a[6] != "a" else "e") + a[7:]
+        assert search_ids(typo, sort="newest") == [apart["id"], old["id"]]
+    finally:
+        db_count("WITH x AS (DELETE FROM technologies WHERE title LIKE"
+                 " 'Dàn trải ' || :'f' || ' %' RETURNING 1)"
+                 " SELECT count(*) FROM x", f=filler)
+        for x in (old, apart):
+            set_status(v, x, "archived")
+
+
 def test_many_rows_past_the_newest_go_tier_by_tier(corpus):
     """When the newest rows hold none of q and the index of every word
     finds more than 2,000 past them, the tiers are asked in turn: the
