@@ -310,20 +310,26 @@ END $$;
 -- common query in one commune took 11.7 s at a million listings through
 -- the index of its words, 400,000 rows read to keep one commune's; now
 -- 20 ms. A rare phrase in a district of 20,000 listings took 34 ms
--- reading them; its index, 1 ms.
+-- reading them; its index, 1 ms. The place's listings are counted only
+-- as far as the answer needs: past the larger of 1,000 and q's rows the
+-- answer is no (counting a district of 20,000 for a query of 1,800 rows
+-- cost 4 of its 6 ms).
 CREATE OR REPLACE FUNCTION tm_by_place(p_district text, p_commune text,
     p_vendor uuid, q tsquery) RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	bound	bigint := greatest(20000, (SELECT reltuples FROM pg_class
 	    WHERE oid = 'technologies'::regclass) / 20);
+	matches	real;
 	place	bigint;
 BEGIN
 	IF p_district IS NULL AND p_commune IS NULL AND p_vendor IS NULL THEN
 		RETURN false;
 	END IF;
+	matches := tm_match_rows(q);
+	bound := least(bound, greatest(1000, ceil(matches)::bigint));
 	place := tm_place_rows(p_district, p_commune, p_vendor, bound);
-	RETURN place <= bound AND (place <= 1000 OR place < tm_match_rows(q));
+	RETURN place <= bound AND (place <= 1000 OR place < matches);
 END $$;
 
 -- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
