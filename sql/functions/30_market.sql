@@ -8,6 +8,31 @@ CREATE OR REPLACE FUNCTION tm_funded(t technologies) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN coalesce(t.funding_until >= tm_cantho_today(), false);
 
+-- A listing's place is its vendor's, and its keys what the word indexes
+-- hold beside the words (tm_keys(), migration 027): set on every write
+-- of a row, whatever the write said of them.
+CREATE OR REPLACE FUNCTION tech_place_set() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT o.district, o.commune INTO NEW.district, NEW.commune
+	FROM organizations o WHERE o.id = NEW.vendor_id;
+	NEW.keys := tm_keys(NEW.category, NEW.district, NEW.commune,
+	    NEW.vendor_id);
+	RETURN NEW;
+END $$;
+
+-- A vendor that moves takes its listings along, in the same statement
+-- (tech_place_set() reads the new place).
+CREATE OR REPLACE FUNCTION tech_places_follow() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE technologies t SET district = n.district, commune = n.commune
+	FROM new_rows n JOIN old_rows o ON o.id = n.id
+	WHERE t.vendor_id = n.id
+	    AND (o.district, o.commune) IS DISTINCT FROM (n.district, n.commune);
+	RETURN NULL;
+END $$;
+
 -- A technology's "funding": null when it was never flagged; else its
 -- latest flag (what the contract's eligibility is), "eligible" meaning
 -- eligible for some program today, and "programs" every program it is

@@ -205,9 +205,13 @@ RETURN CASE WHEN p_tier = 0 THEN search @@ q
 -- The adjacent pairs of phrase p (tm_phrase_query) as a query of
 -- tm_title_pairs(): 'a' <-> 'b' <-> 'c' gives 'a b' & 'b c', and the typo
 -- fallback's 'a' <-> ( 'b' | 'c' ) gives ( 'a b' | 'a c' ). NULL for a
--- phrase of one word, or of any other shape.
+-- phrase of one word, or of any other shape. PL/pgSQL, so that the
+-- connection keeps the plan of its query: as an SQL function it was
+-- planned on every search, 0.2 ms of a median search's 1.5.
 CREATE OR REPLACE FUNCTION tm_pairs_query(p tsquery) RETURNS tsquery
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
+BEGIN
+	RETURN (
 	-- Each element: one word, or a group of alternatives.
 	WITH e AS (
 	    SELECT s.n, s.x ~ ($re$^(?:'(?:[^']|'')*'|\( '(?:[^']|'')*'$re$ ||
@@ -221,8 +225,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
 	    y), ' | ') FROM unnest(a.alts) x, unnest(b.alts) y) || ' )',
 	    ' & ' ORDER BY a.n)::tsquery
 	FROM e a JOIN e b ON b.n = a.n + 1
-	WHERE (SELECT bool_and(ok) FROM e)
-$$;
+	WHERE (SELECT bool_and(ok) FROM e));
+END $$;
 
 -- How many of the newest rows to walk for p_n rows of a tier that held c
 -- of the newest p_s rows, of p_rows in the table: twice as many as c
@@ -260,10 +264,8 @@ LANGUAGE sql STABLE AS $$
 	WHERE tm_in_tier(t.search, p_tier, p_q, p_qa, p_pa)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
-	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_district IS NULL OR t.district = p_district)
+	    AND (p_commune IS NULL OR t.commune = p_commune)
 	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.verified = p_verified))
 	ORDER BY t.created_at DESC, t.id DESC LIMIT p_n
@@ -271,66 +273,6 @@ $$;
 
 -- tm_by_place() before it weighed q's rows.
 DROP FUNCTION IF EXISTS tm_by_place(text, text, uuid);
-
--- How many published listings a list's place or vendor filter keeps
--- (p_district, p_commune, p_vendor), counted from an index alone, up to
--- p_bound + 1.
-CREATE OR REPLACE FUNCTION tm_place_rows(p_district text, p_commune text,
-    p_vendor uuid, p_bound bigint) RETURNS bigint
-LANGUAGE sql STABLE
-RETURN (SELECT count(*) FROM (SELECT 1 FROM technologies t
-    WHERE t.status = 'published'
-	AND t.vendor_id IN (SELECT o.id FROM organizations o
-	    WHERE (p_district IS NULL OR o.district = p_district)
-		AND (p_commune IS NULL OR o.commune = p_commune)
-		AND (p_vendor IS NULL OR o.id = p_vendor))
-    LIMIT p_bound + 1) x);
-
--- How many published rows hold every word of q, as the planner estimates
--- it from the statistics of the words in search (0.1 ms). The indexes of
--- the title are partial: the planner keeps no statistics of theirs, so
--- this bounds the rows of every tier.
-CREATE OR REPLACE FUNCTION tm_match_rows(q tsquery) RETURNS real
--- Volatile only because PostgreSQL allows EXPLAIN in no other function;
--- it reads nothing but the statistics.
-LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-	plan	json;
-BEGIN
-	EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM technologies t'
-	    ' WHERE t.status = %L AND t.search @@ %L::tsquery', 'published',
-	    q::text) INTO plan;
-	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::real;
-END $$;
-
--- Whether the tiers of q that the newest rows do not fill read the
--- listings a list's place or vendor filter keeps rather than an index of
--- q's words: when those listings are few (1,000), or fewer than the rows
--- matching q and at most 20,000 (a twentieth of the table if more). A
--- common query in one commune took 11.7 s at a million listings through
--- the index of its words, 400,000 rows read to keep one commune's; now
--- 20 ms. A rare phrase in a district of 20,000 listings took 34 ms
--- reading them; its index, 1 ms. The place's listings are counted only
--- as far as the answer needs: past the larger of 1,000 and q's rows the
--- answer is no (counting a district of 20,000 for a query of 1,800 rows
--- cost 4 of its 6 ms).
-CREATE OR REPLACE FUNCTION tm_by_place(p_district text, p_commune text,
-    p_vendor uuid, q tsquery) RETURNS boolean
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	bound	bigint := greatest(20000, (SELECT reltuples FROM pg_class
-	    WHERE oid = 'technologies'::regclass) / 20);
-	matches	real;
-	place	bigint;
-BEGIN
-	IF p_district IS NULL AND p_commune IS NULL AND p_vendor IS NULL THEN
-		RETURN false;
-	END IF;
-	matches := tm_match_rows(q);
-	bound := least(bound, greatest(1000, ceil(matches)::bigint));
-	place := tm_place_rows(p_district, p_commune, p_vendor, bound);
-	RETURN place <= bound AND (place <= 1000 OR place < matches);
-END $$;
 
 -- The rows of one tier (tm_in_tier: p_qa and p_pa are p_q for the title
 -- and as its phrase, p_pairs the phrase's pairs), newest first, after the
@@ -345,7 +287,7 @@ CREATE OR REPLACE FUNCTION tech_tier(p_tier int, p_q tsquery, p_qa tsquery,
     p_pa tsquery, p_pairs tsquery, p_category text, p_sector text,
     p_district text, p_commune text, p_trl_min int, p_trl_max int,
     p_price_max bigint, p_vendor uuid, p_funding boolean, p_verified boolean,
-    c_ts timestamptz, c_id uuid, p_k int, p_n int, p_by_place boolean)
+    c_ts timestamptz, c_id uuid, p_k int, p_n int)
 RETURNS TABLE (id uuid, vendor_id uuid, created_at timestamptz, tier int)
 LANGUAGE sql STABLE AS $$
 	WITH recent AS MATERIALIZED (
@@ -360,61 +302,64 @@ LANGUAGE sql STABLE AS $$
 	    THEN tm_tier_of(b.search, p_q, p_qa, p_pa) ELSE p_tier END
 	FROM (SELECT s.id, s.vendor_id, s.created_at, s.search FROM (
 		-- A fence: the index's rows first, then the rest of the test.
-		-- With a category, the index's first column narrows them too
-		-- (025): a common phrase in one category read 100,000 rows to
-		-- keep 6,500 at a million listings. Each branch says whether
-		-- it runs by its parameters alone, or its index is read for
-		-- nothing.
+		-- With a category, place or vendor, the index's keys narrow
+		-- them too (025, 027): a common phrase in one category read
+		-- 100,000 rows to keep 6,500 at a million listings. Each
+		-- branch says whether it runs by its parameters alone, or its
+		-- index is read for nothing.
 		SELECT t.* FROM technologies t
-		WHERE p_tier = 3 AND p_pairs IS NOT NULL AND NOT p_by_place
-		    AND p_category IS NULL AND t.status = 'published'
+		WHERE p_tier = 3 AND p_pairs IS NOT NULL
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) = 0
+		    AND t.status = 'published'
 		    AND tm_title_pairs(t.title_folded) @@ p_pairs
 		UNION ALL
 		SELECT t.* FROM technologies t
-		WHERE p_tier = 3 AND p_pairs IS NOT NULL AND NOT p_by_place
-		    AND p_category IS NOT NULL AND t.category = p_category
+		WHERE p_tier = 3 AND p_pairs IS NOT NULL
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) > 0
+		    AND t.keys @> tm_keys(p_category, p_district, p_commune,
+			p_vendor)
 		    AND t.status = 'published'
 		    AND tm_title_pairs(t.title_folded) @@ p_pairs
 		UNION ALL
 		SELECT t.* FROM technologies t
 		WHERE p_tier >= 2 AND (p_tier = 2 OR p_pairs IS NULL)
-		    AND NOT p_by_place AND p_category IS NULL
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) = 0
 		    AND t.status = 'published'
 		    AND tm_title_search(t.title_folded) @@ p_q
 		UNION ALL
 		SELECT t.* FROM technologies t
 		WHERE p_tier >= 2 AND (p_tier = 2 OR p_pairs IS NULL)
-		    AND NOT p_by_place AND p_category IS NOT NULL
-		    AND t.category = p_category AND t.status = 'published'
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) > 0
+		    AND t.keys @> tm_keys(p_category, p_district, p_commune,
+			p_vendor)
+		    AND t.status = 'published'
 		    AND tm_title_search(t.title_folded) @@ p_q
 		UNION ALL
 		SELECT t.* FROM technologies t
-		WHERE p_tier < 2 AND NOT p_by_place AND p_category IS NULL
+		WHERE p_tier < 2
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) = 0
 		    AND t.status = 'published' AND t.search @@ p_q
 		UNION ALL
 		SELECT t.* FROM technologies t
-		WHERE p_tier < 2 AND NOT p_by_place AND p_category IS NOT NULL
-		    AND t.category = p_category AND t.status = 'published'
-		    AND t.search @@ p_q
-		UNION ALL
-		-- Or the listings of the vendors the place (or vendor) filter
-		-- keeps, when they are fewer (tm_by_place).
-		SELECT t.* FROM technologies t
-		WHERE p_by_place AND t.status = 'published'
-		    AND t.vendor_id IN (SELECT o.id FROM organizations o
-			WHERE (p_district IS NULL OR o.district = p_district)
-			    AND (p_commune IS NULL OR o.commune = p_commune)
-			    AND (p_vendor IS NULL OR o.id = p_vendor))
+		WHERE p_tier < 2
+		    AND num_nonnulls(p_category, p_district, p_commune,
+			p_vendor) > 0
+		    AND t.keys @> tm_keys(p_category, p_district, p_commune,
+			p_vendor)
+		    AND t.status = 'published' AND t.search @@ p_q
 		OFFSET 0) s
 	    WHERE (SELECT count(*) FROM recent) < p_n
 		AND tm_in_tier(s.search, p_tier, p_q, p_qa, p_pa)
 		AND (c_ts IS NULL OR (s.created_at, s.id) < (c_ts, c_id))
 		AND tech_filter(s, p_category, p_sector, p_trl_min,
 		    p_trl_max, p_price_max, p_vendor, p_funding)
-		AND (p_district IS NULL OR s.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.district = p_district))
-		AND (p_commune IS NULL OR s.vendor_id IN (SELECT o.id
-		    FROM organizations o WHERE o.commune = p_commune))
+		AND (p_district IS NULL OR s.district = p_district)
+		AND (p_commune IS NULL OR s.commune = p_commune)
 		AND (p_verified IS NULL OR s.vendor_id IN (SELECT o.id
 		    FROM organizations o WHERE o.verified = p_verified))
 	    ORDER BY s.created_at DESC, s.id DESC LIMIT p_n) b
@@ -446,8 +391,6 @@ DECLARE
 	c_rank	real := tm_cursor_rank(p_key);
 	n_rows	real := (SELECT greatest(reltuples, 0) FROM pg_class
 	    WHERE oid = 'technologies'::regclass);
-	by_place boolean := tm_by_place(p_district, p_commune, p_vendor,
-	    p_q);
 	ss	int;
 	s_id	uuid[];
 	s_vendor uuid[];
@@ -513,7 +456,7 @@ BEGIN
 		FROM tech_tier(0, p_q, qa, pa, NULL, p_category, p_sector,
 		    p_district, p_commune, p_trl_min, p_trl_max, p_price_max,
 		    p_vendor, p_funding, p_verified, s_end, s_end_id, 0,
-		    few + 1, by_place) h;
+		    few + 1) h;
 		IF f_rows <= few THEN
 			RETURN QUERY SELECT u.uid, u.uvendor,
 			    (u.utier * p_unit)::real, u.uat
@@ -523,20 +466,20 @@ BEGIN
 			RETURN;
 		END IF;
 	END IF;
-	-- What a tier's index reads: its words and the category, whatever
-	-- the other filters keep. With one of those (and not by place), the
-	-- sample's rows are put in tiers again without it: "bui tui vai" in
-	-- a district of 111,000 listings at a million asked the index for
-	-- the 8 of 1,024 the district kept, and it read 67,000 rows to keep
-	-- 7,600 (147 ms).
-	IF by_place OR num_nonnulls(p_sector, p_district, p_commune,
-	    p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
-	    p_verified) = 0 THEN
+	-- What a tier's index reads: its words and keys (category, place,
+	-- vendor: tm_keys), whatever the other filters keep. With one of
+	-- those, the sample's rows are put in tiers again without it: "bui
+	-- tui vai" in a district of 111,000 listings at a million, asked of
+	-- an index without the place, read 67,000 rows to keep 7,600
+	-- (147 ms).
+	IF num_nonnulls(p_sector, p_trl_min, p_trl_max, p_price_max,
+	    p_funding, p_verified) = 0 THEN
 		u_tier := s_tier;
 	ELSE
 		SELECT array_agg(s.tier) INTO u_tier
-		FROM tech_recent(0, p_q, qa, pa, p_category, NULL, NULL, NULL,
-		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ss, ss) s;
+		FROM tech_recent(0, p_q, qa, pa, p_category, NULL, p_district,
+		    p_commune, NULL, NULL, NULL, p_vendor, NULL, NULL, NULL,
+		    NULL, ss, ss) s;
 	END IF;
 	FOR t IN REVERSE 3..1 LOOP
 		r := (t * p_unit)::real;
@@ -569,7 +512,7 @@ BEGIN
 			CASE WHEN t = 3 THEN pairs END, p_category, p_sector,
 			p_district, p_commune, p_trl_min, p_trl_max,
 			p_price_max, p_vendor, p_funding, p_verified, c_ts,
-			c_id, k, n, by_place) h;
+			c_id, k, n) h;
 		GET DIAGNOSTICS got = ROW_COUNT;
 		n := n - got;
 		EXIT WHEN n <= 0;
@@ -603,7 +546,7 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM tech_tier(0, q, q, q, NULL, p_category,
 		    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
 		    p_price_max, p_vendor, p_funding, p_verified, NULL, NULL,
-		    128, 1, tm_by_place(p_district, p_commune, p_vendor, q)))
+		    128, 1))
 		THEN
 			level := lv;
 			RETURN NEXT;
@@ -626,10 +569,8 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 	WHERE t.status = 'published'
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
-	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_district IS NULL OR t.district = p_district)
+	    AND (p_commune IS NULL OR t.commune = p_commune)
 	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.verified = p_verified))
 $$;
@@ -655,10 +596,8 @@ RETURNS SETOF technologies LANGUAGE sql STABLE AS $$
 		p_price_max, p_vendor, p_funding, p_verified, 0) e)
 	    AND tech_filter(t, p_category, p_sector, p_trl_min, p_trl_max,
 		p_price_max, p_vendor, p_funding)
-	    AND (p_district IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.district = p_district))
-	    AND (p_commune IS NULL OR t.vendor_id IN (SELECT o.id
-		FROM organizations o WHERE o.commune = p_commune))
+	    AND (p_district IS NULL OR t.district = p_district)
+	    AND (p_commune IS NULL OR t.commune = p_commune)
 	    AND (p_verified IS NULL OR t.vendor_id IN (SELECT o.id
 		FROM organizations o WHERE o.verified = p_verified))
 $$;
@@ -687,23 +626,22 @@ BEGIN
 	IF q IS NULL THEN
 		RETURN;
 	END IF;
-	-- As in tech_tiers(): the index reads q's rows in the category
+	-- As in tech_tiers(): the index reads q's rows by their keys
 	-- whatever the other filters keep.
 	SELECT count(*) INTO seen FROM tech_recent(0, q, q, q, p_category,
 	    p_sector, p_district, p_commune, p_trl_min, p_trl_max,
 	    p_price_max, p_vendor, p_funding, p_verified, c_ts, c_id, 256,
 	    256) r;
 	SELECT count(*) INTO c_index FROM tech_recent(0, q, q, q, p_category,
-	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c_ts, c_id,
-	    256, 256) r
-	WHERE num_nonnulls(p_sector, p_district, p_commune, p_trl_min,
-	    p_trl_max, p_price_max, p_vendor, p_funding, p_verified) > 0;
+	    NULL, p_district, p_commune, NULL, NULL, NULL, p_vendor, NULL,
+	    NULL, c_ts, c_id, 256, 256) r
+	WHERE num_nonnulls(p_sector, p_trl_min, p_trl_max, p_price_max,
+	    p_funding, p_verified) > 0;
 	RETURN QUERY SELECT h.id, h.vendor_id, h.created_at
 	FROM tech_tier(0, q, q, q, NULL, p_category, p_sector, p_district,
 	    p_commune, p_trl_min, p_trl_max, p_price_max, p_vendor, p_funding,
 	    p_verified, c_ts, c_id, tm_walk_rows(seen, greatest(seen,
-	    c_index), 256, p_n, n_rows), p_n, tm_by_place(p_district,
-	    p_commune, p_vendor, q)) h;
+	    c_index), 256, p_n, n_rows), p_n) h;
 END $$;
 
 -- Relevance's page below level 0: the tiers of the first level from 1 on

@@ -785,16 +785,62 @@ def test_the_vendor_filter_works_without_q(vendors):
     assert facets["energy_efficiency"] == 1 and sum(facets.values()) == 1
 
 
+def listing_place(tech):
+    """The place a listing's row carries, its keys, and its vendor's."""
+    return db_rows(
+        "SELECT t.district, t.commune, array_to_string(t.keys, ' '),"
+        " o.district, o.commune,"
+        " array_to_string(tm_keys(t.category, o.district, o.commune,"
+        " t.vendor_id), ' ')"
+        " FROM technologies t JOIN organizations o ON o.id = t.vendor_id"
+        " WHERE t.id = :'id'", id=tech)[0]
+
+
 def test_a_technology_moves_with_its_vendor(base_url):
     word = made_up_word()
     vendor = new_user("vendor", commune="xa_vi_thuy")
+    vid = org(vendor)["id"]
     tech = publish_tech(vendor, tech_body(word))["id"]
     assert tech in found(TECH, q=word, commune="xa_vi_thuy")
     org_patched(vendor, {"commune": "xa_hoa_luu"})
-    assert tech in found(TECH, q=word, commune="xa_hoa_luu")
-    assert tech in found(TECH, q=word, district="vi_thanh")
-    assert tech not in found(TECH, q=word, commune="xa_vi_thuy")
-    assert tech not in found(TECH, q=word, district="vi_thuy")
+    # The row follows its vendor (migration 027), so every way of
+    # listing it does, with q and without, by relevance, date and price.
+    district, commune, keys, o_district, o_commune, o_keys = \
+        listing_place(tech)
+    assert (district, commune) == (o_district, o_commune) == \
+        ("vi_thanh", "xa_hoa_luu")
+    assert keys == o_keys
+    for sort in ("relevance", "newest", "price_asc"):
+        assert tech in found(TECH, q=word, commune="xa_hoa_luu", sort=sort)
+        assert tech in found(TECH, q=word, district="vi_thanh", sort=sort)
+        assert tech not in found(TECH, q=word, commune="xa_vi_thuy",
+                                 sort=sort)
+        assert tech not in found(TECH, q=word, district="vi_thuy",
+                                 sort=sort)
+    assert tech in found(TECH, commune="xa_hoa_luu", vendor_id=vid)
+    assert tech in found(TECH, district="vi_thanh", vendor_id=vid)
+    assert tech not in found(TECH, district="vi_thuy", vendor_id=vid)
+
+
+def test_a_listing_keeps_its_vendors_place_whatever_a_write_says(base_url):
+    word = made_up_word()
+    vendor = new_user("vendor", commune="xa_vi_thuy")
+    tech = publish_tech(vendor, tech_body(word))["id"]
+    db_rows("UPDATE technologies SET district = 'ninh_kieu',"
+            " commune = 'phuong_cai_khe', keys = '{}' WHERE id = :'id'",
+            id=tech)
+    district, commune, keys, o_district, o_commune, o_keys = \
+        listing_place(tech)
+    assert (district, commune) == (o_district, o_commune) == \
+        ("vi_thuy", "xa_vi_thuy")
+    assert keys == o_keys and "d:vi_thuy" in keys.split()
+    assert tech not in found(TECH, q=word, district="ninh_kieu")
+    # And no listing anywhere disagrees with its vendor.
+    assert db_count(
+        "SELECT count(*) FROM technologies t JOIN organizations o"
+        " ON o.id = t.vendor_id WHERE (t.district, t.commune, t.keys)"
+        " IS DISTINCT FROM (o.district, o.commune, tm_keys(t.category,"
+        " o.district, o.commune, t.vendor_id))") == 0
 
 
 # --- GET and PATCH /me/organization -----------------------------------------
