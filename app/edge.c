@@ -68,20 +68,25 @@ static size_t		 held_bytes;
 /*
  * TM_CONN_PER_ADDR counts over all workers; each worker keeps its share
  * (an address's connections are spread over the workers by who accepts
- * first, so it may meet the cap a little before the total).
+ * first, so it may meet the cap a little before the total). Kore's
+ * worker_count holds two slots more than the workers that serve (its
+ * key manager's and ACME's, KORE_WORKER_BASE): counted, the share was
+ * half of what the setting says.
  */
 void
 edge_init(const char *per_addr)
 {
 	long long	 n;
+	uint32_t	 workers;
 	int		 err;
 
 	n = 256;
 	if (per_addr != NULL && (n = kore_strtonum(per_addr, 10, 0, 1000000,
 	    &err), err != KORE_RESULT_OK))
 		fatalx("TM_CONN_PER_ADDR must be 0..1000000");
-	conn_cap = n == 0 ? 0 : (uint32_t)((n + worker_count - 1) /
-	    worker_count);
+	workers = worker_count > KORE_WORKER_BASE ?
+	    worker_count - KORE_WORKER_BASE : 1;
+	conn_cap = n == 0 ? 0 : (uint32_t)((n + workers - 1) / workers);
 }
 
 /* The listener's connect callback: count the address, then speak HTTP. */

@@ -258,8 +258,11 @@ def test_one_address_cannot_take_every_connection_slot():
         print(f"{open_} of {len(socks)} connections from one address open")
         assert open_ <= CONN_PER_ADDR, open_
         # Each worker keeps its share, and which worker accepts is the
-        # kernel's choice: 80-128 stayed open in runs on two workers.
-        assert open_ >= CONN_PER_ADDR // 8, open_
+        # kernel's choice: 248-256 stayed open in runs on two workers.
+        # When the share was worked out over Kore's four worker slots
+        # (two serve), 80-128 did, and wrk's 120 connections from one
+        # address met the cap.
+        assert open_ > CONN_PER_ADDR // 2, open_
         _categories_answered("127.0.0.4", 2)
     finally:
         for s in socks:
