@@ -440,6 +440,15 @@ def db_count(sql, **params):
     return int(db_value(sql, **params))
 
 
+# Listings whose place or keys are not their vendor's (migration 027's
+# invariant, kept by its triggers): none, in any database.
+LISTINGS_OFF_THEIR_VENDOR = (
+    "SELECT count(*) FROM technologies t JOIN organizations o"
+    " ON o.id = t.vendor_id WHERE (t.district, t.commune, t.keys)"
+    " IS DISTINCT FROM (o.district, o.commune, tm_keys(t.category,"
+    " o.district, o.commune, t.vendor_id))")
+
+
 def nothing_written(email=None, tax_code=None):
     """Asserts no account has email and no organization tax_code."""
     accounts, orgs = db_rows(

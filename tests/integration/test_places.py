@@ -33,7 +33,8 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import (API, NEEDS, ORGANIZATION_KEYS, ROOT, TECH,
+from conftest import (API, LISTINGS_OFF_THEIR_VENDOR, NEEDS,
+                      ORGANIZATION_KEYS, ROOT, TECH,
                       admin_patch, assert_etag, assert_problem, created,
                       db_count, db_rows, db_value, error_fields,
                       etag, eventually, get, ids, list_page, made_up_word, me, new_user,
@@ -836,11 +837,7 @@ def test_a_listing_keeps_its_vendors_place_whatever_a_write_says(base_url):
     assert keys == o_keys and "d:vi_thuy" in keys.split()
     assert tech not in found(TECH, q=word, district="ninh_kieu")
     # And no listing anywhere disagrees with its vendor.
-    assert db_count(
-        "SELECT count(*) FROM technologies t JOIN organizations o"
-        " ON o.id = t.vendor_id WHERE (t.district, t.commune, t.keys)"
-        " IS DISTINCT FROM (o.district, o.commune, tm_keys(t.category,"
-        " o.district, o.commune, t.vendor_id))") == 0
+    assert db_count(LISTINGS_OFF_THEIR_VENDOR) == 0
 
 
 # --- GET and PATCH /me/organization -----------------------------------------
