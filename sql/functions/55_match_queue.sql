@@ -114,7 +114,6 @@ CREATE OR REPLACE FUNCTION match_need_score(p_need uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
 	n	needs;
-	k	int;
 	before	uuid[];
 BEGIN
 	WITH d AS (DELETE FROM match_scores WHERE need_id = p_need
@@ -125,22 +124,34 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN;
 	END IF;
-	INSERT INTO match_scores (need_id, tech_id, score, reasons,
-	    distance_km)
-	SELECT n.id, t.id, m.score, m.reasons, k.km
-	FROM (SELECT c FROM need_candidates(n) c
-	    UNION SELECT unnest(before)) c(id)
-	    JOIN technologies t ON t.id = c.id AND t.status = 'published'
-		AND (t.category = n.category OR n.sector = ANY (t.sectors))
-	    JOIN organizations v ON v.id = t.vendor_id
-	    LEFT JOIN LATERAL match_km(v.district, n.district) k ON true,
-	    LATERAL tm_match(t, n, v) m
-	ORDER BY m.score DESC, t.id DESC LIMIT match_keep();
-	GET DIAGNOSTICS k = ROW_COUNT;
+	-- One statement, so one snapshot: the list is complete when it
+	-- holds every technology this snapshot shares the need with. Counted
+	-- in a statement of its own, a technology published between the two
+	-- was counted, not scored, and its own job then met an incomplete
+	-- list it could not enter (CI saw a need list its first technology
+	-- only, for good).
+	WITH s AS (
+		INSERT INTO match_scores (need_id, tech_id, score, reasons,
+		    distance_km)
+		SELECT n.id, t.id, m.score, m.reasons, k.km
+		FROM (SELECT c FROM need_candidates(n) c
+		    UNION SELECT unnest(before)) c(id)
+		    JOIN technologies t ON t.id = c.id
+			AND t.status = 'published' AND (t.category = n.category
+			OR n.sector = ANY (t.sectors))
+		    JOIN organizations v ON v.id = t.vendor_id
+		    LEFT JOIN LATERAL match_km(v.district, n.district) k
+			ON true,
+		    LATERAL tm_match(t, n, v) m
+		ORDER BY m.score DESC, t.id DESC LIMIT match_keep()
+		RETURNING 1),
+	kept AS (SELECT count(*) AS rows_ FROM s)
 	INSERT INTO match_needs (need_id, complete)
-	SELECT n.id, count(*) <= k FROM (SELECT 1 FROM technologies t
+	SELECT n.id, (SELECT count(*) FROM (SELECT 1 FROM technologies t
 	    WHERE t.status = 'published' AND (t.category = n.category
-		OR n.sector = ANY (t.sectors)) LIMIT k + 1) x;
+		OR n.sector = ANY (t.sectors))
+	    LIMIT (SELECT kept.rows_ FROM kept) + 1) x) <= kept.rows_
+	FROM kept;
 END $$;
 
 -- Technologies scored again against every open need sharing their
