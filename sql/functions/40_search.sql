@@ -105,10 +105,13 @@ RETURNS SETOF text LANGUAGE sql STABLE AS $$
 	SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple',
 	    tm_fold(q)))) w
 	-- A lookup in the vocabulary's index for each word of q: as a
-	-- NOT EXISTS join it hashed the whole vocabulary on every search.
+	-- NOT EXISTS join, or as a sub-select PostgreSQL may hash (OFFSET 0
+	-- keeps it from that), it read the whole vocabulary on every search
+	-- (0.1 ms of a 1.1 ms page at 100,000 listings).
 	WHERE NOT CASE WHEN p_needs
-	    THEN EXISTS (SELECT 1 FROM need_words x WHERE x.word = w)
-	    ELSE EXISTS (SELECT 1 FROM tm_words x WHERE x.word = w) END
+	    THEN EXISTS (SELECT 1 FROM need_words x WHERE x.word = w OFFSET 0)
+	    ELSE EXISTS (SELECT 1 FROM tm_words x WHERE x.word = w OFFSET 0)
+	    END
 $$;
 
 -- The words of q (folded, each once, in q's order: pos) and what the
