@@ -220,6 +220,29 @@ BEGIN
 		WHERE x.need_id = mn.need_id) < match_refill()));
 END $$;
 
+-- One job of match_drain() alone, in a subtransaction of its own: when
+-- it meets a lock (lock_not_available, deadlock_detected) it lets go of
+-- what it took and is queued again; when it fails otherwise it is
+-- dropped (logged).
+CREATE OR REPLACE FUNCTION match_job_run(p_kind text, p_ref uuid)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_kind = 'need' THEN
+		PERFORM match_need_score(p_ref);
+	ELSE
+		PERFORM match_techs_score(ARRAY[p_ref]);
+	END IF;
+EXCEPTION
+	-- Not match_enqueue(): the job this drain holds is a waiting one
+	-- to it (SKIP LOCKED skips only others' locks), and is deleted.
+	WHEN lock_not_available OR deadlock_detected THEN
+		INSERT INTO match_jobs (kind, ref) VALUES (p_kind, p_ref);
+		RAISE LOG 'match_drain: % % met a lock, queued again', p_kind,
+		    p_ref;
+	WHEN OTHERS THEN
+		RAISE LOG 'match_drain: % % dropped: %', p_kind, p_ref, SQLERRM;
+END $$;
+
 -- One drain: the oldest p_jobs jobs no other drain holds, first in
 -- first out whatever their kind, of which at most p_needs need jobs (the
 -- rest wait for the next drain); one drain at a time (the others return
@@ -229,9 +252,17 @@ END $$;
 -- first drain of a day queues the technologies whose funding ended since
 -- the last. Returns the jobs done and the backlog left: jobs waiting and
 -- the age of the oldest in seconds (0: none).
+--
+-- A drain never makes a user wait on it for long, nor deadlock with
+-- one: it waits at most lock_timeout for a lock, and a job that met a
+-- lock (a user deleting the need or technology meanwhile: DELETE locks
+-- the row, then its matches, where a job locks matches, then the row
+-- for their foreign key) is queued again instead. PostgreSQL looks for
+-- deadlocks only after deadlock_timeout (1 s), and picked the user's
+-- DELETE: 409 (CI saw one in ~5,000 tests).
 CREATE OR REPLACE FUNCTION match_drain(p_needs int, p_jobs int,
     OUT done int, OUT waiting bigint, OUT oldest_s numeric)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET lock_timeout = '100ms' AS $$
 DECLARE
 	day_	date;
 	ids	bigint[];
@@ -265,30 +296,21 @@ BEGIN
 		    array_agg(DISTINCT cut.ref)
 			FILTER (WHERE cut.kind = 'technology')
 		INTO ids, needs_, techs FROM cut;
-		-- A job that fails (its row deleted meanwhile, a deadlock with
-		-- the writer) is dropped and logged, never retried forever at
-		-- the head of the queue: the next change queues it again.
+		-- A job that met a lock goes to the back of the queue (above);
+		-- one that fails otherwise (its row deleted meanwhile) is
+		-- dropped and logged, never retried forever at the head of the
+		-- queue: the next change queues it again.
 		IF techs IS NOT NULL THEN
 			BEGIN
 				PERFORM match_techs_score(techs);
 			EXCEPTION WHEN OTHERS THEN
 				FOREACH r IN ARRAY techs LOOP
-					BEGIN
-						PERFORM match_techs_score(ARRAY[r]);
-					EXCEPTION WHEN OTHERS THEN
-						RAISE LOG 'match_drain: technology % '
-						    'dropped: %', r, SQLERRM;
-					END;
+					PERFORM match_job_run('technology', r);
 				END LOOP;
 			END;
 		END IF;
 		FOREACH r IN ARRAY coalesce(needs_, '{}') LOOP
-			BEGIN
-				PERFORM match_need_score(r);
-			EXCEPTION WHEN OTHERS THEN
-				RAISE LOG 'match_drain: need % dropped: %', r,
-				    SQLERRM;
-			END;
+			PERFORM match_job_run('need', r);
 		END LOOP;
 		DELETE FROM match_jobs WHERE id = ANY (ids);
 		done := coalesce(cardinality(ids), 0);

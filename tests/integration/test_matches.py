@@ -24,13 +24,15 @@ live).
 """
 
 import struct
+import subprocess
 import time
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from conftest import (API, MATCH_FRESH_S, NEEDS, TECH, UUID_RE,
+from conftest import (API, DATABASE_URL, MATCH_FRESH_S, NEEDS, PSQL, TECH,
+                      UUID_RE,
                       assert_problem, created, db_count, db_rows, db_value,
                       etag, eventually, get, in_order, list_page,
                       made_up_word, moved, new_user, patch, walk_pages)
@@ -653,6 +655,56 @@ def test_the_queue_drains_and_its_backlog_is_a_metric(scene):
         assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'r'",
                         r=ref) == 0
     fresh(drained)
+
+
+def test_the_drain_lets_go_of_a_need_a_user_holds(scene):
+    """A user deleting a need locks its row, then its matches; a drain
+    scoring it locks its matches, then the row (their foreign key). So
+    that the two never deadlock (PostgreSQL, after a second, failed the
+    user's DELETE: 409), the drain waits for a lock at most 100 ms and
+    queues the job again. Here a session holds the need's row as a
+    DELETE would, for 1.5 s: no drain waits on it for long, the job
+    stays queued, and is done once the row is let go."""
+    need = create_need(scene.rival, title=f"Bể lắng {scene.word}",
+                       category="wastewater_treatment",
+                       sector="seafood_processing", district=DISTRICT)
+    fresh(lambda: assert_listed_need(need))
+    holder = subprocess.Popen(
+        [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DATABASE_URL],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        holder.stdin.write(
+            f"BEGIN; SELECT 1 FROM needs WHERE id = '{need['id']}'"
+            " FOR UPDATE; SELECT pg_sleep(1.5); COMMIT;\n")
+        holder.stdin.close()
+        time.sleep(0.3)
+        db_value("SELECT match_enqueue('need', ARRAY[:'n'::uuid])",
+                 n=need["id"])
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            stuck = db_count(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE query LIKE '%FROM match_drain(%'"
+                " AND wait_event_type = 'Lock'"
+                " AND clock_timestamp() - query_start > interval '0.5 s'")
+            assert stuck == 0, "a drain waits on the user's lock"
+            time.sleep(0.05)
+        assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'n'",
+                        n=need["id"]) >= 1, "the job was dropped"
+    finally:
+        assert holder.wait(timeout=10) == 0
+    fresh(lambda: assert_queue_done(need))
+
+
+def assert_listed_need(need):
+    assert db_count("SELECT count(*) FROM match_needs WHERE need_id = :'n'",
+                    n=need["id"]) == 1
+
+
+def assert_queue_done(need):
+    assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'n'",
+                    n=need["id"]) == 0
+    assert_listed_need(need)
 
 
 def test_a_funding_that_ended_yesterday_leaves_the_score_the_next_day(scene):
