@@ -32,8 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from conftest import (API, DATABASE_URL, MATCH_FRESH_S, NEEDS, PSQL, TECH,
-                      UUID_RE, assert_problem, created, db_count, db_rows, db_value,
-                      etag, eventually, get, in_order, list_page,
+                      UUID_RE, assert_problem, created, db_count, db_rows,
+                      db_value, etag, eventually, get, in_order, list_page,
                       made_up_word, moved, new_user, patch, walk_pages)
 
 WEIGHTS = [("same category", Decimal("0.35")),
