@@ -220,27 +220,26 @@ BEGIN
 		WHERE x.need_id = mn.need_id) < match_refill()));
 END $$;
 
--- One job of match_drain() alone, in a subtransaction of its own: when
--- it meets a lock (lock_not_available, deadlock_detected) it lets go of
--- what it took and is queued again; when it fails otherwise it is
--- dropped (logged).
-CREATE OR REPLACE FUNCTION match_job_run(p_kind text, p_ref uuid)
-RETURNS void LANGUAGE plpgsql AS $$
+-- One job of match_drain(), in a subtransaction of its own: false when
+-- it met a lock (lock_not_available, deadlock_detected), having let go of
+-- what it took; true when it is done, or failed otherwise and is dropped
+-- (logged).
+CREATE OR REPLACE FUNCTION match_job(p_kind text, p_ref uuid)
+RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_kind = 'need' THEN
 		PERFORM match_need_score(p_ref);
 	ELSE
 		PERFORM match_techs_score(ARRAY[p_ref]);
 	END IF;
+	RETURN true;
 EXCEPTION
-	-- Not match_enqueue(): the job this drain holds is a waiting one
-	-- to it (SKIP LOCKED skips only others' locks), and is deleted.
 	WHEN lock_not_available OR deadlock_detected THEN
-		INSERT INTO match_jobs (kind, ref) VALUES (p_kind, p_ref);
-		RAISE LOG 'match_drain: % % met a lock, queued again', p_kind,
-		    p_ref;
+		RAISE LOG 'match_drain: % % met a lock', p_kind, p_ref;
+		RETURN false;
 	WHEN OTHERS THEN
 		RAISE LOG 'match_drain: % % dropped: %', p_kind, p_ref, SQLERRM;
+		RETURN true;
 END $$;
 
 -- One drain: the oldest p_jobs jobs no other drain holds, first in
@@ -253,13 +252,16 @@ END $$;
 -- the last. Returns the jobs done and the backlog left: jobs waiting and
 -- the age of the oldest in seconds (0: none).
 --
--- A drain never makes a user wait on it for long, nor deadlock with
--- one: it waits at most lock_timeout for a lock, and a job that met a
--- lock (a user deleting the need or technology meanwhile: DELETE locks
--- the row, then its matches, where a job locks matches, then the row
--- for their foreign key) is queued again instead. PostgreSQL looks for
--- deadlocks only after deadlock_timeout (1 s), and picked the user's
--- DELETE: 409 (CI saw one in ~5,000 tests).
+-- A user deleting a need or technology locks its row, then its matches;
+-- a job locks matches, then the row, for their foreign key. PostgreSQL
+-- looks for the deadlock only after deadlock_timeout (1 s), and picked
+-- the user's DELETE: 409 (CI saw one in ~5,000 tests). So a drain waits
+-- at most lock_timeout (well under deadlock_timeout) for a lock, and
+-- after a job that met one it runs no other and commits, letting the
+-- user go on: that job goes to the back of the queue, as old as it was,
+-- and the jobs not run stay where they are. The deadlock can still be
+-- found if the drain's one wait spans the user's first second of
+-- waiting, which takes a drain that ran most of a second before it.
 CREATE OR REPLACE FUNCTION match_drain(p_needs int, p_jobs int,
     OUT done int, OUT waiting bigint, OUT oldest_s numeric)
 LANGUAGE plpgsql SET lock_timeout = '100ms' AS $$
@@ -269,6 +271,9 @@ DECLARE
 	needs_	uuid[];
 	techs	uuid[];
 	r	uuid;
+	-- The jobs' refs done (or dropped), and the one that met a lock.
+	ran	uuid[] := '{}';
+	late	uuid;
 BEGIN
 	done := 0;
 	IF pg_try_advisory_xact_lock(hashtext('match_drain')) THEN
@@ -296,24 +301,37 @@ BEGIN
 		    array_agg(DISTINCT cut.ref)
 			FILTER (WHERE cut.kind = 'technology')
 		INTO ids, needs_, techs FROM cut;
-		-- A job that met a lock goes to the back of the queue (above);
-		-- one that fails otherwise (its row deleted meanwhile) is
+		-- A job that fails otherwise (its row deleted meanwhile) is
 		-- dropped and logged, never retried forever at the head of the
 		-- queue: the next change queues it again.
 		IF techs IS NOT NULL THEN
 			BEGIN
 				PERFORM match_techs_score(techs);
+				ran := techs;
 			EXCEPTION WHEN OTHERS THEN
 				FOREACH r IN ARRAY techs LOOP
-					PERFORM match_job_run('technology', r);
+					EXIT WHEN late IS NOT NULL;
+					IF match_job('technology', r) THEN
+						ran := ran || r;
+					ELSE
+						late := r;
+					END IF;
 				END LOOP;
 			END;
 		END IF;
 		FOREACH r IN ARRAY coalesce(needs_, '{}') LOOP
-			PERFORM match_job_run('need', r);
+			EXIT WHEN late IS NOT NULL;
+			IF match_job('need', r) THEN
+				ran := ran || r;
+			ELSE
+				late := r;
+			END IF;
 		END LOOP;
-		DELETE FROM match_jobs WHERE id = ANY (ids);
-		done := coalesce(cardinality(ids), 0);
+		UPDATE match_jobs SET id = nextval(pg_get_serial_sequence(
+		    'match_jobs', 'id'))
+		WHERE id = ANY (ids) AND ref = late;
+		DELETE FROM match_jobs WHERE id = ANY (ids) AND ref = ANY (ran);
+		GET DIAGNOSTICS done = ROW_COUNT;
 	END IF;
 	SELECT count(*), coalesce(round(extract(epoch FROM
 	    clock_timestamp() - min(j.queued_at))::numeric, 3), 0)

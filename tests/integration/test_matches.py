@@ -659,38 +659,52 @@ def test_the_queue_drains_and_its_backlog_is_a_metric(scene):
 def test_the_drain_lets_go_of_a_need_a_user_holds(scene):
     """A user deleting a need locks its row, then its matches; a drain
     scoring it locks its matches, then the row (their foreign key). So
-    that the two never deadlock (PostgreSQL, after a second, failed the
-    user's DELETE: 409), the drain waits for a lock at most 100 ms and
-    queues the job again. Here a session holds the need's row as a
-    DELETE would, for 1.5 s: no drain waits on it for long, the job
-    stays queued, and is done once the row is let go."""
+    that the two do not deadlock (PostgreSQL, after a second, failed the
+    user's DELETE: 409), the drain waits for a lock at most 100 ms, then
+    commits and puts the job at the back of the queue. Here a session
+    holds the need's row as a DELETE would: no drain waits on it for
+    long, the job goes to the back and stays queued, and is done once
+    the row is let go."""
     need = create_need(scene.rival, title=f"Bể lắng {scene.word}",
                        category="wastewater_treatment",
                        sector="seafood_processing", district=DISTRICT)
     fresh(lambda: assert_listed_need(need))
     holder = subprocess.Popen(
-        [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DATABASE_URL],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        [PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+         "-d", DATABASE_URL],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         holder.stdin.write(
-            f"BEGIN; SELECT 1 FROM needs WHERE id = '{need['id']}'"
-            " FOR UPDATE; SELECT pg_sleep(1.5); COMMIT;\n")
-        holder.stdin.close()
-        time.sleep(0.3)
-        db_value("SELECT match_enqueue('need', ARRAY[:'n'::uuid])",
-                 n=need["id"])
+            f"BEGIN; SELECT 'locked' FROM needs WHERE id = '{need['id']}'"
+            " FOR UPDATE;\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "locked"
+        first, at = db_rows(
+            "INSERT INTO match_jobs (kind, ref) VALUES ('need', :'n')"
+            " RETURNING id, queued_at", n=need["id"])[0]
+
+        def moved_back():
+            assert db_count("SELECT count(*) FROM match_jobs"
+                            " WHERE ref = :'n' AND id > :f",
+                            n=need["id"], f=int(first)) == 1
+        eventually(moved_back)
         end = time.monotonic() + 1.0
         while time.monotonic() < end:
             stuck = db_count(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE query LIKE '%FROM match_drain(%'"
-                " AND wait_event_type = 'Lock'"
-                " AND clock_timestamp() - query_start > interval '0.5 s'")
+                "SELECT count(*) FROM pg_locks l"
+                " JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE NOT l.granted AND a.query LIKE '%FROM match_drain(%'"
+                " AND clock_timestamp() - l.waitstart > interval '0.5 s'")
             assert stuck == 0, "a drain waits on the user's lock"
             time.sleep(0.05)
         assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'n'",
-                        n=need["id"]) >= 1, "the job was dropped"
+                        n=need["id"]) == 1, "the job was dropped"
+        assert db_count("SELECT count(*) FROM match_jobs WHERE ref = :'n'"
+                        " AND queued_at = :'at'", n=need["id"], at=at) == 1, \
+            "the job lost its age"
     finally:
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
         assert holder.wait(timeout=10) == 0
     fresh(lambda: assert_queue_done(need))
 
