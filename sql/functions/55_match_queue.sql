@@ -270,6 +270,7 @@ DECLARE
 	ids	bigint[];
 	needs_	uuid[];
 	techs	uuid[];
+	kind_	text;
 	r	uuid;
 	-- The jobs' refs done (or dropped), and the one that met a lock.
 	ran	uuid[] := '{}';
@@ -301,31 +302,33 @@ BEGIN
 		    array_agg(DISTINCT cut.ref)
 			FILTER (WHERE cut.kind = 'technology')
 		INTO ids, needs_, techs FROM cut;
-		-- A job that fails otherwise (its row deleted meanwhile) is
-		-- dropped and logged, never retried forever at the head of the
-		-- queue: the next change queues it again.
+		-- The technologies in one pass; if it fails, one by one with
+		-- the needs. A job that fails otherwise (its row deleted
+		-- meanwhile) is dropped and logged, never retried forever at
+		-- the head of the queue: the next change queues it again.
 		IF techs IS NOT NULL THEN
 			BEGIN
 				PERFORM match_techs_score(techs);
 				ran := techs;
+				techs := NULL;
 			EXCEPTION WHEN OTHERS THEN
-				FOREACH r IN ARRAY techs LOOP
-					EXIT WHEN late IS NOT NULL;
-					IF match_job('technology', r) THEN
-						ran := ran || r;
-					ELSE
-						late := r;
-					END IF;
-				END LOOP;
+				NULL;
 			END;
 		END IF;
-		FOREACH r IN ARRAY coalesce(needs_, '{}') LOOP
-			EXIT WHEN late IS NOT NULL;
-			IF match_job('need', r) THEN
-				ran := ran || r;
-			ELSE
+		FOR kind_, r IN
+			SELECT j.kind, j.ref FROM (
+			    SELECT 1 AS g, 'technology' AS kind, x.ref, x.o
+			    FROM unnest(techs) WITH ORDINALITY x(ref, o)
+			    UNION ALL
+			    SELECT 2, 'need', x.ref, x.o
+			    FROM unnest(needs_) WITH ORDINALITY x(ref, o)) j
+			ORDER BY j.g, j.o
+		LOOP
+			IF NOT match_job(kind_, r) THEN
 				late := r;
+				EXIT;
 			END IF;
+			ran := ran || r;
 		END LOOP;
 		UPDATE match_jobs SET id = nextval(pg_get_serial_sequence(
 		    'match_jobs', 'id'))
