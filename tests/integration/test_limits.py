@@ -244,16 +244,22 @@ def test_large_bodies_over_the_budget_are_dropped_and_answered_503():
         s.close()
 
 
+def _slow_client(source):
+    """A connection from source that opened a request and sent one byte
+    of its body: the slow client of the issue."""
+    s = _connect(source, timeout=2)
+    s.sendall(f"POST {API}/sessions HTTP/1.1\r\nHost: x\r\n"
+              f"Content-Type: application/json\r\n"
+              f"Content-Length: 100\r\n\r\n{{".encode())
+    return s
+
+
 def test_one_address_cannot_take_every_connection_slot():
     socks = []
     try:
-        # Each opens a request and dribbles: the slow client of the issue.
         for _ in range(500):
             try:
-                s = _connect("127.0.0.3", timeout=2)
-                s.sendall(f"POST {API}/sessions HTTP/1.1\r\nHost: x\r\n"
-                          f"Content-Type: application/json\r\n"
-                          f"Content-Length: 100\r\n\r\n{{".encode())
+                s = _slow_client("127.0.0.3")
             except OSError:
                 continue
             socks.append(s)
@@ -283,11 +289,7 @@ def test_a_burst_within_one_workers_share_is_never_refused():
     socks = []
     try:
         for _ in range(share):
-            s = _connect("127.0.0.5", timeout=2)
-            s.sendall(f"POST {API}/sessions HTTP/1.1\r\nHost: x\r\n"
-                      f"Content-Type: application/json\r\n"
-                      f"Content-Length: 100\r\n\r\n{{".encode())
-            socks.append(s)
+            socks.append(_slow_client("127.0.0.5"))
         time.sleep(1)
         open_ = sum(1 for s in socks if _alive(s))
         assert open_ == share, open_
